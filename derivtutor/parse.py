@@ -358,6 +358,7 @@ def _scan(text: str) -> list[Token]:
                     f"the number {value[:12]}... is too long (at most {MAX_LITERAL_DIGITS} digits)",
                     text=text,
                     column=col(start),
+                    suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
                 )
             tokens.append(_token("NUMBER", value, col(start), end))
         elif kind == "name":
@@ -418,9 +419,19 @@ def _bad_character(ch: str, text: str, column: int) -> InputError:
             suggestion="use round parentheses ( ) for grouping.",
         )
     if ch == "!":
-        return InputError("factorials are not supported", text=text, column=column)
+        return InputError(
+            "factorials are not supported",
+            text=text,
+            column=column,
+            suggestion="write a number's factorial as a product, e.g. 4*3*2*1 for 4!.",
+        )
     if ch == ".":
-        return InputError("a decimal point needs digits", text=text, column=column)
+        return InputError(
+            "a decimal point needs digits",
+            text=text,
+            column=column,
+            suggestion="write a digit next to it, e.g. 0.5, and * for a product.",
+        )
     return InputError(
         f"unexpected character {ch!r}",
         text=text,
@@ -456,18 +467,25 @@ def _pair_bars(tokens: list[Token], text: str) -> list[Token]:
 
 
 def _check_depth(tokens: list[Token], text: str) -> None:
-    depth = 0
+    """Bound how deeply the expression nests, and check that groups close in order.
+
+    Parentheses and bars nest, and so do chains of signs and powers (---x, x^x^x): each one
+    wraps the rest in a new node, so 999 minus signs would build a tree too deep for SymPy's
+    printers and diff (RecursionError). Both count towards MAX_DEPTH.
+    """
     stack: list[Token] = []
+    saved: list[int] = []  # the chain length of each enclosing level, restored when it closes
+    chain = 0  # signs and powers nested at this level since its last binary operator
+    outer = 0  # sum(saved), kept as we go
+    prev: Token | None = None
     for tok in tokens:
+        if prev is not None and prev.type in _OPERAND_END and tok.type in _OPERAND_START:
+            chain = 0  # an implicit product: a new factor starts
         if tok.type in ("LPAR", "LBAR"):
-            depth += 1
             stack.append(tok)
-            if depth > MAX_DEPTH:
-                raise InputError(
-                    f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
-                    text=text if len(text) <= 80 else "",
-                    column=tok.column,
-                )
+            saved.append(chain)
+            outer += chain
+            chain = 0
         elif tok.type in ("RPAR", "RBAR"):
             if tok.type == "RPAR" and not stack:
                 raise InputError(
@@ -476,8 +494,32 @@ def _check_depth(tokens: list[Token], text: str) -> None:
                     column=tok.column,
                     suggestion="remove it, or add a '(' where the group starts.",
                 )
-            depth -= 1
-            stack.pop()
+            opener = stack.pop()
+            if opener.type != {"RPAR": "LPAR", "RBAR": "LBAR"}[tok.type]:
+                # |x)| once popped the bar for the ')' and then crashed with an IndexError.
+                raise InputError(
+                    f"this '{tok!s}' does not match the '{opener!s}' at column {opener.column}",
+                    text=text,
+                    column=tok.column,
+                    suggestion="close groups in the reverse order of opening: (|x|) or |(x)|.",
+                )
+            chain = saved.pop()
+            outer -= chain
+        elif tok.type in ("ADD", "SUB") and (prev is None or prev.type not in _OPERAND_END):
+            chain += 1  # a sign: -x is Mul(-1, x)
+        elif tok.type == "POW":
+            chain += 1
+        elif tok.type in ("ADD", "SUB", "MUL", "DIV", "COMMA"):
+            chain = 0  # a binary operator: its operands are siblings, not nested
+        if len(stack) + outer + chain > MAX_DEPTH:
+            raise InputError(
+                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                text=text if len(text) <= 80 else "",
+                column=tok.column,
+                suggestion="remove redundant parentheses or signs, or split the expression "
+                "into smaller parts.",
+            )
+        prev = tok
     if stack:
         raise InputError(
             "this '(' is never closed",
@@ -506,19 +548,33 @@ def _check_function_calls(tokens: list[Token], text: str) -> None:
                 and tokens[j + 1].type == "LPAR"
             ):
                 continue
+            # Echo the power and argument the user typed: sin^-1 x is not told "sin^2(x)".
+            if j < len(tokens) and tokens[j].type == "NUMBER":
+                sign = "-" if tokens[j - 1].type == "SUB" else ""
+                hint = f"{name}^{sign}{tokens[j]!s}({_argument_text(tokens, j + 1, text)})"
+            else:
+                hint = f"{name}^2(x), i.e. ({name}(x))^2"
             raise InputError(
                 f"after {name}^ write a whole number and then the argument in parentheses",
                 text=text,
                 column=tok.column,
-                suggestion=f"did you mean {name}^2(x), i.e. ({name}(x))^2?",
+                suggestion=f"did you mean {hint}?",
             )
-        arg = str(nxt) if nxt is not None and nxt.type in _OPERAND_START else "x"
+        arg = _argument_text(tokens, i + 1, text)
         raise InputError(
             f"the function {name} needs parentheses around its argument",
             text=text,
             column=(nxt.column if nxt is not None else tok.column + len(name)),
             suggestion=f"did you mean {name}({arg})?",
         )
+
+
+def _argument_text(tokens: list[Token], j: int, text: str) -> str:
+    """What the user typed for the operand starting at token j (e.g. |x| in 'sin |x|'), or x."""
+    if j >= len(tokens) or tokens[j].type not in _OPERAND_START:
+        return "x"
+    end = _skip_atom(tokens, j)
+    return text[(tokens[j].column or 1) - 1 : _end_column(tokens[end - 1]) - 1]
 
 
 def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
@@ -543,12 +599,19 @@ def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
             )
             if not in_function_power:
                 if tok.type == "NUMBER":
+                    # Swapping is advice for x 2 (-> 2x); for 2 3 it would give 32, and 1.2.3
+                    # is a mistyped decimal.
+                    if prev.type != "NUMBER":
+                        hint = f"put the number first ({tok!s}{prev!s}) or write * between them."
+                    elif str(tok).startswith(".") and _end_column(prev) == tok.column:
+                        hint = "a number has at most one decimal point."
+                    else:
+                        hint = f"write * between them: {prev!s}*{tok!s}."
                     raise InputError(
                         f"a number cannot follow {prev!s} directly",
                         text=text,
                         column=tok.column,
-                        suggestion=f"put the number first ({tok!s}{prev!s}) or write * between "
-                        "them.",
+                        suggestion=hint,
                     )
                 if prev.type == "VAR" and str(prev) in _NOT_SUPPORTED and tok.type == "LPAR":
                     raise InputError(
@@ -754,7 +817,7 @@ class _Build(Transformer[Token, sp.Expr]):
 
     def div(self, a: sp.Expr, op: Token, b: sp.Expr) -> sp.Expr:
         if b.is_zero:
-            raise _error_at(op, "division by zero")
+            raise _error_at(op, "division by zero", suggestion="check the denominator.")
         if _n(a) and _n(b):
             return a / b
         if _n(b):
@@ -796,7 +859,9 @@ class _Build(Transformer[Token, sp.Expr]):
                 suggestion=f"write 1/{name}(x)^{n}" if str(n) != "1" else f"write 1/{name}(x)",
             )
         if len(args) != 1:
-            raise _error_at(func, f"{name}^-1 takes one argument")
+            raise _error_at(
+                func, f"{name}^-1 takes one argument", suggestion=f"write {name}^-1(x)."
+            )
         return INVERSES[name](args[0], evaluate=False)  # type: ignore[no-any-return]
 
     def arguments(self, *items: Any) -> list[sp.Expr]:
@@ -835,11 +900,19 @@ def _power(base: sp.Expr, exponent: sp.Expr, tok: Token) -> sp.Expr:
             )
         if base.is_Number:
             if base.is_zero and exponent.is_negative:
-                raise _error_at(tok, "0 to a negative power is undefined")
+                raise _error_at(
+                    tok,
+                    "0 to a negative power is undefined",
+                    suggestion="0^-n is 1/0^n, a division by zero: check the base.",
+                )
             if isinstance(base, sp.Rational) and exponent.is_Integer:
                 bits = max(abs(base.p), abs(base.q)).bit_length() * abs(int(exponent))
                 if bits > MAX_NUMBER_BITS:
-                    raise _error_at(tok, f"the number {base}^{exponent} is too large to work with")
+                    raise _error_at(
+                        tok,
+                        f"the number {base}^{exponent} is too large to work with",
+                        suggestion="use a smaller base or exponent.",
+                    )
             return sp.Pow(base, exponent)  # type: ignore[no-any-return]
     if base == sp.E:
         return sp.exp(exponent, evaluate=False)  # type: ignore[no-any-return]
@@ -859,7 +932,11 @@ def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
     if name == "log" and len(args) == 2:
         base = args[1]
         if base.is_Number and (base <= 0 or base == 1):
-            raise _error_at(func, f"a logarithm's base must be positive and not 1, not {base}")
+            raise _error_at(
+                func,
+                f"a logarithm's base must be positive and not 1, not {base}",
+                suggestion="use a base such as 10, 2 or e: log(x, 10).",
+            )
         return sp.Mul(
             sp.log(args[0], evaluate=False),
             sp.Pow(sp.log(base, evaluate=False), -1, evaluate=False),
@@ -903,7 +980,8 @@ def _syntax_error(err: UnexpectedInput, tokens: list[Token], text: str) -> Input
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
     ):
         last = tokens[-1]
-        column = (last.column or 1) + max(1, len(str(last)))
+        # Just past the last token as typed: x** ends at column 4, though its token is '^'.
+        column = max(_end_column(last), (last.column or 1) + 1)
         what = str(last) or "the last operator"
         if last.type in ("ADD", "SUB", "MUL", "DIV", "POW"):
             return InputError(
@@ -913,7 +991,10 @@ def _syntax_error(err: UnexpectedInput, tokens: list[Token], text: str) -> Input
                 suggestion=f"finish it, e.g. {text.rstrip()} 1, or remove the '{what}'.",
             )
         return InputError(
-            "the expression ends too early", text=text, column=min(column, len(text) + 1)
+            "the expression ends too early",
+            text=text,
+            column=min(column, len(text) + 1),
+            suggestion="finish the expression.",
         )
     if isinstance(err, UnexpectedToken):
         tok = err.token
@@ -946,6 +1027,7 @@ def parse(text: str) -> sp.Expr:
         raise InputError(
             f"the expression is too long ({len(text)} characters; at most {MAX_LENGTH})",
             column=MAX_LENGTH + 1,
+            suggestion="split it into smaller parts.",
         )
     tokens = _scan(text)
     try:

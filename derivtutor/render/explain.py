@@ -1,0 +1,374 @@
+"""Step tree -> a format-neutral explanation: what to say at each step, not how to typeset it.
+
+Every renderer (text, rich, LaTeX, Markdown, and the JSON ``explanation`` field) walks the same
+``Node`` tree, so a rule is explained in exactly one place: the ``_explain_<Rule>`` method here,
+after SymPy's printer convention. A node's ``head`` is one line of segments: prose (``str``),
+maths (``Math``), a derivative operator applied to an expression (``D``), or a rule's general
+formula (``Formula``), which each format spells in its own notation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+import sympy as sp
+
+from derivtutor import steps as s
+
+
+@dataclass(frozen=True)
+class Math:
+    """An expression; ``typed`` keeps the order in which the user wrote it."""
+
+    expr: sp.Expr
+    typed: bool = False
+    grouped: bool = False
+
+
+@dataclass(frozen=True)
+class D:
+    """d/dx [expr] (∂/∂x when other variables are held constant)."""
+
+    expr: sp.Expr
+    var: sp.Symbol
+    partial: bool = False
+    order: int = 1
+
+
+@dataclass(frozen=True)
+class Rate:
+    """du/dx: the derivative of a substitution variable, by name."""
+
+    u: sp.Symbol
+    var: sp.Symbol
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A rule's general formula, spelled once for plain text and once for LaTeX."""
+
+    text: str
+    latex: str
+    ascii: str = ""
+
+
+Segment = Union[str, Math, D, Rate, Formula]
+
+
+@dataclass
+class Node:
+    """One step of the explanation: a head line, notes under it, children, and a conclusion."""
+
+    rule: str
+    head: list[Segment]
+    notes: list[list[Segment]] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    conclusion: list[Segment] | None = None
+
+
+def explain(step: s.Step, *, partial: bool = False) -> Node:
+    """The explanation tree of a derivation. ``partial`` writes ∂ for d."""
+    return _Explainer(partial).node(step)
+
+
+class _Explainer:
+    def __init__(self, partial: bool) -> None:
+        self.partial = partial
+
+    def node(self, step: s.Step, label: list[Segment] | None = None) -> Node:
+        method = getattr(self, f"_explain_{type(step).__name__}")
+        return method(step, label or [])  # type: ignore[no-any-return]
+
+    def d(self, step: s.Step, expr: sp.Expr | None = None) -> D:
+        return D(step.expression if expr is None else expr, step.variable, self._partial(step))
+
+    def _partial(self, step: s.Step) -> bool:
+        # Only the user's own variables are partial; u1, u2 are single-variable substitutions.
+        return self.partial and not step.variable.name.startswith(("u", "v", "w", "t"))
+
+    def lhs(self, step: s.Step, label: list[Segment]) -> list[Segment]:
+        """'f' = d/dx [...]' when the parent named this derivative, else 'd/dx [...]'."""
+        return [*label, " = ", self.d(step)] if label else [self.d(step)]
+
+    def result(self, step: s.Step) -> Math:
+        return Math(step.eval())
+
+    def conclude(self, step: s.Step, label: list[Segment]) -> list[Segment]:
+        return ["so ", *(label or [self.d(step)]), " = ", self.result(step)]
+
+    # --- the rules ---------------------------------------------------------------------------
+
+    def _explain_ConstantRule(self, step: s.ConstantRule, label: list[Segment]) -> Node:
+        head: list[Segment] = ["Constant rule: ", *self.lhs(step, label), " = 0"]
+        held = sorted(step.expression.free_symbols, key=str)
+        if held:
+            names: list[Segment] = []
+            for i, sym in enumerate(held):
+                names += ([", "] if i else []) + [Math(sym)]
+            verb = " is" if len(held) == 1 else " are"
+            head += ["  (", *names, verb, " held constant)"]
+        return Node(step.rule, head)
+
+    def _explain_VariableRule(self, step: s.VariableRule, label: list[Segment]) -> Node:
+        return Node(step.rule, ["Variable rule: ", *self.lhs(step, label), " = 1"])
+
+    def _explain_SumRule(self, step: s.SumRule, label: list[Segment]) -> Node:
+        rhs: list[Segment] = []
+        for i, term in enumerate(step.terms):
+            rhs += ([] if i == 0 else [" + "]) + [self.d(term)]
+        children = [self.node(t) for t in step.terms]
+        return Node(
+            step.rule,
+            ["Sum rule: ", *self.lhs(step, label), " = ", *rhs],
+            children=children,
+            conclusion=self.conclude(step, label),
+        )
+
+    def _explain_ConstantMultipleRule(
+        self, step: s.ConstantMultipleRule, label: list[Segment]
+    ) -> Node:
+        assert step.inner is not None
+        if step.constant == -1:
+            rhs: list[Segment] = ["−", self.d(step.inner)]
+        else:
+            rhs = [Math(step.constant), " · ", self.d(step.inner)]
+        return Node(
+            step.rule,
+            ["Constant multiple rule: ", *self.lhs(step, label), " = ", *rhs],
+            children=[self.node(step.inner)],
+            conclusion=self.conclude(step, label),
+        )
+
+    def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            [
+                "Power rule ",
+                Formula("(d/dx xⁿ = n·xⁿ⁻¹)", r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
+                        "(d/dx x^n = n*x^(n-1))"),
+                ": ",
+                *self.lhs(step, label),
+                " = ",
+                self.result(step),
+            ],
+        )
+
+    def _explain_ProductRule(self, step: s.ProductRule, label: list[Segment]) -> Node:
+        count = len(step.factors)
+        names = ["f", "g", "h"][:count] if count <= 3 else [f"f{i + 1}" for i in range(count)]
+        head: list[Segment] = ["Product rule, with "]
+        for i, (name, factor) in enumerate(zip(names, step.factors)):
+            if i:
+                head.append(" and " if i == len(names) - 1 else ", ")
+            head += [f"{name} = ", Math(factor, typed=True)]
+        head.append(":")
+        formula = _product_formula(names)
+        children = [self.node(p, [f"{n}'"]) for n, p in zip(names, step.parts)]
+        written = sp.Add(
+            *(
+                sp.Mul(
+                    *(part.eval() if j == i else f for j, f in enumerate(step.factors)),
+                    evaluate=False,
+                )
+                for i, part in enumerate(step.parts)
+            ),
+            evaluate=False,
+        )
+        return Node(
+            step.rule,
+            head,
+            notes=[[formula]],
+            children=children,
+            conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
+                        " = ", self.result(step)],
+        )
+
+    def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
+        f, g = step.numerator, step.denominator
+        df_step, dg_step = step.substeps
+        df, dg = df_step.eval(), dg_step.eval()
+        written = sp.Mul(
+            sp.Add(
+                sp.Mul(df, g, evaluate=False),
+                sp.Mul(-1, sp.Mul(f, dg, evaluate=False), evaluate=False),
+                evaluate=False,
+            ),
+            sp.Pow(sp.Pow(g, 2, evaluate=False), -1, evaluate=False),
+            evaluate=False,
+        )
+        return Node(
+            step.rule,
+            ["Quotient rule, with f = ", Math(f, typed=True), " and g = ", Math(g, typed=True),
+             ":"],
+            notes=[[Formula("d/dx [f/g] = (f'·g − f·g')/g²",
+                            r"\frac{d}{dx}\left[\frac{f}{g}\right] = \frac{f' g - f g'}{g^2}",
+                            "d/dx [f/g] = (f'*g - f*g')/g^2")]],
+            children=[self.node(df_step, ["f'"]), self.node(dg_step, ["g'"])],
+            conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
+                        " = ", self.result(step)],
+        )
+
+    def _explain_ChainRule(self, step: s.ChainRule, label: list[Segment]) -> Node:
+        outer_step, inner_step = step.substeps
+        u = step.u
+        partial = self._partial(step)
+        outer_derivative = outer_step.eval()
+        return Node(
+            step.rule,
+            ["Chain rule, with ", Math(u), " = ", Math(step.inner, typed=True), ":"],
+            notes=[[D(outer_step.expression, step.variable, partial), " = ",
+                    Math(outer_derivative, grouped=True), " · ", Rate(u, step.variable, partial)]],
+            children=[self.node(outer_step), self.node(inner_step,
+                                                       [Rate(u, step.variable, partial)])],
+            conclusion=self.conclude(step, label),
+        )
+
+    def _table_rule(self, name: str, step: s.Step, label: list[Segment]) -> Node:
+        return Node(step.rule, [f"{name}: ", *self.lhs(step, label), " = ", self.result(step)])
+
+    def _explain_ExpRule(self, step: s.ExpRule, label: list[Segment]) -> Node:
+        return self._table_rule("Exponential rule", step, label)
+
+    def _explain_ExponentialRule(self, step: s.ExponentialRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            ["Exponential rule ",
+             Formula("(d/dx aˣ = aˣ·ln(a))", r"\left(\tfrac{d}{dx} a^x = a^x \ln a\right)",
+                     "(d/dx a^x = a^x*ln(a))"),
+             ": ", *self.lhs(step, label), " = ", self.result(step)],
+        )
+
+    def _explain_LogRule(self, step: s.LogRule, label: list[Segment]) -> Node:
+        return self._table_rule("Log rule", step, label)
+
+    def _explain_LogBaseRule(self, step: s.LogBaseRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            ["Log rule for base ", Math(step.base), " ",
+             Formula("(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x·ln(b)))",
+                     r"\left(\log_b x = \frac{\ln x}{\ln b}, \text{ so } "
+                     r"\tfrac{d}{dx}\log_b x = \frac{1}{x \ln b}\right)",
+                     "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x*ln(b)))"),
+             ": ", *self.lhs(step, label), " = ", self.result(step)],
+        )
+
+    def _explain_TrigRule(self, step: s.TrigRule, label: list[Segment]) -> Node:
+        return self._table_rule("Trig rule", step, label)
+
+    def _explain_InverseTrigRule(self, step: s.InverseTrigRule, label: list[Segment]) -> Node:
+        return self._table_rule("Inverse trig rule", step, label)
+
+    def _explain_HyperbolicRule(self, step: s.HyperbolicRule, label: list[Segment]) -> Node:
+        node = self._table_rule("Hyperbolic rule", step, label)
+        if isinstance(step.expression, sp.tanh):
+            u = step.variable
+            node.notes.append(["which is also ", Math(1 - sp.tanh(u) ** 2),
+                               ", since sech² = 1 − tanh²"])
+        return node
+
+    def _explain_InverseHyperbolicRule(
+        self, step: s.InverseHyperbolicRule, label: list[Segment]
+    ) -> Node:
+        return self._table_rule("Inverse hyperbolic rule", step, label)
+
+    def _explain_AbsRule(self, step: s.AbsRule, label: list[Segment]) -> Node:
+        x = step.variable
+        return Node(
+            step.rule,
+            ["Absolute value rule: ", *self.lhs(step, label), " = ", Math(x / sp.Abs(x)),
+             " = ", self.result(step), ", for ", Math(x), " ≠ 0"],
+            notes=[["|x| has a corner at 0, where it has no derivative."]],
+        )
+
+    def _explain_SigmoidRule(self, step: s.SigmoidRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            ["Sigmoid rule: ", *self.lhs(step, label), " = ", self.result(step)],
+            notes=[["σ(x) = 1/(1 + e^(−x)), and its derivative is written with σ itself."]],
+        )
+
+    def _explain_ReluRule(self, step: s.ReluRule, label: list[Segment]) -> Node:
+        x = step.variable
+        return Node(
+            step.rule,
+            ["ReLU rule: ", *self.lhs(step, label), " = ", self.result(step)],
+            notes=[["H is the step function: H(", Math(x), ") = 0 for ", Math(x), " ≤ 0 and 1 for ",
+                    Math(x), " > 0."],
+                   ["ReLU has a corner at 0, with no derivative there; we use the subgradient 0, "
+                    "as PyTorch and JAX do."]],
+        )
+
+    def _explain_SoftplusRule(self, step: s.SoftplusRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            ["Softplus rule: ", *self.lhs(step, label), " = ", self.result(step)],
+            notes=[["softplus(x) = ln(1 + eˣ), whose derivative eˣ/(1 + eˣ) is the sigmoid σ(x)."]],
+        )
+
+    def _explain_PiecewiseConstantRule(
+        self, step: s.PiecewiseConstantRule, label: list[Segment]
+    ) -> Node:
+        x = step.variable
+        return Node(
+            step.rule,
+            ["Step-function rule: ", *self.lhs(step, label), " = 0, for ", Math(x), " ≠ 0"],
+            notes=[["it is constant on each side of 0 and jumps at 0, where it has no "
+                    "derivative."]],
+        )
+
+    def _explain_LogDifferentiationRule(
+        self, step: s.LogDifferentiationRule, label: list[Segment]
+    ) -> Node:
+        assert step.log_step is not None
+        log_form = step.log_step.expression
+        return Node(
+            step.rule,
+            ["Logarithmic differentiation, with y = ", Math(step.expression, typed=True), ":"],
+            notes=[
+                ["the exponent depends on ", Math(step.variable),
+                 ", so take logarithms: ln(y) = ", Math(log_form, typed=True)],
+                ["differentiate both sides: y'/y = ", self.d(step, log_form)],
+            ],
+            children=[self.node(step.log_step)],
+            conclusion=["so ", *(label or [self.d(step)]), " = y · ",
+                        Math(step.log_step.eval(), grouped=True),
+                        " = ", self.result(step)],
+        )
+
+    def _explain_RewriteRule(self, step: s.RewriteRule, label: list[Segment]) -> Node:
+        assert step.inner is not None
+        return Node(
+            step.rule,
+            ["Rewrite: ", Math(step.expression, typed=True), " = ",
+             Math(step.rewritten, typed=True)],
+            children=[self.node(step.inner)],
+            conclusion=self.conclude(step, label),
+        )
+
+    def _explain_ReuseRule(self, step: s.ReuseRule, label: list[Segment]) -> Node:
+        return Node(step.rule, ["As above: ", *self.lhs(step, label), " = ", self.result(step)])
+
+    def _explain_UnknownRule(self, step: s.UnknownRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            ["No rule here covers this; SymPy's own derivative: ", *self.lhs(step, label), " = ",
+             self.result(step)],
+        )
+
+
+def _product_formula(names: list[str]) -> Formula:
+    terms_text, terms_tex = [], []
+    for i in range(len(names)):
+        text = "·".join(n + ("'" if j == i else "") for j, n in enumerate(names))
+        tex = " ".join(n + ("'" if j == i else "") for j, n in enumerate(names))
+        terms_text.append(text)
+        terms_tex.append(tex)
+    product = "·".join(names)
+    return Formula(
+        f"d/dx [{product}] = " + " + ".join(terms_text),
+        rf"\frac{{d}}{{dx}}\left[{' '.join(names)}\right] = " + " + ".join(terms_tex),
+        f"d/dx [{product.replace('·', '*')}] = " + " + ".join(t.replace("·", "*")
+                                                               for t in terms_text),
+    )

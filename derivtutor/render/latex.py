@@ -1,0 +1,127 @@
+"""LaTeX output: the derivation as an ``align*`` block (amsmath), ready to paste into homework."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from derivtutor.differentiation import Differentiation
+from derivtutor.render import explain as ex
+from derivtutor.render import summary
+
+_PROSE = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "−": "$-$",
+    "—": "---",
+    "≠": r"$\neq$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "σ": r"$\sigma$",
+    "²": "$^2$",
+    "ˣ": "$^x$",
+    "ⁿ": "$^n$",
+    "·": r"$\cdot$",
+    "∂": r"$\partial$",
+    "θ": r"$\theta$",
+}
+
+
+class _Printer(LatexPrinter):  # type: ignore[misc]
+    """SymPy's LaTeX, with the names a course uses: ln, arcsin, H(x) for the step function."""
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # SymPy prints the unevaluated 1/(1 + e^-x) the user typed as "1 \frac{1}{...}".
+        below = [a.base for a in expr.args if isinstance(a, sp.Pow) and a.exp == -1]
+        if below and self._settings["order"] == "none":
+            above = [a for a in expr.args if not (isinstance(a, sp.Pow) and a.exp == -1)]
+            return rf"\frac{{{self._join(above)}}}{{{self._join(below)}}}"
+        return str(super()._print_Mul(expr))
+
+    def _join(self, factors: list[sp.Expr]) -> str:
+        if not factors:
+            return "1"
+        if len(factors) == 1:
+            return str(self._print(factors[0]))
+        return str(self._print(sp.Mul(*factors, evaluate=False)))
+
+    def _print_Heaviside(self, expr: sp.Heaviside, exp: str | None = None) -> str:
+        tex = rf"H\left({self._print(expr.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _print_sign(self, expr: sp.sign, exp: str | None = None) -> str:
+        tex = rf"\operatorname{{sign}}\left({self._print(expr.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def latex(expr: sp.Expr, *, typed: bool = False) -> str:
+    settings: dict[str, Any] = {"ln_notation": True, "inv_trig_style": "full"}
+    if typed:
+        settings["order"] = "none"
+    return str(_Printer(settings).doprint(expr))
+
+
+def prose(text: str) -> str:
+    return r"\text{" + "".join(_PROSE.get(c, c) for c in text) + "}"
+
+
+def segment(seg: ex.Segment) -> str:
+    if isinstance(seg, str):
+        return prose(seg) if seg.strip() else r"\ "
+    if isinstance(seg, ex.Math):
+        tex = latex(seg.expr, typed=seg.typed)
+        if seg.grouped and isinstance(seg.expr, (sp.Add, sp.Mul)):
+            return rf"\left({tex}\right)"
+        return tex
+    if isinstance(seg, ex.D):
+        d = r"\partial" if seg.partial else "d"
+        v = latex(seg.var)
+        if seg.order == 1:
+            op = rf"\frac{{{d}}}{{{d} {v}}}"
+        else:
+            op = rf"\frac{{{d}^{{{seg.order}}}}}{{{d} {v}^{{{seg.order}}}}}"
+        return rf"{op}\left[{latex(seg.expr, typed=True)}\right]"
+    if isinstance(seg, ex.Rate):
+        d = r"\partial" if seg.partial else "d"
+        return rf"\frac{{{d} {latex(seg.u)}}}{{{d} {latex(seg.var)}}}"
+    return seg.latex
+
+
+def line(segments: list[ex.Segment]) -> str:
+    return " ".join(segment(s) for s in segments)
+
+
+def _tree(node: ex.Node, number: str, depth: int) -> list[str]:
+    indent = r"\quad" * depth
+    label = number + ("." if "." not in number else "")
+    rows = [rf"&{indent} \text{{{label}}}\ {line(node.head)}"]
+    for note in node.notes:
+        rows.append(rf"&{indent}\qquad {line(note)}")
+    for i, child in enumerate(node.children, start=1):
+        rows.extend(_tree(child, f"{number}.{i}", depth + 1))
+    if node.conclusion is not None:
+        rows.append(rf"&{indent}\qquad {line(node.conclusion)}")
+    return rows
+
+
+def render_differentiation(result: Differentiation) -> str:
+    rows: list[str] = []
+    for section in summary.sections(result):
+        rows.append("&" + line(section.heading))
+        if section.tree is not None:
+            rows.extend(_tree(section.tree, "1", 0))
+        rows.extend("&" + line(r) for r in section.result)
+    if result.at is not None:
+        rows.extend("&" + line(r) for r in summary.gradient_check_lines(result, result.at))
+    body = " \\\\\n".join(rows)
+    return "% derivtutor: needs \\usepackage{amsmath}\n\\begin{align*}\n" + body + "\n\\end{align*}\n"

@@ -1,0 +1,313 @@
+"""Linear maths notation as a person writes it: 2x·cos(x²), e^(−x), σ(x)·(1 − σ(x)).
+
+One printer serves the text and rich formats (Unicode, with an ASCII fallback for terminals that
+cannot show it). What it prints can be typed back into derivtutor: the parser reads ², −, · and
+the function names used here.
+
+``typed=True`` keeps the order in which the user wrote sums and products; results of
+differentiation are printed in the usual polynomial order instead.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivtutor.functions import relu, sigmoid, softplus
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+_NAMES = {
+    sp.log: "ln",
+    sp.asin: "arcsin",
+    sp.acos: "arccos",
+    sp.atan: "arctan",
+    sp.acot: "arccot",
+    sp.asec: "arcsec",
+    sp.acsc: "arccsc",
+    sp.asinh: "arsinh",
+    sp.acosh: "arcosh",
+    sp.atanh: "artanh",
+    sp.acoth: "acoth",
+    sp.asech: "asech",
+    sp.acsch: "acsch",
+    sp.sign: "sign",
+    relu: "relu",
+    softplus: "softplus",
+}
+
+# Powers of these print as a textbook does: sin²(x), tanh²(x).
+_POWER_BEFORE_ARGUMENT = (
+    sp.sin,
+    sp.cos,
+    sp.tan,
+    sp.cot,
+    sp.sec,
+    sp.csc,
+    sp.sinh,
+    sp.cosh,
+    sp.tanh,
+    sp.coth,
+    sp.sech,
+    sp.csch,
+)
+
+_ADD, _MUL, _POW, _ATOM = 1, 2, 4, 5
+
+_GREEK_LETTERS = {
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "omicron": "ο",
+    "rho": "ρ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+}
+
+
+class Notation:
+    """Print SymPy expressions in linear notation, in Unicode or plain ASCII."""
+
+    def __init__(self, *, ascii: bool = False) -> None:
+        self.ascii = ascii
+        self.minus = "-" if ascii else "−"
+        self.times = "*" if ascii else "·"
+
+    def show(self, expr: sp.Expr, *, typed: bool = False, grouped: bool = False) -> str:
+        """expr in linear notation; ``grouped`` puts a sum, product or fraction in parentheses,
+        for an expression that is about to be multiplied."""
+        if grouped:
+            return self._wrap(sp.sympify(expr), typed, _POW)
+        return self._print(sp.sympify(expr), typed)
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def _print(self, e: sp.Basic, typed: bool) -> str:
+        return self._prec(e, typed)[0]
+
+    def _wrap(self, e: sp.Basic, typed: bool, level: int) -> str:
+        """e printed, in parentheses if it binds more loosely than ``level``."""
+        text, prec = self._prec(e, typed)
+        return f"({text})" if prec < level else text
+
+    def _prec(self, e: sp.Basic, typed: bool) -> tuple[str, int]:
+        if isinstance(e, sp.Add):
+            return self._add(e, typed), _ADD
+        if isinstance(e, sp.Mul):
+            return self._mul(e, typed)
+        if isinstance(e, sp.Pow):
+            return self._pow(e, typed)
+        if isinstance(e, sp.exp):
+            return self._exp(e.args[0], typed), _POW
+        if isinstance(e, sp.Rational) and not isinstance(e, sp.Integer):
+            sign = self.minus if e.p < 0 else ""
+            return f"{sign}{abs(e.p)}/{e.q}", _MUL
+        if isinstance(e, sp.Number):
+            if e.is_negative:
+                return self.minus + self._number(-e), _MUL
+            return self._number(e), _ATOM
+        if isinstance(e, sp.Symbol):
+            return self._symbol(e.name), _ATOM
+        if e == sp.E:
+            return "e", _ATOM
+        if e == sp.pi:
+            return "pi" if self.ascii else "π", _ATOM
+        if isinstance(e, sp.Abs):
+            return f"|{self._print(e.args[0], typed)}|", _ATOM
+        if isinstance(e, sp.Heaviside):
+            return f"H({self._print(e.args[0], typed)})", _ATOM
+        if isinstance(e, sigmoid):
+            name = "sigmoid" if self.ascii else "σ"
+            return f"{name}({self._print(e.args[0], typed)})", _ATOM
+        if isinstance(e, sp.Derivative):
+            (var, count), *_ = e.variable_count
+            order = "" if count == 1 else str(count)
+            return f"d{order}/d{self._print(var, typed)}{order} [{self._print(e.expr, typed)}]", _ATOM
+        if isinstance(e, sp.Function):
+            name = _NAMES.get(e.func, e.func.__name__)
+            args = ", ".join(self._print(a, typed) for a in e.args)
+            return f"{name}({args})", _ATOM
+        return str(e), _ATOM
+
+    # --- pieces ------------------------------------------------------------------------------
+
+    def _number(self, n: sp.Number) -> str:
+        if isinstance(n, sp.Float):
+            return f"{float(n):.6g}"
+        return str(n)
+
+    def _symbol(self, name: str) -> str:
+        if self.ascii:
+            return name
+        stem, index = name, ""
+        if "_" in name:
+            stem, index = name.split("_", 1)
+        else:
+            cut = len(name.rstrip("0123456789"))
+            stem, index = name[:cut], name[cut:]
+        stem = _GREEK_LETTERS.get(stem, stem)
+        if stem[:1].isupper() and stem.lower() in _GREEK_LETTERS:
+            stem = _GREEK_LETTERS[stem.lower()].upper()
+        if index.isdigit():
+            return stem + index.translate(_SUBSCRIPT)
+        return stem + ("_" + index if index else "")
+
+    def _exp(self, arg: sp.Basic, typed: bool) -> str:
+        text, prec = self._prec(arg, typed)
+        if prec >= _ATOM and not text.startswith(self.minus):
+            return f"e^{text}"
+        return f"e^({text})"
+
+    def _add(self, e: sp.Add, typed: bool) -> str:
+        terms = list(e.args) if typed else e.as_ordered_terms()
+        out = ""
+        for i, term in enumerate(terms):
+            negative, magnitude = _split_sign(term)
+            text = self._wrap(magnitude, typed, _MUL) if negative else self._print(term, typed)
+            if i == 0:
+                out = (self.minus if negative else "") + text
+            else:
+                out += f" {self.minus} {text}" if negative else f" + {text}"
+        return out
+
+    def _mul(self, e: sp.Mul, typed: bool) -> tuple[str, int]:
+        negative, magnitude = _split_sign(e)
+        if negative:
+            text, prec = self._prec(magnitude, typed)
+            if prec <= _ADD:
+                text = f"({text})"
+            return self.minus + text, _MUL
+        if not isinstance(magnitude, sp.Mul):
+            return self._prec(magnitude, typed)
+        numerator, denominator = _fraction_parts(magnitude, typed)
+        if len(numerator) == 1:
+            top = self._wrap(numerator[0], typed, _MUL)
+        else:
+            top = self._product(numerator, typed)
+        if not denominator:
+            return top, _MUL
+        if len(denominator) == 1:
+            bottom = self._wrap(denominator[0], typed, _POW)
+        else:
+            bottom = f"({self._product(denominator, typed)})"
+        return f"{top}/{bottom}", _MUL
+
+    def _product(self, factors: list[sp.Basic], typed: bool) -> str:
+        if not factors:
+            return "1"
+        if not typed:
+            factors = sorted(factors, key=_factor_rank)
+        out = ""
+        previous: sp.Basic | None = None
+        for factor in factors:
+            text, prec = self._prec(factor, typed)
+            plain_product = isinstance(factor, sp.Mul) and "/" not in text
+            if (prec <= _MUL and not plain_product) or (previous is not None and text.startswith(self.minus)):
+                text = f"({text})"
+            if previous is None:
+                out = text
+            elif previous.is_Number and _juxtaposes(factor, text):
+                out += text
+            else:
+                out += self.times + text
+            previous = factor
+        return out
+
+    def _pow(self, e: sp.Pow, typed: bool) -> tuple[str, int]:
+        base, exponent = e.args
+        if exponent == sp.Rational(1, 2):
+            inner, prec = self._prec(base, typed)
+            root = "sqrt" if self.ascii else "√"
+            return (f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"), _ATOM
+        if exponent.is_Number and exponent.is_negative and not typed:
+            return f"1/{self._wrap(sp.Pow(base, -exponent), typed, _POW)}", _MUL
+        if (
+            exponent.is_Integer
+            and exponent > 0
+            and isinstance(base, _POWER_BEFORE_ARGUMENT)
+            and not self.ascii
+        ):
+            name = _NAMES.get(base.func, base.func.__name__)
+            arg = self._print(base.args[0], typed)
+            return f"{name}{self._superscript(exponent)}({arg})", _POW
+        base_text, base_prec = self._prec(base, typed)
+        if base_prec <= _POW or base_text.startswith(self.minus):
+            base_text = f"({base_text})"
+        if exponent.is_Integer and not self.ascii:
+            return base_text + self._superscript(exponent), _POW
+        exp_text, exp_prec = self._prec(exponent, typed)
+        if exp_prec < _ATOM or exp_text.startswith(self.minus) and not exponent.is_Integer:
+            exp_text = f"({exp_text})"
+        return f"{base_text}^{exp_text}", _POW
+
+    def _superscript(self, n: sp.Integer) -> str:
+        return str(n).translate(_SUPERSCRIPT)
+
+
+def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
+    """(True, -e) when e is written with a leading minus, else (False, e)."""
+    if isinstance(e, sp.Number):
+        return bool(e.is_negative), -e if e.is_negative else e
+    if isinstance(e, sp.Mul):
+        coefficient = e.args[0]
+        if coefficient.is_Number and coefficient.is_negative:
+            rest = e.args[1:]
+            if coefficient == -1:
+                magnitude = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+            else:
+                magnitude = sp.Mul(-coefficient, *rest, evaluate=False)
+            return True, magnitude
+    return False, e
+
+
+def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Basic]]:
+    """Split a product into the factors above and below the line."""
+    above: list[sp.Basic] = []
+    below: list[sp.Basic] = []
+    for factor in e.args:
+        if isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
+            exponent = -factor.exp
+            below.append(factor.base if exponent == 1 else sp.Pow(factor.base, exponent))
+        elif isinstance(factor, sp.Rational) and not isinstance(factor, sp.Integer):
+            if factor.p != 1:
+                above.append(sp.Integer(factor.p))
+            below.insert(0, sp.Integer(factor.q))
+        else:
+            above.append(factor)
+    if not typed:
+        above = [f for f in above if f != 1]
+    above = above or [sp.Integer(1)]
+    return above, below
+
+
+def _factor_rank(factor: sp.Basic) -> int:
+    """Numbers, then powers of variables, then functions, then sums: 3x²·sin(x)·(x + 1)."""
+    base = factor.base if isinstance(factor, sp.Pow) else factor
+    if factor.is_Number:
+        return 0
+    if isinstance(base, sp.Symbol):
+        return 1
+    if isinstance(base, sp.Add):
+        return 3
+    return 2
+
+
+def _juxtaposes(factor: sp.Basic, text: str) -> bool:
+    """After a number, write 2x and 3x² with no sign between (but 2·(x + 1), 2·sin(x))."""
+    base = factor.base if isinstance(factor, sp.Pow) else factor
+    return isinstance(base, sp.Symbol) and not text.startswith("(")

@@ -1,0 +1,99 @@
+"""What a derivation says around its step tree: the heading, the result, ML identities and the
+gradient check. Format-neutral segments, shared by every renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivtutor.differentiation import Differentiation, GradientCheck
+from derivtutor.functions import sigmoid
+from derivtutor.render import explain as ex
+
+# A gradient check passes when the two agree to this relative tolerance.
+AGREEMENT = 1e-5
+
+
+@dataclass
+class Section:
+    """One order of a derivation: a heading, its explanation tree, and its result lines."""
+
+    heading: list[ex.Segment]
+    tree: ex.Node | None
+    result: list[list[ex.Segment]]
+
+
+def sections(result: Differentiation) -> Iterator[Section]:
+    var = result.variable
+    partial = result.partial
+    for order in result.orders:
+        k = order.order
+        heading: list[ex.Segment] = []
+        if result.order > 1:
+            heading.append(f"Order {k}: ")
+        heading.append(ex.D(result.expression, var, partial, k))
+        if k > 1:
+            heading += [" = ", ex.D(order.expression, var, partial)]
+        if partial and k == 1:
+            held = ", ".join(str(v) for v in result.held_constant)
+            verb = "is" if len(result.held_constant) == 1 else "are"
+            heading.append(f"   (a partial derivative: {held} {verb} held constant)")
+        tree = ex.explain(order.step, partial=partial)
+        lines: list[list[ex.Segment]] = [
+            ["Result: ", ex.D(result.expression, var, partial, k), " = ",
+             ex.Math(order.derivative)]
+        ]
+        for form in order.forms:
+            lines.append(["        = ", ex.Math(form), *_form_note(form, result.expression)])
+        lines.extend(_result_notes(order.derivative))
+        yield Section(heading, tree, lines)
+
+
+def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
+    if form.has(sigmoid) and not expression.has(sigmoid):
+        x = sp.Symbol("x")
+        return ["    where ", ex.Math(sigmoid(x)), " = ", ex.Math(1 / (1 + sp.exp(-x))),
+                " is the sigmoid"]
+    if form.has(sp.tanh):
+        return ["    (in terms of tanh itself, as backpropagation uses it)"]
+    return []
+
+
+def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
+    notes: list[list[ex.Segment]] = []
+    if derivative.has(sp.Heaviside):
+        notes.append(["        where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
+                      " (the subgradient 0 is used at the kink)"])
+    if derivative.has(sp.sign):
+        notes.append(["        where sign(t) = t/|t| for t ≠ 0"])
+    return notes
+
+
+def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[list[ex.Segment]]:
+    var = result.variable
+    point: list[ex.Segment] = []
+    for i, (symbol, value) in enumerate(check.point.items()):
+        point += ([", "] if i else []) + [ex.Math(symbol), " = ", ex.Math(value)]
+    derivative = ex.D(result.expression, var, result.partial, result.order)
+    lines: list[list[ex.Segment]] = [["Gradient check at ", *point, ":"]]
+    lines.append(["  derivative         ", derivative, " = ", _number(check.value)])
+    lines.append(["  finite difference  ", _number(check.finite_difference),
+                  "   (central, h = 1e-6)"])
+    if check.value is None:
+        lines.append(["  The derivative is not defined (or not real) at this point."])
+    elif check.finite_difference is None:
+        lines.append(["  The function is not real or not defined on both sides of this point."])
+    else:
+        gap = abs(check.value - check.finite_difference)
+        if gap <= AGREEMENT * max(1.0, abs(check.value)):
+            lines.append([f"  They agree (difference {gap:.1e})."])
+        else:
+            lines.append([f"  They differ by {gap:.3g}: the function is not smooth here "
+                          "(a kink or a jump), so the two one-sided slopes differ."])
+    return lines
+
+
+def _number(value: float | None) -> ex.Segment:
+    return "undefined" if value is None else f"{value:.10g}".replace("-", "−")

@@ -1,0 +1,107 @@
+"""Plain-text output: numbered steps, as a teacher writes them on the board.
+
+Unicode by default (x², −, σ); ``ascii=True`` for terminals that cannot show it.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivtutor.differentiation import Differentiation, GradientCheck
+from derivtutor.render import explain as ex
+from derivtutor.render import summary
+from derivtutor.render.notation import Notation
+
+_ASCII_PROSE = str.maketrans(
+    {
+        "−": "-",
+        "·": "*",
+        "≠": "!=",
+        "≤": "<=",
+        "≥": ">=",
+        "²": "^2",
+        "ⁿ": "^n",
+        "ˣ": "^x",
+        "σ": "sigmoid",
+        "∂": "d",
+        "θ": "theta",
+        "≈": "~",
+        "—": "-",
+    }
+)
+
+
+class TextWriter:
+    """Segments and explanation trees as lines of text."""
+
+    def __init__(self, *, ascii: bool = False) -> None:
+        self.ascii = ascii
+        self.notation = Notation(ascii=ascii)
+
+    def prose(self, text: str) -> str:
+        return text.translate(_ASCII_PROSE) if self.ascii else text
+
+    def segment(self, seg: ex.Segment) -> str:
+        if isinstance(seg, str):
+            return self.prose(seg)
+        if isinstance(seg, ex.Math):
+            return self.notation.show(seg.expr, typed=seg.typed, grouped=seg.grouped)
+        if isinstance(seg, ex.D):
+            operator = self.operator(seg.var, seg.partial, seg.order)
+            return f"{operator} [{self.notation.show(seg.expr, typed=True)}]"
+        if isinstance(seg, ex.Rate):
+            d = "∂" if seg.partial and not self.ascii else "d"
+            return f"{d}{self.notation.show(seg.u)}/{d}{self.notation.show(seg.var)}"
+        return seg.ascii if self.ascii and seg.ascii else self.prose(seg.text)
+
+    def line(self, segments: list[ex.Segment]) -> str:
+        return "".join(self.segment(s) for s in segments)
+
+    def operator(self, var: sp.Symbol, partial: bool = False, order: int = 1) -> str:
+        d = "∂" if partial and not self.ascii else "d"
+        v = self.notation.show(var)
+        if order == 1:
+            return f"{d}/{d}{v}"
+        if self.ascii:
+            return f"{d}^{order}/{d}{v}^{order}"
+        return f"{d}{_sup(order)}/{d}{v}{_sup(order)}"
+
+    def tree(self, node: ex.Node, number: str = "1", indent: str = "") -> list[str]:
+        label = number + ("." if "." not in number else "")
+        lines = [f"{indent}{label} {self.line(node.head)}"]
+        inner = indent + " " * (len(label) + 1)
+        for note in node.notes:
+            lines.append(f"{inner}  {self.line(note)}")
+        for i, child in enumerate(node.children, start=1):
+            lines.extend(self.tree(child, f"{number}.{i}", inner))
+        if node.conclusion is not None:
+            lines.append(f"{inner}{self.line(node.conclusion)}")
+        return lines
+
+
+def _sup(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def render_differentiation(result: Differentiation, *, ascii: bool = False) -> str:
+    """The whole derivation, every order, as text."""
+    w = TextWriter(ascii=ascii)
+    out: list[str] = []
+    for section in summary.sections(result):
+        if section.heading:
+            out.append(w.line(section.heading))
+        if section.tree is not None:
+            out.append("")
+            out.extend(w.tree(section.tree))
+        out.append("")
+        for line in section.result:
+            out.append(w.line(line))
+        out.append("")
+    if result.at is not None:
+        out.extend(w.line(line) for line in summary.gradient_check_lines(result, result.at))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_gradient_check(result: Differentiation, check: GradientCheck, ascii: bool) -> str:
+    w = TextWriter(ascii=ascii)
+    return "\n".join(w.line(line) for line in summary.gradient_check_lines(result, check))

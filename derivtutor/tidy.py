@@ -1,0 +1,212 @@
+"""Readable final forms for a raw derivative. Never a bare ``simplify()``.
+
+``simplify`` turns σ' into 1/(4 cosh²(x/2)), which no course writes, and can run for seconds.
+Instead we build a few candidate forms, each by a cheap and bounded transformation (a
+transformation is skipped when the expression is above a size or degree limit), and keep the
+smallest by a plain size measure. Where a machine-learning identity applies, the identity's form
+is offered as well: σ(x)(1 − σ(x)), 1 − tanh²(x), softplus' = σ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivtutor.functions import sigmoid
+
+# Beyond these, polynomial algorithms (cancel, factor) can take seconds: d/dx ((2x+1)^10+1)^10
+# has degree 99, and cancel alone takes 11 s on it.
+MAX_OPS = 80
+MAX_DEGREE = 16
+
+
+@dataclass(frozen=True)
+class Tidied:
+    """The derivative in its clearest form, and other forms worth showing beside it."""
+
+    derivative: sp.Expr
+    forms: tuple[sp.Expr, ...] = ()
+
+
+def tidy(raw: sp.Expr) -> Tidied:
+    """Choose a readable form of ``raw`` and find the ML identities that apply to it.
+
+    The raw result is what the steps end with, so a candidate replaces it only when it is
+    clearly smaller: a quotient brought over one denominator is taken on any gain; other
+    rearrangements (factoring out) must save at least two operations.
+    """
+    best = raw
+    quotient, others = _candidates(raw)
+    if quotient is not None and size(quotient)[0] < size(best)[0]:
+        best = quotient
+    for candidate in others:
+        if size(candidate)[0] <= size(best)[0] - 2:
+            best = candidate
+    forms = [f for f in _identities(best) if f != best]
+    return Tidied(best, tuple(dict.fromkeys(forms)))
+
+
+def size(expr: sp.Expr) -> tuple[int, int]:
+    """A plain measure of clutter: operations (a minus sign is free), then printed length."""
+    return _ops(expr), len(str(expr))
+
+
+def _ops(expr: sp.Expr) -> int:
+    if expr.is_Atom:
+        return 0
+    args = expr.args
+    if isinstance(expr, sp.Mul) and args[0] == -1:
+        args = args[1:]
+        if len(args) == 1:
+            return _ops(args[0])
+    extra = len(args) - 1 if isinstance(expr, (sp.Add, sp.Mul)) else 1
+    if isinstance(expr, sp.Pow) and expr.exp == -1:
+        extra = 1
+    return extra + sum(_ops(a) for a in args)
+
+
+def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
+    """(the expression over one denominator, or None; other rearrangements)."""
+    if _ops(expr) > MAX_OPS:
+        return None, []
+    others = [_pythagoras(_trig_ratios(expr))]
+    quotient = None
+    small = _degree(expr) <= MAX_DEGREE
+    if small:
+        numerator, denominator = sp.fraction(sp.together(expr))
+        if denominator != 1:
+            numerator, denominator = _cancel_pair(numerator, denominator)
+            quotient = _pythagoras(_trig_ratios(_over(numerator, denominator)))
+        elif expr.is_polynomial():
+            others.append(sp.expand(expr))
+            others.append(sp.factor(expr))
+    others.append(_pythagoras(_trig_ratios(sp.factor_terms(expr))))
+    return quotient, others
+
+
+def _cancel_pair(numerator: sp.Expr, denominator: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """Cancel common factors but keep the denominator factored, as a textbook prints it."""
+    common = sp.gcd(numerator, denominator)
+    if common != 1:
+        numerator = sp.cancel(numerator / common)
+        denominator = sp.cancel(denominator / common)
+    numerator = min((sp.expand(numerator), sp.factor_terms(sp.expand(numerator))), key=size)
+    return numerator, sp.factor(denominator)
+
+
+def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+    coefficient, rest = sp.factor_terms(numerator).as_coeff_Mul()
+    if coefficient.is_negative and not rest.is_Add:
+        return -(-numerator / denominator)
+    return numerator / denominator
+
+
+def _degree(expr: sp.Expr) -> int:
+    """An upper bound on the polynomial degree that expanding ``expr`` could produce."""
+    if expr.is_Atom:
+        return 0 if expr.is_number else 1
+    if isinstance(expr, sp.Function):
+        return 1  # a generator for cancel and factor, like a variable
+    if isinstance(expr, sp.Pow):
+        base_degree = _degree(expr.base)
+        if expr.exp.is_Integer:
+            return base_degree * abs(int(expr.exp))
+        return base_degree + _degree(expr.exp)
+    if isinstance(expr, sp.Mul):
+        return sum(_degree(a) for a in expr.args)
+    if isinstance(expr, sp.Add):
+        return max(_degree(a) for a in expr.args)
+    return max((_degree(a) for a in expr.args), default=0)
+
+
+def _trig_ratios(expr: sp.Expr) -> sp.Expr:
+    """sin(u)^k / cos(u)^k -> tan(u)^k inside each product."""
+
+    def rewrite(mul: sp.Mul) -> sp.Expr:
+        powers = mul.as_powers_dict()
+        changed = False
+        for base, k in list(powers.items()):
+            if isinstance(base, sp.sin) and k.is_positive:
+                cosine = sp.cos(base.args[0])
+                if powers.get(cosine, 0) == -k:
+                    del powers[base], powers[cosine]
+                    powers[sp.tan(base.args[0])] = k
+                    changed = True
+        if not changed:
+            return mul
+        return sp.Mul(*(b**e for b, e in powers.items()))
+
+    return expr.replace(lambda e: isinstance(e, sp.Mul), rewrite)  # type: ignore[no-any-return]
+
+
+def _pythagoras(expr: sp.Expr) -> sp.Expr:
+    """1 − cos²u -> sin²u, 1 − sin²u -> cos²u, 1 + tan²u -> sec²u, 1 − tanh²u -> sech²u."""
+    identities = (
+        (sp.cos, -1, sp.sin),
+        (sp.sin, -1, sp.cos),
+        (sp.tan, 1, sp.sec),
+        (sp.tanh, -1, sp.sech),
+    )
+
+    def rewrite(add: sp.Add) -> sp.Expr:
+        if len(add.args) != 2 or sp.Integer(1) not in add.args:
+            return add
+        (other,) = [a for a in add.args if a != 1]
+        for squared, sign, result in identities:
+            if other == sign * squared(_arg_of_square(other, squared)) ** 2:
+                return result(_arg_of_square(other, squared)) ** 2
+        return add
+
+    return expr.replace(lambda e: isinstance(e, sp.Add), rewrite)  # type: ignore[no-any-return]
+
+
+def _arg_of_square(term: sp.Expr, function: type[sp.Function]) -> sp.Expr:
+    for atom in term.atoms(function):
+        return atom.args[0]  # type: ignore[no-any-return]
+    return sp.nan
+
+
+# --- machine-learning identities -----------------------------------------------------------------
+
+
+def _identities(expr: sp.Expr) -> list[sp.Expr]:
+    forms: list[sp.Expr] = []
+    forms.extend(_sigmoid_forms(expr))
+    for u in {a.args[0] for a in expr.atoms(sp.sech)}:
+        forms.append(expr.subs(sp.sech(u) ** 2, 1 - sp.tanh(u) ** 2))
+    return forms
+
+
+def _sigmoid_forms(expr: sp.Expr) -> list[sp.Expr]:
+    """Recognise σ(u) = e^u/(1 + e^u) and σ'(u) = e^(-u)/(1 + e^(-u))² in an exp expression."""
+    exponentials = expr.atoms(sp.exp)
+    if not exponentials or _ops(expr) > MAX_OPS:
+        return []
+    forms = []
+    t = sp.Dummy("t", positive=True)
+    arguments = {-e.args[0] if e.args[0].could_extract_minus_sign() else e.args[0] for e in exponentials}
+    for u in arguments:
+        in_t = _exp_as_power(expr, u, t)
+        if in_t is None:
+            continue
+        for shape, ml in (
+            (t / (1 + t) ** 2, sigmoid(u) * (1 - sigmoid(u))),
+            (t / (1 + t), sigmoid(u)),
+        ):
+            ratio = sp.cancel(in_t / shape)
+            if not ratio.has(t) and not ratio.has(sp.exp):
+                forms.append(ratio * ml)
+                break
+    return forms
+
+
+def _exp_as_power(expr: sp.Expr, u: sp.Expr, t: sp.Dummy) -> sp.Expr | None:
+    """expr with every e^(k·u) written t^k, or None if some exponential is not of that kind."""
+    mapping = {}
+    for e in expr.atoms(sp.exp):
+        k = sp.cancel(e.args[0] / u)
+        if not k.is_Rational:
+            return None
+        mapping[e] = t**k
+    return expr.xreplace(mapping)  # type: ignore[no-any-return]
