@@ -16,7 +16,7 @@ from derivtutor.derive import derivation
 from derivtutor.errors import InputError, UsageError
 from derivtutor.parse import parse, variables
 from derivtutor.steps import Step
-from derivtutor.tidy import tidy
+from derivtutor.tidy import operation_count, tidy
 
 MAX_ORDER = 10
 # Past this many operations a higher derivative is no longer something to read.
@@ -99,10 +99,9 @@ def differentiate(
     for k in range(1, order + 1):
         step = derivation(current, variable)
         raw = step.eval()
-        if sp.count_ops(raw) > MAX_RESULT_OPS:
-            raise UsageError(
-                f"the derivative of order {k} is too large to show ({sp.count_ops(raw)} operations)",
-            )
+        size = operation_count(raw)
+        if size > MAX_RESULT_OPS:
+            raise UsageError(f"the derivative of order {k} is too large to show ({size} operations)")
         tidied = tidy(raw)
         orders.append(Order(k, current, step, tidied.derivative, tidied.forms))
         current = tidied.derivative

@@ -816,7 +816,7 @@ class _Build(Transformer[Token, sp.Expr]):
         return _product(a, b)
 
     def div(self, a: sp.Expr, op: Token, b: sp.Expr) -> sp.Expr:
-        if b.is_zero:
+        if b.is_Number and b == 0:
             raise _error_at(op, "division by zero", suggestion="check the denominator.")
         if _n(a) and _n(b):
             return a / b
@@ -951,12 +951,30 @@ def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
 
 
 _parser: Lark | None = None
+_grammar_cache: str | None = None
+
+
+def use_grammar_cache(path: str | None) -> None:
+    """Keep Lark's analysed grammar in ``path`` (a file the user owns), to start ~20 ms faster.
+
+    The command line sets this to a file in the user's cache directory; the library alone never
+    writes a file. Never point it at a shared directory such as /tmp: Lark stores the analysis
+    as a pickle, and a pickle someone else can write is code they can run.
+    """
+    global _grammar_cache, _parser
+    _grammar_cache, _parser = path, None
 
 
 def _get_parser() -> Lark:
     global _parser
     if _parser is None:
-        _parser = Lark(_GRAMMAR, parser="lalr", lexer=_TokenList, transformer=_Build())
+        _parser = Lark(
+            _GRAMMAR,
+            parser="lalr",
+            lexer=_TokenList,
+            transformer=_Build(),
+            cache=_grammar_cache or False,
+        )
     return _parser
 
 

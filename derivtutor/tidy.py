@@ -49,31 +49,32 @@ def tidy(raw: sp.Expr) -> Tidied:
 
 def size(expr: sp.Expr) -> tuple[int, int]:
     """A plain measure of clutter: operations (a minus sign is free), then printed length."""
-    return _ops(expr), len(str(expr))
+    return operation_count(expr), len(str(expr))
 
 
-def _ops(expr: sp.Expr) -> int:
+def operation_count(expr: sp.Expr) -> int:
+    """Operations in expr, a minus sign free (sp.count_ops is slower and imports more)."""
     if expr.is_Atom:
         return 0
     args = expr.args
     if isinstance(expr, sp.Mul) and args[0] == -1:
         args = args[1:]
         if len(args) == 1:
-            return _ops(args[0])
+            return operation_count(args[0])
     extra = len(args) - 1 if isinstance(expr, (sp.Add, sp.Mul)) else 1
     if isinstance(expr, sp.Pow) and expr.exp == -1:
         extra = 1
-    return extra + sum(_ops(a) for a in args)
+    return extra + sum(operation_count(a) for a in args)
 
 
 def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
     """(the expression over one denominator, or None; other rearrangements)."""
-    if _ops(expr) > MAX_OPS:
+    if operation_count(expr) > MAX_OPS:
         return None, []
     others = [_pythagoras(_trig_ratios(expr))]
     quotient = None
     small = _degree(expr) <= MAX_DEGREE
-    if small:
+    if small and not _is_simple_fraction(expr):
         numerator, denominator = sp.fraction(sp.together(expr))
         if denominator != 1:
             numerator, denominator = _cancel_pair(numerator, denominator)
@@ -83,6 +84,21 @@ def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
             others.append(sp.factor(expr))
     others.append(_pythagoras(_trig_ratios(sp.factor_terms(expr))))
     return quotient, others
+
+
+def _is_simple_fraction(expr: sp.Expr) -> bool:
+    """True for p/q where neither p nor q holds a fraction or a sum with common factors:
+    e^(−x)/(1 + e^(−x))² is already as a textbook prints it, so together() is not tried."""
+    numerator, denominator = sp.fraction(expr)
+    if denominator == 1:
+        return not any(
+            isinstance(p, sp.Pow) and p.exp.is_negative for p in sp.preorder_traversal(expr)
+        )
+    return all(
+        not (isinstance(p, sp.Pow) and p.exp.is_Number and p.exp.is_negative)
+        for part in (numerator, denominator)
+        for p in sp.preorder_traversal(part)
+    ) and not isinstance(numerator, sp.Add)
 
 
 def _cancel_pair(numerator: sp.Expr, denominator: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -181,7 +197,7 @@ def _identities(expr: sp.Expr) -> list[sp.Expr]:
 def _sigmoid_forms(expr: sp.Expr) -> list[sp.Expr]:
     """Recognise σ(u) = e^u/(1 + e^u) and σ'(u) = e^(-u)/(1 + e^(-u))² in an exp expression."""
     exponentials = expr.atoms(sp.exp)
-    if not exponentials or _ops(expr) > MAX_OPS:
+    if not exponentials or operation_count(expr) > MAX_OPS:
         return []
     forms = []
     t = sp.Dummy("t", positive=True)

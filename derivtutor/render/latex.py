@@ -120,7 +120,10 @@ def render_differentiation(result: Differentiation) -> str:
         rows.append("&" + line(section.heading))
         if section.tree is not None:
             rows.extend(_tree(section.tree, "1", 0))
-        rows.extend("&" + line(r) for r in section.result)
+        rows.extend(
+            "&" + (r"\text{Result: }" if i == 0 else r"\qquad ") + line(r)
+            for i, r in enumerate(section.result)
+        )
     if result.at is not None:
         rows.extend("&" + line(r) for r in summary.gradient_check_lines(result, result.at))
     body = " \\\\\n".join(rows)

@@ -41,9 +41,8 @@ def render_differentiation(result: Differentiation) -> str:
         if section.tree is not None:
             out.extend(_tree(section.tree, "1", 0))
             out.append("")
-        for row in section.result:
-            text = line(row).strip()
-            out.append(f"**{text[:7]}**{text[7:]}" if text.startswith("Result:") else text)
+        for i, row in enumerate(section.result):
+            out.append(("**Result:** " if i == 0 else "") + line(row).strip())
             out.append("")
     if result.at is not None:
         out.extend(line(r).strip() + "  " for r in summary.gradient_check_lines(result, result.at))

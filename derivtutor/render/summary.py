@@ -42,11 +42,10 @@ def sections(result: Differentiation) -> Iterator[Section]:
             heading.append(f"   (a partial derivative: {held} {verb} held constant)")
         tree = ex.explain(order.step, partial=partial)
         lines: list[list[ex.Segment]] = [
-            ["Result: ", ex.D(result.expression, var, partial, k), " = ",
-             ex.Math(order.derivative)]
+            [ex.D(result.expression, var, partial, k), " = ", ex.Math(order.derivative)]
         ]
         for form in order.forms:
-            lines.append(["        = ", ex.Math(form), *_form_note(form, result.expression)])
+            lines.append(["= ", ex.Math(form), *_form_note(form, result.expression)])
         lines.extend(_result_notes(order.derivative))
         yield Section(heading, tree, lines)
 
@@ -64,10 +63,10 @@ def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
 def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
     notes: list[list[ex.Segment]] = []
     if derivative.has(sp.Heaviside):
-        notes.append(["        where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
+        notes.append(["where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
                       " (the subgradient 0 is used at the kink)"])
     if derivative.has(sp.sign):
-        notes.append(["        where sign(t) = t/|t| for t ≠ 0"])
+        notes.append(["where sign(t) = t/|t| for t ≠ 0"])
     return notes
 
 

@@ -94,8 +94,13 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> s
             out.append("")
             out.extend(w.tree(section.tree))
         out.append("")
-        for line in section.result:
-            out.append(w.line(line))
+        first = "Result: " + w.line(section.result[0])
+        out.append(first)
+        # Later forms line up under the first '=' (notes under the result itself).
+        equals = first.find(" = ") + 1
+        for line in section.result[1:]:
+            text = w.line(line)
+            out.append(" " * (equals if text.startswith("=") else equals + 2) + text)
         out.append("")
     if result.at is not None:
         out.extend(w.line(line) for line in summary.gradient_check_lines(result, result.at))

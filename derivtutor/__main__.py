@@ -1,0 +1,5 @@
+"""python -m derivtutor"""
+
+from derivtutor.cli import main
+
+main()

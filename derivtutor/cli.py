@@ -1,0 +1,274 @@
+"""The command line: arguments -> a call into the core -> a renderer. No maths here.
+
+Heavy modules (SymPy and everything that uses it) are imported inside the commands, so that
+``derivtutor --help`` and ``derivtutor rules`` start without loading SymPy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperCommand
+
+from derivtutor import __version__
+from derivtutor.errors import DerivtutorError, InputError
+
+# The longest expression read from stdin; the parser's own limit then gives the message.
+_STDIN_LIMIT = 100_000
+
+
+class Format(str, Enum):
+    rich = "rich"
+    text = "text"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+class ExpressionCommand(TyperCommand):
+    """A command whose argument is an expression: '-x^2' would otherwise read as options."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        known = {opt for p in self.params for opt in (*p.opts, *p.secondary_opts)}
+        for arg in args:
+            if arg == "--":
+                break
+            if arg.startswith("-") and arg != "-" and not arg.startswith("--"):
+                if arg.split("=", 1)[0] not in known:
+                    _fail(
+                        f"'{arg}' starts with '-', so it reads as an option.\n"
+                        f"To differentiate it, put -- before it:  "
+                        f"derivtutor {ctx.info_name} -- {arg}"
+                    )
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+
+app = typer.Typer(
+    name="derivtutor",
+    help="A calculus tutor for the maths behind machine learning: derivatives step by step.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"derivtutor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """A calculus tutor for the maths behind machine learning: derivatives step by step.
+
+    Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]
+    """
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        help="Output format. Default: rich on a terminal, text when piped or NO_COLOR is set.",
+        case_sensitive=False,
+    ),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+]
+
+
+@app.command(cls=ExpressionCommand)
+def diff(
+    expr: Annotated[
+        str,
+        typer.Argument(
+            help="The function to differentiate, e.g. \"x^2 sin(x)\". '-' reads it from stdin.",
+            show_default=False,
+        ),
+    ],
+    wrt: Annotated[
+        str | None,
+        typer.Option(
+            "--wrt",
+            metavar="VAR",
+            help="The variable to differentiate by (needed when there are several).",
+        ),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", min=1, max=10, help="Differentiate N times, showing each.")
+    ] = 1,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="VAR=VALUE",
+            help="Evaluate there, beside a finite-difference estimate (e.g. x=0.5 or x=1,y=2).",
+        ),
+    ] = None,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Differentiate EXPR step by step.
+
+    Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]   or   [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
+    """
+    with _errors(debug):
+        from derivtutor.differentiation import differentiate
+        from derivtutor.parse import use_grammar_cache
+
+        use_grammar_cache(_grammar_cache())
+        result = differentiate(_read(expr), wrt=wrt, order=order, at=at)
+        _show(result, _format(output))
+
+
+@app.command()
+def rules(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A rule id or function name, e.g. chain, quotient, tanh, softmax."),
+    ] = None,
+    output: FormatOption = None,
+) -> None:
+    """Show the table of derivative rules, or the rows for one rule.
+
+    Example: [bold]derivtutor rules chain[/bold]
+    """
+    from derivtutor.table import OTHER_RULES, TABLE, entries
+
+    rows = entries(name)
+    if name is not None and not rows:
+        if name in OTHER_RULES:
+            typer.echo(f"{name}: {OTHER_RULES[name]}")
+            return
+        known = sorted({e.rule for e in TABLE} | set(OTHER_RULES))
+        _fail(f"no rule called {name!r}. Known rules: {', '.join(known)}")
+    fmt = _format(output)
+    if fmt is Format.json:
+        import json
+
+        typer.echo(json.dumps([row._asdict() for row in rows], ensure_ascii=False, indent=2))
+    elif fmt is Format.rich:
+        from rich.console import Console
+
+        from derivtutor.render.rules import rules_table
+
+        Console(highlight=False).print(rules_table(rows))
+    else:
+        from derivtutor.render.rules import rules_text
+
+        typer.echo(rules_text(rows), nl=False)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _read(expression: str) -> str:
+    if expression != "-":
+        return expression
+    text = sys.stdin.read(_STDIN_LIMIT)
+    if not text.strip():
+        raise InputError("no expression on stdin", suggestion='echo "x^2" | derivtutor diff -')
+    return text.strip()
+
+
+def _format(requested: Format | None) -> Format:
+    if requested is not None:
+        return requested
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return Format.text
+    return Format.rich
+
+
+def _ascii_only() -> bool:
+    """True on a terminal that cannot show Unicode maths (e.g. LANG=C)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "−²σ·√∂".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
+
+
+def _show(result: Any, fmt: Format) -> None:
+    if fmt is Format.json:
+        import json
+
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt is Format.latex:
+        from derivtutor.render.latex import render_differentiation as latex
+
+        typer.echo(latex(result), nl=False)
+    elif fmt is Format.markdown:
+        from derivtutor.render.markdown import render_differentiation as markdown
+
+        typer.echo(markdown(result), nl=False)
+    elif fmt is Format.rich:
+        from rich.console import Console
+
+        from derivtutor.render.rich import render_differentiation as rich
+
+        Console(highlight=False).print(rich(result, ascii=_ascii_only()))
+    else:
+        from derivtutor.render.text import render_differentiation as text
+
+        typer.echo(text(result, ascii=_ascii_only()), nl=False)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal)."""
+    try:
+        yield
+    except InputError as err:
+        _fail(err.render())
+    except DerivtutorError as err:
+        _fail(str(err))
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as err:  # the last line of defence: a bug, reported briefly
+        if debug:
+            traceback.print_exc()
+        detail = "" if debug else " Rerun with --debug to see the traceback."
+        _fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
+
+
+def _grammar_cache() -> str | None:
+    """Where the parser's analysed grammar is kept between runs: the user's own cache dir."""
+    home = os.environ.get("DERIVTUTOR_HOME")
+    if home:
+        directory = os.path.join(home, "cache")
+    else:
+        from platformdirs import user_cache_dir
+
+        directory = user_cache_dir("derivtutor")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return os.path.join(directory, "grammar.lark-cache")
+
+
+def main() -> None:
+    """The console script's entry point."""
+    app()

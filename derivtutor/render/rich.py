@@ -1,0 +1,81 @@
+"""Rich output: the derivation as a tree, the result in a panel.
+
+Everything the user typed reaches the screen as ``Text`` objects, never as markup, so a ``[``
+in an expression cannot be read as a style. Lines wrap at the terminal's width (a long
+expression folds rather than being cut off), and Rich falls back to ASCII guides on terminals
+that cannot show Unicode.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+from rich.tree import Tree
+
+from derivtutor.differentiation import Differentiation
+from derivtutor.render import explain as ex
+from derivtutor.render import summary
+from derivtutor.render.text import TextWriter
+
+RULE_STYLE = "bold cyan"
+MATH_STYLE = ""
+NOTE_STYLE = "dim"
+CONCLUSION_STYLE = "green"
+
+
+def _text(writer: TextWriter, segments: list[ex.Segment], style: str = "") -> Text:
+    text = Text(overflow="fold", style=style)
+    for i, seg in enumerate(segments):
+        piece = writer.segment(seg)
+        if i == 0 and isinstance(seg, str) and ":" in piece:
+            name, colon, rest = piece.partition(":")
+            head, comma, tail = name.partition(", with")
+            text.append(head, style=RULE_STYLE)
+            text.append(comma + tail + colon + rest)
+        elif isinstance(seg, (ex.Math, ex.D, ex.Rate)):
+            text.append(piece, style=MATH_STYLE)
+        else:
+            text.append(piece)
+    return text
+
+
+def _label(writer: TextWriter, node: ex.Node, number: str) -> Text:
+    label = Text(number + ("." if "." not in number else "") + " ", style="bold")
+    label.append_text(_text(writer, node.head))
+    for note in node.notes:
+        label.append("\n")
+        label.append_text(_text(writer, note, NOTE_STYLE))
+    return label
+
+
+def _grow(tree: Tree, writer: TextWriter, node: ex.Node, number: str) -> None:
+    branch = tree.add(_label(writer, node, number))
+    for i, child in enumerate(node.children, start=1):
+        _grow(branch, writer, child, f"{number}.{i}")
+    if node.conclusion is not None:
+        branch.add(_text(writer, node.conclusion, CONCLUSION_STYLE))
+
+
+def render_differentiation(result: Differentiation, *, ascii: bool = False) -> RenderableType:
+    writer = TextWriter(ascii=ascii)
+    parts: list[RenderableType] = []
+    for section in summary.sections(result):
+        tree = Tree(_text(writer, section.heading, "bold"), guide_style="dim")
+        if section.tree is not None:
+            _grow(tree, writer, section.tree, "1")
+        parts.append(tree)
+        lines = Text(overflow="fold")
+        for i, line in enumerate(section.result):
+            if i:
+                lines.append("\n")
+            lines.append_text(_text(writer, line))
+        parts.append(Panel(lines, title="Result", title_align="left", border_style="green"))
+    if result.at is not None:
+        check = Text(overflow="fold")
+        for i, line in enumerate(summary.gradient_check_lines(result, result.at)):
+            if i:
+                check.append("\n")
+            check.append_text(_text(writer, line))
+        parts.append(check)
+    return Group(*parts)

@@ -1,0 +1,88 @@
+"""The derivative table that ``derivtutor rules`` prints: plain data, so it loads no SymPy.
+
+Each row: the rule id (as in the step tree and JSON), a name, the function, its derivative,
+and a note. The engine's own formulas live beside each rule in steps.py; tests check that every
+row here agrees with them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    rule: str
+    name: str
+    function: str
+    derivative: str
+    note: str = ""
+
+
+TABLE: tuple[Entry, ...] = (
+    Entry("constant", "constant", "c", "0", "also any variable held constant"),
+    Entry("variable", "variable", "x", "1"),
+    Entry("sum", "sum", "f + g", "f' + g'"),
+    Entry("constant_multiple", "constant multiple", "c·f", "c·f'"),
+    Entry("power", "power", "xⁿ", "n·xⁿ⁻¹", "any real n: roots, 1/x, ..."),
+    Entry("product", "product", "f·g", "f'·g + f·g'", "n factors: one term per factor"),
+    Entry("quotient", "quotient", "f/g", "(f'·g − f·g')/g²"),
+    Entry("chain", "chain", "f(g(x))", "f'(g(x))·g'(x)", "with u = g(x): d/dx f(u) = f'(u)·du/dx"),
+    Entry("exp", "exponential", "eˣ", "eˣ"),
+    Entry("exponential", "exponential, base a", "aˣ", "aˣ·ln(a)"),
+    Entry("log", "natural logarithm", "ln(x)", "1/x", "for x > 0; log(x) is ln(x)"),
+    Entry("log_base", "logarithm, base b", "log_b(x)", "1/(x·ln(b))", "log(x, b) = ln(x)/ln(b)"),
+    Entry("log_differentiation", "logarithmic differentiation", "u^v", "u^v·(v'·ln(u) + v·u'/u)",
+          "take ln of both sides when the exponent varies too"),
+    Entry("trig", "sine", "sin(x)", "cos(x)"),
+    Entry("trig", "cosine", "cos(x)", "−sin(x)"),
+    Entry("trig", "tangent", "tan(x)", "sec²(x)", "= 1 + tan²(x)"),
+    Entry("trig", "cotangent", "cot(x)", "−csc²(x)"),
+    Entry("trig", "secant", "sec(x)", "sec(x)·tan(x)"),
+    Entry("trig", "cosecant", "csc(x)", "−csc(x)·cot(x)"),
+    Entry("inverse_trig", "arcsine", "arcsin(x)", "1/√(1 − x²)", "for |x| < 1"),
+    Entry("inverse_trig", "arccosine", "arccos(x)", "−1/√(1 − x²)", "for |x| < 1"),
+    Entry("inverse_trig", "arctangent", "arctan(x)", "1/(1 + x²)"),
+    Entry("inverse_trig", "arccotangent", "arccot(x)", "−1/(1 + x²)"),
+    Entry("inverse_trig", "arcsecant", "arcsec(x)", "1/(|x|·√(x² − 1))", "for |x| > 1"),
+    Entry("inverse_trig", "arccosecant", "arccsc(x)", "−1/(|x|·√(x² − 1))", "for |x| > 1"),
+    Entry("hyperbolic", "hyperbolic sine", "sinh(x)", "cosh(x)"),
+    Entry("hyperbolic", "hyperbolic cosine", "cosh(x)", "sinh(x)"),
+    Entry("hyperbolic", "hyperbolic tangent", "tanh(x)", "sech²(x) = 1 − tanh²(x)",
+          "the tanh activation"),
+    Entry("hyperbolic", "hyperbolic cotangent", "coth(x)", "−csch²(x)"),
+    Entry("hyperbolic", "hyperbolic secant", "sech(x)", "−sech(x)·tanh(x)"),
+    Entry("hyperbolic", "hyperbolic cosecant", "csch(x)", "−csch(x)·coth(x)"),
+    Entry("inverse_hyperbolic", "inverse sinh", "arsinh(x)", "1/√(x² + 1)"),
+    Entry("inverse_hyperbolic", "inverse cosh", "arcosh(x)", "1/√(x² − 1)", "for x > 1"),
+    Entry("inverse_hyperbolic", "inverse tanh", "artanh(x)", "1/(1 − x²)", "for |x| < 1"),
+    Entry("abs", "absolute value", "|x|", "x/|x| = sign(x)", "for x ≠ 0 (a corner at 0)"),
+    Entry("sigmoid", "sigmoid", "σ(x) = 1/(1 + e^(−x))", "σ(x)·(1 − σ(x))",
+          "the logistic activation"),
+    Entry("relu", "ReLU", "relu(x) = max(0, x)", "0 for x ≤ 0, 1 for x > 0",
+          "subgradient 0 chosen at x = 0, as in PyTorch"),
+    Entry("softplus", "softplus", "softplus(x) = ln(1 + eˣ)", "σ(x)"),
+    Entry("piecewise_constant", "step functions", "sign(x), H(x)", "0", "for x ≠ 0 (a jump at 0)"),
+    Entry("softmax", "softmax", "p_i = e^(z_i)/Σ_k e^(z_k)", "∂p_i/∂z_j = p_i·(δ_ij − p_j)",
+          "δ_ij is 1 when i = j, else 0; as a matrix: diag(p) − p·pᵀ"),
+)
+
+# Rule ids that name a way of working rather than a row of the table.
+OTHER_RULES: dict[str, str] = {
+    "rewrite": "write the function another way first, e.g. log_u(v) = ln(v)/ln(u)",
+    "reuse": "a sub-derivation already done above, not repeated",
+    "unknown": "no rule here covers it; SymPy's own derivative is shown instead",
+}
+
+
+def entries(name: str | None = None) -> tuple[Entry, ...]:
+    """The rows for a rule id or a function name (case-insensitive); all rows for None."""
+    if name is None:
+        return TABLE
+    key = name.strip().lower()
+    return tuple(
+        e
+        for e in TABLE
+        if key in (e.rule, e.name.lower())
+        or key == e.function.split("(")[0].lower()
+        or key.replace(" ", "_") == e.rule
+    )
