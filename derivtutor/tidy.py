@@ -74,7 +74,7 @@ def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
     others = [_pythagoras(_trig_ratios(expr))]
     quotient = None
     small = _degree(expr) <= MAX_DEGREE
-    if small and not _is_simple_fraction(expr):
+    if small and not is_simple_fraction(expr):
         numerator, denominator = sp.fraction(sp.together(expr))
         if denominator != 1:
             numerator, denominator = _cancel_pair(numerator, denominator)
@@ -86,7 +86,7 @@ def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
     return quotient, others
 
 
-def _is_simple_fraction(expr: sp.Expr) -> bool:
+def is_simple_fraction(expr: sp.Expr) -> bool:
     """True for p/q where neither p nor q holds a fraction or a sum with common factors:
     e^(−x)/(1 + e^(−x))² is already as a textbook prints it, so together() is not tried."""
     numerator, denominator = sp.fraction(expr)

@@ -15,6 +15,7 @@ from typing import Union
 import sympy as sp
 
 from derivtutor import steps as s
+from derivtutor.tidy import is_simple_fraction, tidy
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,12 @@ class _Explainer:
         return Math(step.eval())
 
     def conclude(self, step: s.Step, label: list[Segment]) -> list[Segment]:
-        return ["so ", *(label or [self.d(step)]), " = ", self.result(step)]
+        return ["so ", *(label or [self.d(step)]), " = ", self.readable(step)]
+
+    def readable(self, step: s.Step) -> Math:
+        """A composite step's result, tidied when the raw form is cluttered."""
+        raw = step.eval()
+        return Math(raw if is_simple_fraction(raw) else tidy(raw).derivative)
 
     # --- the rules ---------------------------------------------------------------------------
 
@@ -142,18 +148,16 @@ class _Explainer:
         )
 
     def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
-        return Node(
-            step.rule,
-            [
-                "Power rule ",
-                Formula("(d/dx xⁿ = n·xⁿ⁻¹)", r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
-                        "(d/dx x^n = n*x^(n-1))"),
-                ": ",
-                *self.lhs(step, label),
-                " = ",
-                self.result(step),
-            ],
-        )
+        n = step.exponent
+        head: list[Segment] = [
+            "Power rule ",
+            Formula("(d/dx xⁿ = n·xⁿ⁻¹)", r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
+                    "(d/dx x^n = n*x^(n-1))"),
+        ]
+        if not (n.is_Integer and n > 1):
+            head += [" with n = ", Math(n)]
+        head += [": ", *self.lhs(step, label), " = ", self.result(step)]
+        return Node(step.rule, head)
 
     def _explain_ProductRule(self, step: s.ProductRule, label: list[Segment]) -> Node:
         count = len(step.factors)
@@ -182,7 +186,7 @@ class _Explainer:
             notes=[[formula]],
             children=children,
             conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
-                        " = ", self.result(step)],
+                        " = ", self.readable(step)],
         )
 
     def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
@@ -207,7 +211,7 @@ class _Explainer:
                             "d/dx [f/g] = (f'*g - f*g')/g^2")]],
             children=[self.node(df_step, ["f'"]), self.node(dg_step, ["g'"])],
             conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
-                        " = ", self.result(step)],
+                        " = ", self.readable(step)],
         )
 
     def _explain_ChainRule(self, step: s.ChainRule, label: list[Segment]) -> Node:
@@ -334,7 +338,7 @@ class _Explainer:
             children=[self.node(step.log_step)],
             conclusion=["so ", *(label or [self.d(step)]), " = y · ",
                         Math(step.log_step.eval(), grouped=True),
-                        " = ", self.result(step)],
+                        " = ", self.readable(step)],
         )
 
     def _explain_RewriteRule(self, step: s.RewriteRule, label: list[Segment]) -> Node:

@@ -91,9 +91,11 @@ class Notation:
     def show(self, expr: sp.Expr, *, typed: bool = False, grouped: bool = False) -> str:
         """expr in linear notation; ``grouped`` puts a sum, product or fraction in parentheses,
         for an expression that is about to be multiplied."""
-        if grouped:
-            return self._wrap(sp.sympify(expr), typed, _POW)
-        return self._print(sp.sympify(expr), typed)
+        expr = sp.sympify(expr)
+        text, prec = self._prec(expr, typed)
+        if grouped and (prec <= _ADD or "/" in text or text.startswith(self.minus)):
+            return f"({text})"
+        return text
 
     # --- dispatch ---------------------------------------------------------------------------
 
@@ -194,6 +196,12 @@ class Notation:
             return self.minus + text, _MUL
         if not isinstance(magnitude, sp.Mul):
             return self._prec(magnitude, typed)
+        log_base = _log_base(magnitude)
+        if log_base is not None:
+            argument, base = log_base
+            if base.is_Integer and not self.ascii:
+                return f"log{self._subscript(int(base))}({self._print(argument, typed)})", _ATOM
+            return f"log({self._print(argument, typed)}, {self._print(base, typed)})", _ATOM
         numerator, denominator = _fraction_parts(magnitude, typed)
         if len(numerator) == 1:
             top = self._wrap(numerator[0], typed, _MUL)
@@ -233,7 +241,8 @@ class Notation:
         if exponent == sp.Rational(1, 2):
             inner, prec = self._prec(base, typed)
             root = "sqrt" if self.ascii else "√"
-            return (f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"), _ATOM
+            # A root binds like a power: (√x)², e^(√x).
+            return (f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"), _POW
         if exponent.is_Number and exponent.is_negative and not typed:
             return f"1/{self._wrap(sp.Pow(base, -exponent), typed, _POW)}", _MUL
         if (
@@ -258,6 +267,26 @@ class Notation:
     def _superscript(self, n: sp.Integer) -> str:
         return str(n).translate(_SUPERSCRIPT)
 
+    def _subscript(self, n: int) -> str:
+        return str(n).translate(_SUBSCRIPT)
+
+
+def _log_base(e: sp.Mul) -> tuple[sp.Basic, sp.Basic] | None:
+    """(u, b) for ln(u)/ln(b) with a constant b: the parser's reading of log(u, b)."""
+    if len(e.args) != 2:
+        return None
+    first, second = e.args
+    if (
+        isinstance(first, sp.log)
+        and isinstance(second, sp.Pow)
+        and second.exp == -1
+        and isinstance(second.base, sp.log)
+        and second.base.args[0].is_number
+        and not first.args[0].is_number
+    ):
+        return first.args[0], second.base.args[0]
+    return None
+
 
 def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
     """(True, -e) when e is written with a leading minus, else (False, e)."""
@@ -279,7 +308,12 @@ def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Bas
     """Split a product into the factors above and below the line."""
     above: list[sp.Basic] = []
     below: list[sp.Basic] = []
+    factors: list[sp.Basic] = []
     for factor in e.args:
+        # (1/x)·(1/(1 + x)) prints as 1/(x·(1 + x)), not 1/x/(1 + x).
+        nested = isinstance(factor, sp.Mul) and not _split_sign(factor)[0]
+        factors.extend(factor.args if nested else (factor,))
+    for factor in factors:
         if isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
             exponent = -factor.exp
             below.append(factor.base if exponent == 1 else sp.Pow(factor.base, exponent))
@@ -296,13 +330,15 @@ def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Bas
 
 
 def _factor_rank(factor: sp.Basic) -> int:
-    """Numbers, then powers of variables, then functions, then sums: 3x²·sin(x)·(x + 1)."""
+    """Numbers, powers of variables, functions, exponentials, sums: 3x²·sin(x)·e^x·(x + 1)."""
     base = factor.base if isinstance(factor, sp.Pow) else factor
     if factor.is_Number:
         return 0
     if isinstance(base, sp.Symbol):
         return 1
     if isinstance(base, sp.Add):
+        return 4
+    if isinstance(base, sp.exp) or (isinstance(factor, sp.Pow) and factor.exp.free_symbols):
         return 3
     return 2
 
