@@ -1,0 +1,171 @@
+"""Measure derivtutor against the budgets in DESIGN.md, as ratios against floors measured in the
+same run (a shared machine's speed varies, so absolute times alone would mislead).
+
+    python benchmarks/run.py            # everything
+    python benchmarks/run.py --quick    # fewer repetitions
+
+Figures:
+- `derivtutor diff "1/(1+exp(-x))"` wall time over `python -c "import sympy"`, medians of
+  alternating runs (budget: ratio <= 1.5);
+- `derivtutor --help` and `derivtutor rules` wall time, and whether SymPy was imported;
+- the engine, warm (modules loaded) but with SymPy's result cache cleared before each
+  expression: parse + derivation + tidy, median and p95 over the textbook expressions in
+  expressions.txt (budget: median <= 15 ms, p95 <= 100 ms; none above 2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _command() -> list[str]:
+    """The installed console script, as a user runs it (else python -m derivtutor)."""
+    script = Path(sys.executable).with_name("derivtutor")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("derivtutor")
+    return [found] if found else [sys.executable, "-m", "derivtutor"]
+
+
+def _wall(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _alternate(a: list[str], b: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Medians of a and b, run alternately so that both see the same machine load."""
+    _wall(a, env)  # warm the file cache, the bytecode cache and the grammar cache
+    _wall(b, env)
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(_wall(a, env))
+        times_b.append(_wall(b, env))
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def startup(runs: int) -> list[tuple[str, str, str]]:
+    env = {**os.environ, "NO_COLOR": "1", "DERIVTUTOR_HOME": tempfile.mkdtemp()}
+    command = _command()
+    floor = [sys.executable, "-c", "import sympy"]
+    diff_time, sympy_time = _alternate(
+        [*command, "diff", "1/(1+exp(-x))"], floor, runs, env
+    )
+    python_floor = [sys.executable, "-c", "pass"]
+    help_time, bare = _alternate([*command, "--help"], python_floor, runs, env)
+    rules_time, _ = _alternate([*command, "rules"], python_floor, runs, env)
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from derivtutor.cli import app\n"
+        "CliRunner().invoke(app, ['--help']); a = 'sympy' in sys.modules\n"
+        "CliRunner().invoke(app, ['rules']); b = 'sympy' in sys.modules\n"
+        "print(a, b)\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    ratio = diff_time / sympy_time
+    return [
+        ("python -c 'import sympy' (floor)", f"{sympy_time * 1000:.0f} ms", ""),
+        (
+            'derivtutor diff "1/(1+exp(-x))"',
+            f"{diff_time * 1000:.0f} ms = {ratio:.2f}x floor",
+            _verdict(ratio <= 1.5, "<= 1.5x"),
+        ),
+        ("python -c pass (floor)", f"{bare * 1000:.0f} ms", ""),
+        (
+            "derivtutor --help",
+            f"{help_time * 1000:.0f} ms = {help_time / bare:.1f}x python",
+            _verdict(loaded[0] == "False", f"sympy imported: {loaded[0]}"),
+        ),
+        (
+            "derivtutor rules",
+            f"{rules_time * 1000:.0f} ms = {rules_time / bare:.1f}x python",
+            _verdict(loaded[1] == "False", f"sympy imported: {loaded[1]}"),
+        ),
+    ]
+
+
+def _expressions() -> list[tuple[str, str | None]]:
+    rows = []
+    for line in (HERE / "expressions.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        text, _, var = line.partition("@")
+        rows.append((text.strip(), var.strip() or None))
+    return rows
+
+
+def engine(repeats: int) -> list[tuple[str, str, str]]:
+    from sympy.core.cache import clear_cache
+
+    from derivtutor.derive import derivation
+    from derivtutor.parse import parse, variable, variables
+    from derivtutor.tidy import tidy
+
+    def once(text: str, var: str | None) -> float:
+        # SymPy memoises results: without clearing, a repeat would time a cache lookup.
+        clear_cache()
+        start = time.perf_counter()
+        expr = parse(text)
+        symbol = variable(var) if var else (variables(expr) or [variable("x")])[0]
+        tidy(derivation(expr, symbol).eval())
+        return time.perf_counter() - start
+
+    rows = _expressions()
+    for text, var in rows:  # import and first-use costs are the startup figure's business
+        once(text, var)
+    per_expression = []
+    slowest = ("", 0.0)
+    for text, var in rows:
+        best = min(once(text, var) for _ in range(repeats))
+        per_expression.append(best)
+        if best > slowest[1]:
+            slowest = (text, best)
+    per_expression.sort()
+    median = statistics.median(per_expression)
+    p95 = per_expression[int(0.95 * (len(per_expression) - 1))]
+    return [
+        ("engine: expressions", str(len(per_expression)), ""),
+        ("engine: median", f"{median * 1000:.1f} ms", _verdict(median <= 0.015, "<= 15 ms")),
+        ("engine: p95", f"{p95 * 1000:.1f} ms", _verdict(p95 <= 0.100, "<= 100 ms")),
+        (
+            "engine: slowest",
+            f"{slowest[1] * 1000:.1f} ms ({slowest[0]})",
+            _verdict(slowest[1] <= 2.0, "<= 2 s"),
+        ),
+    ]
+
+
+def _verdict(ok: bool, budget: str) -> str:
+    return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 9
+    rows = startup(runs) + engine(1 if args.quick else 3)
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")
+    for name, value, verdict in rows:
+        print(f"  {name:<{width}}  {value:<{value_width}}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
