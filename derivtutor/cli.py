@@ -36,7 +36,8 @@ class ExpressionCommand(TyperCommand):
     """A command whose argument is an expression: '-x^2' would otherwise read as options."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        known = {opt for p in self.params for opt in (*p.opts, *p.secondary_opts)}
+        # get_params, not self.params: it includes the help option, so '-h' stays an option.
+        known = {opt for p in self.get_params(ctx) for opt in (*p.opts, *p.secondary_opts)}
         for arg in args:
             if arg == "--":
                 break
@@ -50,9 +51,9 @@ class ExpressionCommand(TyperCommand):
         return super().parse_args(ctx, args)  # type: ignore[no-any-return]
 
 
+# No help= here: it would replace the callback's docstring, and with it the example in --help.
 app = typer.Typer(
     name="derivtutor",
-    help="A calculus tutor for the maths behind machine learning: derivatives step by step.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -168,11 +169,11 @@ def rules(
 
         from derivtutor.render.rules import rules_table
 
-        Console(highlight=False).print(rules_table(rows))
+        Console(highlight=False).print(rules_table(rows, ascii=_ascii_only()))
     else:
         from derivtutor.render.rules import rules_text
 
-        typer.echo(rules_text(rows), nl=False)
+        typer.echo(rules_text(rows, ascii=_ascii_only()), nl=False)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -208,11 +208,28 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             cols.extend([i + 1] * len(piece))
             i = j
             continue
-        piece = _OPERATORS.get(ch)
-        if piece is None:
+        if ch == "√":
+            # √x and √2 take the atom that follows; √(x + 1) takes the parenthesised group.
+            j = i + 1
+            while (
+                j < len(text)
+                and (text[j].isalnum() or text[j] in "._")
+                and (text[j] not in _SUPERSCRIPTS)
+            ):
+                j += 1
+            if j > i + 1:
+                piece = "sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
+                out.append(piece)
+                cols.extend([i + 1] * 5 + [i + 2 + k for k in range(len(piece) - 6)] + [j])
+                i = j
+                continue
+        mapped = _OPERATORS.get(ch)
+        if mapped is None:
             piece = unicodedata.normalize("NFKC", ch)
             # NFKC may itself produce an operator we map (e.g. a full-width minus).
             piece = "".join(_OPERATORS.get(c, c) for c in piece)
+        else:
+            piece = mapped
         out.append(piece)
         cols.extend([i + 1] * len(piece))
         i += 1
@@ -319,7 +336,11 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
         )
     if next_char == "(":
         close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]}?" if close else "the functions known are listed in the README."
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else "the functions known are listed in the README."
+        )
         return InputError(f"unknown function '{name}'", text=text, column=column, suggestion=hint)
     close = difflib.get_close_matches(name, [*FUNCTIONS, *CONSTANTS, *GREEK_NAMES], n=1)
     hint = (
@@ -389,6 +410,10 @@ def _scan(text: str) -> list[Token]:
     return tokens
 
 
+def _col(tok: Token) -> int:
+    return tok.column or 1
+
+
 def _token(kind: str, value: str, column: int, end_column: int | None = None) -> Token:
     """A token; end_column is one past its last character in the user's text."""
     end = end_column if end_column is not None else column + len(value)
@@ -450,10 +475,10 @@ def _pair_bars(tokens: list[Token], text: str) -> list[Token]:
             prev = out[-1].type if out else None
             if open_bars and prev in _OPERAND_END:
                 open_bars.pop()
-                out.append(_token("RBAR", "|", tok.column))
+                out.append(_token("RBAR", "|", _col(tok)))
             else:
                 open_bars.append(tok)
-                out.append(_token("LBAR", "|", tok.column))
+                out.append(_token("LBAR", "|", _col(tok)))
         else:
             out.append(tok)
     if open_bars:
@@ -542,11 +567,7 @@ def _check_function_calls(tokens: list[Token], text: str) -> None:
             j = i + 2
             if j < len(tokens) and tokens[j].type == "SUB":
                 j += 1
-            if (
-                j + 1 < len(tokens)
-                and tokens[j].type == "NUMBER"
-                and tokens[j + 1].type == "LPAR"
-            ):
+            if j + 1 < len(tokens) and tokens[j].type == "NUMBER" and tokens[j + 1].type == "LPAR":
                 continue
             # Echo the power and argument the user typed: sin^-1 x is not told "sin^2(x)".
             if j < len(tokens) and tokens[j].type == "NUMBER":
@@ -564,7 +585,7 @@ def _check_function_calls(tokens: list[Token], text: str) -> None:
         raise InputError(
             f"the function {name} needs parentheses around its argument",
             text=text,
-            column=(nxt.column if nxt is not None else tok.column + len(name)),
+            column=(_col(nxt) if nxt is not None else _col(tok) + len(name)),
             suggestion=f"did you mean {name}({arg})?",
         )
 
@@ -621,7 +642,7 @@ def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
                         suggestion=_NOT_SUPPORTED[str(prev)]
                         + f" For a product, write {prev!s}*(...).",
                     )
-                out.append(_token("IMUL", "", tok.column))
+                out.append(_token("IMUL", "", _col(tok)))
         out.append(tok)
     return out
 
@@ -674,7 +695,7 @@ def _check_ambiguous_exponent(tokens: list[Token], text: str) -> None:
                     text=text,
                     column=tokens[i + 1].column,
                     suggestion=f"write e^({exponent}) for the exponential of {exponent}, "
-                    f"or e^{exponent[:-len(str(factor))]}*{str(factor)} for a product.",
+                    f"or e^{exponent[: -len(str(factor))]}*{str(factor)} for a product.",
                 )
 
 
@@ -862,7 +883,7 @@ class _Build(Transformer[Token, sp.Expr]):
             raise _error_at(
                 func, f"{name}^-1 takes one argument", suggestion=f"write {name}^-1(x)."
             )
-        return INVERSES[name](args[0], evaluate=False)  # type: ignore[no-any-return]
+        return INVERSES[name](args[0], evaluate=False)
 
     def arguments(self, *items: Any) -> list[sp.Expr]:
         return [item for item in items if not isinstance(item, Token)]
@@ -874,7 +895,7 @@ def _error_at(tok: Token, message: str, suggestion: str | None = None) -> InputE
 
 
 def _terms(a: sp.Expr) -> tuple[sp.Expr, ...]:
-    return a.args if isinstance(a, sp.Add) else (a,)  # type: ignore[no-any-return]
+    return a.args if isinstance(a, sp.Add) else (a,)
 
 
 def _negate(a: sp.Expr) -> sp.Expr:
@@ -913,10 +934,10 @@ def _power(base: sp.Expr, exponent: sp.Expr, tok: Token) -> sp.Expr:
                         f"the number {base}^{exponent} is too large to work with",
                         suggestion="use a smaller base or exponent.",
                     )
-            return sp.Pow(base, exponent)  # type: ignore[no-any-return]
+            return sp.Pow(base, exponent)
     if base == sp.E:
-        return sp.exp(exponent, evaluate=False)  # type: ignore[no-any-return]
-    return sp.Pow(base, exponent, evaluate=False)  # type: ignore[no-any-return]
+        return sp.exp(exponent, evaluate=False)
+    return sp.Pow(base, exponent, evaluate=False)
 
 
 def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
@@ -943,11 +964,11 @@ def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
             evaluate=False,
         )
     if name == "sqrt":
-        return sp.Pow(args[0], sp.Rational(1, 2), evaluate=False)  # type: ignore[no-any-return]
+        return sp.Pow(args[0], sp.Rational(1, 2), evaluate=False)
     if name == "exp":
-        return sp.exp(args[0], evaluate=False)  # type: ignore[no-any-return]
+        return sp.exp(args[0], evaluate=False)
     evaluate = all(_n(a) for a in args)
-    return fn(*args, evaluate=evaluate)  # type: ignore[no-any-return]
+    return fn(*args, evaluate=evaluate)
 
 
 _parser: Lark | None = None
@@ -1031,7 +1052,7 @@ def _syntax_error(err: UnexpectedInput, tokens: list[Token], text: str) -> Input
         elif tok.type in ("MUL", "DIV", "POW", "ADD") and expected:
             suggestion = "an operator is missing its left-hand side; remove it or add a number."
         else:
-            suggestion = "expected " + ", ".join(expected[:5]) if expected else None
+            suggestion = "expected " + ", ".join(expected[:5]) if expected else ""
         return InputError(message, text=text, column=tok.column, suggestion=suggestion)
     assert isinstance(err, UnexpectedCharacters)  # not produced: _scan makes every token
     return InputError("unexpected input", text=text, column=err.column)
@@ -1047,18 +1068,20 @@ def parse(text: str) -> sp.Expr:
             column=MAX_LENGTH + 1,
             suggestion="split it into smaller parts.",
         )
-    tokens = _scan(text)
     try:
-        result = _get_parser().parse(tokens)  # type: ignore[arg-type]
-    except UnexpectedInput as err:
-        raise _syntax_error(err, tokens, text) from None
+        tokens = _scan(text)
+        try:
+            result = _get_parser().parse(tokens)
+        except UnexpectedInput as err:
+            raise _syntax_error(err, tokens, text) from None
     except InputError as err:
-        raise InputError(
-            err.message, text=text, column=err.column, suggestion=err.suggestion
-        ) from None
+        # Attach the text, and keep the caret on the line even when a mapped character
+        # (√ -> sqrt) made the normalised text longer than what was typed.
+        column = None if err.column is None else max(1, min(err.column, len(text) + 1))
+        raise InputError(err.message, text=text, column=column, suggestion=err.suggestion) from None
     except RecursionError:  # pragma: no cover - bounded by MAX_DEPTH and MAX_LENGTH
         raise InputError("the expression is too complex to read") from None
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 def variables(expr: sp.Expr) -> list[sp.Symbol]:

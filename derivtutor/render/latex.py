@@ -22,6 +22,10 @@ _PROSE = {
     "$": r"\$",
     "^": r"\^{}",
     "~": r"\~{}",
+    # In pdflatex's default OT1 text font these print as ¡, ¿ and an em dash.
+    "<": "$<$",
+    ">": "$>$",
+    "|": "$|$",
     "−": "$-$",
     "—": "---",
     "≠": r"$\neq$",

@@ -7,22 +7,53 @@ from rich.text import Text
 
 from derivtutor.table import Entry
 
+# For terminals that cannot show Unicode (LANG=C): Rich raises UnicodeEncodeError on them.
+# text.py has the same idea for derivations, but importing it would load SymPy.
+_ASCII_WORDS = (("ⁿ⁻¹", "^(n-1)"), ("Σ_k", "sum_k"), ("√(", "sqrt("))
+_ASCII_CHARS = str.maketrans(
+    {
+        "²": "^2",
+        "ˣ": "^x",
+        "ⁿ": "^n",
+        "ᵀ": "^T",
+        "·": "*",
+        "−": "-",
+        "σ": "sigmoid",
+        "δ": "delta",
+        "∂": "d",
+        "≠": "!=",
+        "≤": "<=",
+    }
+)
 
-def rules_table(rows: tuple[Entry, ...], *, title: str = "Derivative rules") -> Table:
+
+def _plain(text: str, ascii: bool) -> str:
+    if not ascii:
+        return text
+    for unicode, plain in _ASCII_WORDS:
+        text = text.replace(unicode, plain)
+    return text.translate(_ASCII_CHARS)
+
+
+def rules_table(
+    rows: tuple[Entry, ...], *, title: str = "Derivative rules", ascii: bool = False
+) -> Table:
     table = Table(title=title, title_justify="left", expand=False)
     table.add_column("rule", style="cyan", no_wrap=True)
     table.add_column("function")
     table.add_column("derivative", style="bold")
     table.add_column("note", style="dim")
     for e in rows:
-        table.add_row(Text(e.rule), Text(e.function), Text(e.derivative), Text(e.note))
+        cells = (e.rule, e.function, e.derivative, e.note)
+        table.add_row(*(Text(_plain(cell, ascii)) for cell in cells))
     return table
 
 
-def rules_text(rows: tuple[Entry, ...]) -> str:
-    width = max(len(e.function) for e in rows)
+def rules_text(rows: tuple[Entry, ...], *, ascii: bool = False) -> str:
+    width = max(len(_plain(e.function, ascii)) for e in rows)
     lines = [
-        f"{e.function:<{width}}  ->  {e.derivative}" + (f"   ({e.note})" if e.note else "")
+        f"{_plain(e.function, ascii):<{width}}  ->  {_plain(e.derivative, ascii)}"
+        + (f"   ({_plain(e.note, ascii)})" if e.note else "")
         + f"   [{e.rule}]"
         for e in rows
     ]

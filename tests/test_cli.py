@@ -1,0 +1,456 @@
+"""The command line, through Typer's CliRunner: every option of `diff`, every exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import sympy as sp
+from typer.main import get_command
+from typer.testing import CliRunner
+
+import derivtutor
+from derivtutor import cli
+from derivtutor.cli import app
+from derivtutor.table import TABLE
+
+runner = CliRunner()
+
+SIGMOID = "1/(1+exp(-x))"
+DIFF_KEYS = {
+    "input",
+    "expression",
+    "variable",
+    "order",
+    "derivative",
+    "latex",
+    "forms",
+    "steps",
+    "at",
+}
+STEP_KEYS = {"rule", "expression", "variable", "derivative", "explanation", "substeps"}
+
+
+def _ok(args: list[str], **kwargs: Any) -> str:
+    result = runner.invoke(app, args, **kwargs)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+def _fails(args: list[str], code: int = 2, **kwargs: Any) -> str:
+    """Runs a failing command; returns stderr, having checked stdout is empty and no traceback."""
+    result = runner.invoke(app, args, **kwargs)
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip()
+    return result.stderr
+
+
+def _steps(step: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step, *(s for sub in step["substeps"] for s in _steps(sub))]
+
+
+# --- exit 0: each format -------------------------------------------------------------------------
+
+
+def test_text_format_shows_the_whole_derivation() -> None:
+    out = _ok(["diff", SIGMOID, "--format", "text"])
+    for piece in ("Quotient rule", "Chain rule", "u₁", "σ(x)·(1 − σ(x))", "Result"):
+        assert piece in out
+    assert out.index("Quotient rule") < out.index("Chain rule") < out.index("Result")
+
+
+def test_default_format_when_piped_is_text() -> None:
+    assert _ok(["diff", SIGMOID]) == _ok(["diff", SIGMOID, "--format", "text"])
+
+
+def test_format_is_case_insensitive() -> None:
+    assert _ok(["diff", "x^2", "--format", "JSON"]) == _ok(["diff", "x^2", "--format", "json"])
+
+
+def test_json_format_has_exactly_the_documented_keys() -> None:
+    data = json.loads(_ok(["diff", SIGMOID, "--format", "json"]))  # nothing else on stdout
+    assert set(data) == DIFF_KEYS
+    assert data["input"] == SIGMOID
+    assert data["variable"] == "x"
+    assert data["order"] == 1
+    assert data["at"] is None
+    assert len(data["steps"]) == 1
+    assert data["steps"][0]["rule"] == "quotient"
+    for step in _steps(data["steps"][0]):
+        assert set(step) == STEP_KEYS
+    assert "chain" in {s["rule"] for s in _steps(data["steps"][0])}
+    # Every expression string is SymPy syntax: sympify reads it back, equal to σ'(x).
+    x = sp.Symbol("x", real=True)
+    derivative = sp.sympify(data["derivative"], locals={"x": x})
+    assert sp.simplify(derivative - sp.exp(-x) / (1 + sp.exp(-x)) ** 2) == 0
+    assert data["forms"] == ["(1 - sigmoid(x))*sigmoid(x)"]
+
+
+def test_json_at_has_point_value_and_finite_difference() -> None:
+    data = json.loads(_ok(["diff", "x^2 y^3", "--wrt", "y", "--at", "x=1,y=2", "--format", "json"]))
+    assert data["variable"] == "y"
+    assert data["at"]["point"] == {"x": 1.0, "y": 2.0}
+    assert data["at"]["value"] == 12.0
+    assert data["at"]["finite_difference"] == pytest.approx(12.0, rel=1e-6)
+
+
+def test_latex_format_is_a_balanced_align_block() -> None:
+    out = _ok(["diff", SIGMOID, "--format", "latex"])
+    assert out.index(r"\begin{align*}") < out.index(r"\end{align*}")
+    unescaped = out.replace(r"\{", "").replace(r"\}", "")
+    assert unescaped.count("{") == unescaped.count("}")
+    assert r"\sigma" in out
+
+
+def test_markdown_format_uses_dollar_maths() -> None:
+    out = _ok(["diff", SIGMOID, "--format", "markdown"])
+    assert "$" in out
+    assert "**Result:**" in out
+    assert r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}" in out
+
+
+@pytest.mark.parametrize("expression", [SIGMOID, "e^(sin(x)^2)/(1+x^4)"])
+def test_rich_format_draws_a_tree_and_a_result_panel_within_80_columns(expression: str) -> None:
+    out = _ok(["diff", expression, "--format", "rich"])
+    assert "└── 1. " in out
+    assert "╭─ Result" in out
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_rich_format_shows_brackets_literally() -> None:
+    """d/db [b]: '[b]' is Rich's bold tag, and must reach the screen as text."""
+    out = _ok(["diff", "b", "--format", "rich"])
+    assert "d/db [b] = 1" in out
+
+
+# --- the options of diff -------------------------------------------------------------------------
+
+
+def test_wrt_gives_a_partial_derivative() -> None:
+    out = _ok(["diff", "x^2 y^3", "--wrt", "y"])
+    assert "partial" in out
+    assert "x is held constant" in out
+    assert "∂/∂y [x²·y³] = 3x²·y²" in out
+
+
+def test_order_shows_each_order() -> None:
+    out = _ok(["diff", "x^3", "--order", "2"])
+    assert "Order 1: d/dx [x³]" in out
+    assert "Order 2: d²/dx² [x³] = d/dx [3x²]" in out
+    assert "Result: d²/dx² [x³] = 6x" in out
+    assert "Order 3" not in out
+
+
+def test_order_ten_is_allowed() -> None:
+    out = _ok(["diff", "x^12", "--order", "10"])
+    assert "Order 10" in out
+    assert "239500800x²" in out  # 12!/2!
+
+
+def test_at_compares_with_a_finite_difference() -> None:
+    out = _ok(["diff", "x^3", "--at", "x=1"])
+    assert "Gradient check at x = 1:" in out
+    assert "d/dx [x³] = 3\n" in out
+    assert "finite difference" in out
+    assert "They agree" in out
+
+
+def test_at_a_kink_says_the_two_differ() -> None:
+    out = _ok(["diff", "relu(x)", "--at", "x=0"])
+    assert "d/dx [relu(x)] = 0\n" in out  # the subgradient 0
+    assert "finite difference  0.5" in out
+    assert "They differ by 0.5" in out
+    assert "not smooth" in out
+
+
+def test_at_with_several_variables() -> None:
+    out = _ok(["diff", "x^2 y^3", "--wrt", "x", "--at", "x=1,y=2"])
+    assert "Gradient check at x = 1, y = 2:" in out
+    assert "∂/∂x [x²·y³] = 16\n" in out
+    assert "They agree" in out
+
+
+def test_dash_reads_the_expression_from_stdin() -> None:
+    out = _ok(["diff", "-"], input="x^3\n")
+    assert "Result: d/dx [x³] = 3x²" in out
+
+
+@pytest.mark.parametrize("stdin", ["", "\n", "   \n\n"])
+def test_empty_stdin_is_bad_input(stdin: str) -> None:
+    err = _fails(["diff", "-"], input=stdin)
+    assert "no expression on stdin" in err
+
+
+def test_double_dash_allows_a_leading_minus() -> None:
+    out = _ok(["diff", "--", "-x^2"])
+    assert "Result: d/dx [−x²] = −2x" in out
+
+
+def test_leading_minus_without_double_dash_suggests_it() -> None:
+    err = _fails(["diff", "-x^2"])
+    assert "derivtutor diff -- -x^2" in err
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_flags_are_not_mistaken_for_expressions(flag: str) -> None:
+    out = _ok(["diff", flag])
+    assert "Differentiate EXPR" in out
+
+
+# --- exit 2: bad input or usage ------------------------------------------------------------------
+
+
+def test_unparseable_input_points_at_the_column() -> None:
+    err = _fails(["diff", "sin x"])
+    assert "  sin x\n      ^\n" in err
+    assert "did you mean sin(x)?" in err
+
+
+def test_several_variables_need_wrt() -> None:
+    err = _fails(["diff", "x^2 y^3"])
+    assert "(x, y)" in err
+    assert "--wrt" in err
+
+
+@pytest.mark.parametrize("order", ["0", "11", "-1", "two"])
+def test_order_out_of_range(order: str) -> None:
+    err = _fails(["diff", "x^2", f"--order={order}"])
+    assert "--order" in err
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("x", "--at expects VAR=VALUE"),
+        ("x=", "--at expects VAR=VALUE"),
+        ("=1", "--at expects VAR=VALUE"),
+        ("x=foo", "unknown name 'foo'"),
+        ("y=1", "missing: x"),
+        ("2=1", "is not a variable name"),
+        ("x=y", "must be a number"),
+    ],
+)
+def test_bad_at(at: str, message: str) -> None:
+    assert message in _fails(["diff", "x^2", "--at", at])
+
+
+def test_bad_format() -> None:
+    err = _fails(["diff", "x^2", "--format", "pdf"])
+    assert "'pdf' is not one of" in err
+
+
+def test_bad_wrt() -> None:
+    assert "--wrt needs a variable name" in _fails(["diff", "x^2", "--wrt", "2"])
+
+
+@pytest.mark.parametrize("expression", ["", "x^", "(x+1", "sin(x", "f'(x)", "x = 2", "9^9^9"])
+def test_malformed_expressions(expression: str) -> None:
+    assert _fails(["diff", expression]).startswith("error: ")
+
+
+def test_input_is_never_read_as_markup() -> None:
+    err = _fails(["diff", "x [bold]"])
+    assert "  x [bold]\n" in err
+
+
+def test_option_values_are_never_read_as_markup() -> None:
+    """Click's usage errors go through Rich: the echoed value must stay literal."""
+    err = _fails(["diff", "x", "--format", "[red]x[/red]"])
+    assert "'[red]x[/red]'" in err
+
+
+# --- exit 3: internal errors ---------------------------------------------------------------------
+
+
+def _broken(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+def test_internal_error_is_short_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("derivtutor.differentiation.differentiate", _broken)
+    err = _fails(["diff", "x^2"], code=3)
+    assert "internal error (RuntimeError: boom)" in err
+    assert "--debug" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_internal_error_shows_the_traceback_with_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("derivtutor.differentiation.differentiate", _broken)
+    result = runner.invoke(app, ["diff", "x^2", "--debug"])
+    assert result.exit_code == 3, result.output
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "RuntimeError: boom" in result.stderr
+    assert result.stdout == ""
+
+
+# --- version and help ----------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    assert _ok(["--version"]) == f"derivtutor {derivtutor.__version__}\n"
+
+
+def test_no_arguments_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert "Usage" in result.output
+    assert "diff" in result.output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["diff", "--help"], ["rules", "--help"]])
+def test_help_has_an_example(args: list[str]) -> None:
+    out = _ok(args)
+    assert "Example: derivtutor " in out
+    assert "[bold]" not in out  # markup is rendered, not printed
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    found = [(path, command)]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _command_paths(sub, (*path, name))
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    paths = _command_paths(get_command(app))
+    assert {p for p, _ in paths} >= {(), ("diff",), ("rules",)}
+    for path, command in paths:
+        assert command.help and "Example" in command.help, path
+        assert "Example" in _ok([*path, "--help"]), path
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def test_rules_lists_every_row() -> None:
+    out = _ok(["rules"])
+    for piece in ("δ_ij", "[sigmoid]", "[relu]", "tanh(x)", "log_b(x)", "[chain]", "[quotient]"):
+        assert piece in out
+    assert len(out.splitlines()) == len(TABLE)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("chain", "f(g(x))  ->  f'(g(x))·g'(x)"),
+        ("tanh", "tanh(x)  ->  sech²(x) = 1 − tanh²(x)"),
+        ("softmax", "∂p_i/∂z_j = p_i·(δ_ij − p_j)"),
+        ("rewrite", "rewrite: write the function another way first"),
+    ],
+)
+def test_rules_for_one_name(name: str, expected: str) -> None:
+    out = _ok(["rules", name])
+    assert expected in out
+    assert len(out.splitlines()) == 1
+
+
+def test_rules_unknown_name() -> None:
+    err = _fails(["rules", "nosuch"])
+    assert "no rule called 'nosuch'" in err
+    assert "chain" in err
+
+
+def test_rules_json_is_a_list() -> None:
+    rows = json.loads(_ok(["rules", "--format", "json"]))
+    assert isinstance(rows, list)
+    assert {"rule", "name", "function", "derivative", "note"} == set(rows[0])
+    assert {"sigmoid", "relu", "softmax", "log_base"} <= {r["rule"] for r in rows}
+
+
+def test_rules_rich_is_a_table() -> None:
+    out = _ok(["rules", "trig", "--format", "rich"])
+    assert "Derivative rules" in out
+    assert "sec(x)·tan(x)" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+# --- the default format and ASCII terminals ------------------------------------------------------
+
+
+class _Terminal:
+    """A stdout that says it is a terminal."""
+
+    encoding = "utf-8"
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_default_format_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    assert cli._format(None) is cli.Format.rich
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._format(None) is cli.Format.text
+    assert cli._format(cli.Format.json) is cli.Format.json
+
+
+def test_ascii_fallback_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "_ascii_only", lambda: True)
+    out = _ok(["diff", SIGMOID])
+    assert out.isascii()
+    assert "Chain rule, with u1 = -x:" in out
+    assert "= sigmoid(x)*(1 - sigmoid(x))" in out
+    assert _ok(["rules"]).isascii()
+
+
+def _run(*args: str, encoding: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ)
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, env=env, check=False, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", SIGMOID, "--format", "text"],
+        ["diff", SIGMOID, "--format", "rich"],
+        ["rules"],
+        ["rules", "--format", "rich"],
+    ],
+)
+def test_ascii_terminal_gets_ascii(args: list[str]) -> None:
+    """PYTHONIOENCODING=ascii, as on LANG=C: no UnicodeEncodeError, no non-ASCII bytes."""
+    done = _run("-m", "derivtutor", *args, encoding="ascii")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b""
+    out = done.stdout.decode("ascii")
+    if args[0] == "diff":
+        assert "Quotient rule" in out
+        assert "sigmoid(x)*(1 - sigmoid(x))" in out
+    else:
+        assert "delta_ij" in out
+
+
+# --- start-up cost: no SymPy for --help and rules ------------------------------------------------
+
+_NO_SYMPY = """
+import sys
+from typer.testing import CliRunner
+from derivtutor.cli import app
+for args in (["--help"], ["diff", "--help"], ["rules"], ["rules", "tanh"], ["--version"]):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, (args, result.output)
+print("sympy" in sys.modules)
+"""
+
+
+def test_help_and_rules_do_not_import_sympy() -> None:
+    done = _run("-c", _NO_SYMPY)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "False"
+
+
+def test_python_dash_m() -> None:
+    done = _run("-m", "derivtutor", "--version")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode() == f"derivtutor {derivtutor.__version__}\n"
