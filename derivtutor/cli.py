@@ -170,6 +170,12 @@ def rules(
         from derivtutor.render.rules import rules_table
 
         Console(highlight=False).print(rules_table(rows, ascii=_ascii_only()))
+    elif fmt is Format.markdown:
+        from derivtutor.render.rules import rules_markdown
+
+        typer.echo(rules_markdown(rows), nl=False)
+    elif fmt is Format.latex:
+        _fail("the rules table has no LaTeX form; use --format markdown, text or json")
     else:
         from derivtutor.render.rules import rules_text
 

@@ -43,6 +43,7 @@ class GradientCheck:
     point: dict[sp.Symbol, sp.Expr]
     value: float | None
     finite_difference: float | None
+    kink: bool = False  # the point is a corner or jump (|x| or relu at 0): no derivative there
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,16 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
             raise InputError(
                 f"--at: {name.strip()!r} is not a variable name", text=text, column=1
             )
-        value = parse(value_text.strip())
+        try:
+            value = parse(value_text.strip())
+        except InputError as err:
+            raise InputError(
+                f"--at: the value of {symbol} cannot be read: {err.message}",
+                text=text,
+                column=text.find(value_text) + 1 + len(value_text) - len(value_text.lstrip())
+                + (err.column or 1) - 1,
+                suggestion=err.suggestion or "for example --at x=0.5 or --at x=pi/4",
+            ) from None
         if value.free_symbols:
             raise InputError(
                 f"--at: the value of {symbol} must be a number, not {value_text.strip()!r}",
@@ -172,7 +182,8 @@ def gradient_check(
     order: Order, variable: sp.Symbol, point: dict[sp.Symbol, sp.Expr]
 ) -> GradientCheck:
     """The derivative's value and (f(x+h) − f(x−h))/2h, both at 30 significant digits."""
-    value = _number(order.derivative, point)
+    defined = _number(order.expression, point) is not None
+    value = _number(order.derivative, point) if defined else None
     h = FINITE_DIFFERENCE_STEP
     centre = point.get(variable, sp.Integer(0))
     ahead = {**point, variable: centre + sp.Float(h, DIGITS)}
@@ -182,7 +193,17 @@ def gradient_check(
         difference = None
     else:
         difference = float((mpmath.mpf(f_ahead) - mpmath.mpf(f_behind)) / (2 * h))
-    return GradientCheck(point, value, difference)
+    return GradientCheck(point, value, difference, _at_kink(order.derivative, point))
+
+
+def _at_kink(derivative: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> bool:
+    """True when a sign(u) or H(u) in the derivative has u = 0 here: the function has a corner
+    or a jump at the point, and the value shown is only a convention (a subgradient)."""
+    for step in derivative.atoms(sp.sign, sp.Heaviside):
+        at_point = _number(step.args[0], point)
+        if at_point is not None and at_point == 0:
+            return True
+    return False
 
 
 def _number(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> float | None:

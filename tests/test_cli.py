@@ -168,7 +168,20 @@ def test_at_a_kink_says_the_two_differ() -> None:
     assert "d/dx [relu(x)] = 0\n" in out  # the subgradient 0
     assert "finite difference  0.5" in out
     assert "They differ by 0.5" in out
-    assert "not smooth" in out
+    assert "corner or jump" in out
+
+
+def test_at_the_corner_of_abs_is_not_called_agreement() -> None:
+    out = _ok(["diff", "abs(x)", "--at", "x=0"])
+    assert "finite difference  0" in out
+    assert "They agree" not in out
+    assert "no derivative here" in out
+
+
+def test_at_a_point_outside_the_domain_is_undefined() -> None:
+    out = _ok(["diff", "ln(x)", "--at", "x=-1"])
+    assert "d/dx [ln(x)] = undefined" in out
+    assert "not defined" in out
 
 
 def test_at_with_several_variables() -> None:

@@ -34,7 +34,7 @@ d/dx [1/(1 + e^(−x))]
              1.2.2.2 Constant multiple rule: du₁/dx = d/dx [−x] = −d/dx [x]
                      1.2.2.2.1 Variable rule: d/dx [x] = 1
                      so du₁/dx = −1
-             so d/dx [e^(−x)] = −e^(−x)
+             so d/dx [e^(−x)] = e^(−x) · (−1) = −e^(−x)
        so g' = −e^(−x)
    so d/dx [1/(1 + e^(−x))] = (0·(1 + e^(−x)) − 1·(−e^(−x)))/(1 + e^(−x))² = e^(−x)/(1 + e^(−x))²
 
@@ -60,9 +60,8 @@ d/dx [(x² + 1)/(x − 1)]
 Result: d/dx [(x² + 1)/(x − 1)] = (x² − 2x − 1)/(x − 1)²
 """  # noqa: E501
 
-# Reported: 1.2 computes du₁/dx but only its last line says so; the 'so' line skips
-# (1/u₁)·du₁/dx with u₁ put back; and the Result gives only −2x·tan(x²), so the step from
-# sin/cos to tan is never shown.
+# Each chain step ends by putting u back ((1/cos(x²))·(−2x·sin(x²))), and the Result shows the
+# raw form before the tan form, naming the identity, so there is no unexplained jump.
 LOG_COS = """\
 d/dx [ln(cos(x²))]
 
@@ -73,13 +72,14 @@ d/dx [ln(cos(x²))]
          d/dx [cos(u₂)] = (−sin(u₂)) · du₂/dx
        1.2.1 Trig rule: d/du₂ [cos(u₂)] = −sin(u₂)
        1.2.2 Power rule (d/dx xⁿ = n·xⁿ⁻¹): du₂/dx = d/dx [x²] = 2x
-       so du₁/dx = −2x·sin(x²)
-   so d/dx [ln(cos(x²))] = −2x·sin(x²)/cos(x²)
+       so du₁/dx = (−sin(x²)) · 2x = −2x·sin(x²)
+   so d/dx [ln(cos(x²))] = (1/cos(x²)) · (−2x·sin(x²)) = −2x·sin(x²)/cos(x²)
 
-Result: d/dx [ln(cos(x²))] = −2x·tan(x²)
+Result: d/dx [ln(cos(x²))] = −2x·sin(x²)/cos(x²)
+                           = −2x·tan(x²)    (since sin/cos = tan)
 """
 
-# Reported: a textbook orders the result −3x²·sin(x³)·cos(cos(x³)).
+# Factors in textbook order: powers of x, then the simpler function first.
 SIN_COS = """\
 d/dx [sin(cos(x³))]
 
@@ -90,10 +90,10 @@ d/dx [sin(cos(x³))]
          d/dx [cos(u₂)] = (−sin(u₂)) · du₂/dx
        1.2.1 Trig rule: d/du₂ [cos(u₂)] = −sin(u₂)
        1.2.2 Power rule (d/dx xⁿ = n·xⁿ⁻¹): du₂/dx = d/dx [x³] = 3x²
-       so du₁/dx = −3x²·sin(x³)
-   so d/dx [sin(cos(x³))] = −3x²·cos(cos(x³))·sin(x³)
+       so du₁/dx = (−sin(x³)) · 3x² = −3x²·sin(x³)
+   so d/dx [sin(cos(x³))] = cos(cos(x³)) · (−3x²·sin(x³)) = −3x²·sin(x³)·cos(cos(x³))
 
-Result: d/dx [sin(cos(x³))] = −3x²·cos(cos(x³))·sin(x³)
+Result: d/dx [sin(cos(x³))] = −3x²·sin(x³)·cos(cos(x³))
 """
 
 SIGMOID_ASCII = """\
@@ -110,7 +110,7 @@ d/dx [1/(1 + e^(-x))]
              1.2.2.2 Constant multiple rule: du1/dx = d/dx [-x] = -d/dx [x]
                      1.2.2.2.1 Variable rule: d/dx [x] = 1
                      so du1/dx = -1
-             so d/dx [e^(-x)] = -e^(-x)
+             so d/dx [e^(-x)] = e^(-x) * (-1) = -e^(-x)
        so g' = -e^(-x)
    so d/dx [1/(1 + e^(-x))] = (0*(1 + e^(-x)) - 1*(-e^(-x)))/(1 + e^(-x))^2 = e^(-x)/(1 + e^(-x))^2
 
@@ -230,8 +230,8 @@ NOTATION = [
     (theta**2, "θ²", "theta^2"),
     (x1 * z_2, "x₁·z₂", "x1*z_2"),
     (sp.E, "e", "e"),
-    # A textbook writes πx; frozen as it is now (reported).
-    (sp.pi * x, "x·π", "x*pi"),
+    # Constants lead, as a textbook writes them.
+    (sp.pi * x, "π·x", "pi*x"),
 ]
 
 
@@ -274,8 +274,8 @@ def test_notation_keeps_the_typed_order(expr: sp.Expr, typed: str, untyped: str)
         (x / 2, "(x/2)"),
         (-(x**2), "(−x²)"),
         (sp.sin(x), "sin(x)"),
-        # A textbook writes x²·y; frozen as it is now (reported).
-        (x**2 * y, "y·x²"),
+        # Variables in alphabetical order, as a textbook writes them.
+        (x**2 * y, "x²·y"),
     ],
 )
 def test_notation_grouped(expr: sp.Expr, grouped: str) -> None:

@@ -170,22 +170,22 @@ class _Explainer:
         head.append(":")
         formula = _product_formula(names)
         children = [self.node(p, [f"{n}'"]) for n, p in zip(names, step.parts)]
-        written = sp.Add(
-            *(
-                sp.Mul(
-                    *(part.eval() if j == i else f for j, f in enumerate(step.factors)),
-                    evaluate=False,
-                )
-                for i, part in enumerate(step.parts)
-            ),
-            evaluate=False,
-        )
+        # f'·g + f·g', each factor kept whole: x·(1/x), not x/x.
+        written: list[Segment] = []
+        for i, part in enumerate(step.parts):
+            if i:
+                written.append(" + ")
+            for j, factor in enumerate(step.factors):
+                if j:
+                    written.append("·")
+                value = part.eval() if j == i else factor
+                written.append(Math(value, typed=j != i, grouped=True))
         return Node(
             step.rule,
             head,
             notes=[[formula]],
             children=children,
-            conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
+            conclusion=["so ", *(label or [self.d(step)]), " = ", *written,
                         " = ", self.readable(step)],
         )
 
@@ -226,7 +226,10 @@ class _Explainer:
                     Math(outer_derivative, grouped=True), " · ", Rate(u, step.variable, partial)]],
             children=[self.node(outer_step), self.node(inner_step,
                                                        [Rate(u, step.variable, partial)])],
-            conclusion=self.conclude(step, label),
+            # Put u back before simplifying, so the last line has no jump in it.
+            conclusion=["so ", *(label or [self.d(step)]), " = ",
+                        Math(outer_derivative.subs(u, step.inner), grouped=True), " · ",
+                        Math(inner_step.eval(), grouped=True), " = ", self.readable(step)],
         )
 
     def _table_rule(self, name: str, step: s.Step, label: list[Segment]) -> Node:

@@ -6,10 +6,12 @@ from typing import Any
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 from derivtutor.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
+from derivtutor.render.notation import factor_rank
 
 _PROSE = {
     "\\": r"\textbackslash{}",
@@ -50,6 +52,17 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         if below and self._settings["order"] == "none":
             above = [a for a in expr.args if not (isinstance(a, sp.Pow) and a.exp == -1)]
             return rf"\frac{{{self._join(above)}}}{{{self._join(below)}}}"
+        coefficient, factors = expr.as_coeff_mul()
+        plain = all(not (f.is_Pow and f.exp.is_negative) for f in factors)
+        if self._settings["order"] != "none" and plain and coefficient.is_Integer:
+            # The factor order of the text output: σ(x) (1 - σ(x)), not (1 - σ(x)) σ(x).
+            parts = [
+                self.parenthesize(f, PRECEDENCE["Mul"]) for f in sorted(factors, key=factor_rank)
+            ]
+            sign = "- " if coefficient == -1 else ""
+            if abs(coefficient) != 1:
+                sign += f"{abs(coefficient) if coefficient > 0 else coefficient} "
+            return sign + " ".join(parts)
         return str(super()._print_Mul(expr))
 
     def _join(self, factors: list[sp.Expr]) -> str:

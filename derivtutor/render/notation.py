@@ -171,12 +171,18 @@ class Notation:
 
     def _exp(self, arg: sp.Basic, typed: bool) -> str:
         text, prec = self._prec(arg, typed)
-        if prec >= _ATOM and not text.startswith(self.minus):
+        if (arg.is_Symbol or arg.is_Number) and not text.startswith(self.minus):
             return f"e^{text}"
         return f"e^({text})"
 
     def _add(self, e: sp.Add, typed: bool) -> str:
         terms = list(e.args) if typed else e.as_ordered_terms()
+        if not typed and _split_sign(terms[0])[0]:
+            # A textbook leads with a positive term: 2x·cos(x) − x²·sin(x), not −x²·sin(x) + ...
+            first_positive = next((t for t in terms if not _split_sign(t)[0]), None)
+            if first_positive is not None:
+                terms.remove(first_positive)
+                terms.insert(0, first_positive)
         out = ""
         for i, term in enumerate(terms):
             negative, magnitude = _split_sign(term)
@@ -219,13 +225,14 @@ class Notation:
         if not factors:
             return "1"
         if not typed:
-            factors = sorted(factors, key=_factor_rank)
+            factors = sorted(factors, key=factor_rank)
         out = ""
         previous: sp.Basic | None = None
         for factor in factors:
             text, prec = self._prec(factor, typed)
             plain_product = isinstance(factor, sp.Mul) and "/" not in text
-            if (prec <= _MUL and not plain_product) or (previous is not None and text.startswith(self.minus)):
+            negative_inside = previous is not None and text.startswith(self.minus)
+            if (prec <= _MUL and not plain_product) or negative_inside:
                 text = f"({text})"
             if previous is None:
                 out = text
@@ -329,18 +336,30 @@ def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Bas
     return above, below
 
 
-def _factor_rank(factor: sp.Basic) -> int:
-    """Numbers, powers of variables, functions, exponentials, sums: 3x²·sin(x)·e^x·(x + 1)."""
+_FUNCTION_ORDER = {f: i for i, f in enumerate((sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot))}
+
+
+def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
+    """The order a textbook writes factors in: numbers and constants, powers of variables
+    (alphabetically), functions (simpler first, sin before cos), exponentials, then sums:
+    3π·x²·y·sin(x³)·cos(cos(x³))·e^x·(x + 1)."""
     base = factor.base if isinstance(factor, sp.Pow) else factor
-    if factor.is_Number:
-        return 0
+    if factor.is_Number or base.is_NumberSymbol or base == sp.E:
+        return (0, 0, 0, "")
     if isinstance(base, sp.Symbol):
-        return 1
+        return (1, 0, 0, base.name)
     if isinstance(base, sp.Add):
-        return 4
+        return (4, 0, 0, "")
     if isinstance(base, sp.exp) or (isinstance(factor, sp.Pow) and factor.exp.free_symbols):
-        return 3
-    return 2
+        return (3, 0, 0, "")
+    depth = _depth(base)
+    return (2, depth, _FUNCTION_ORDER.get(base.func, len(_FUNCTION_ORDER)), str(base.func))
+
+
+def _depth(e: sp.Basic) -> int:
+    """How deeply functions are nested in e: sin(x³) is 1, cos(cos(x³)) is 2."""
+    own = 1 if isinstance(e, sp.Function) else 0
+    return own + max((_depth(a) for a in e.args), default=0)
 
 
 def _juxtaposes(factor: sp.Basic, text: str) -> bool:

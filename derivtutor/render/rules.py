@@ -58,3 +58,15 @@ def rules_text(rows: tuple[Entry, ...], *, ascii: bool = False) -> str:
         for e in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def rules_markdown(rows: tuple[Entry, ...]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", r"\|")
+
+    lines = ["| rule | function | derivative | note |", "|---|---|---|---|"]
+    lines += [
+        f"| `{e.rule}` | {cell(e.function)} | {cell(e.derivative)} | {cell(e.note)} |"
+        for e in rows
+    ]
+    return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import sympy as sp
 from derivtutor.differentiation import Differentiation, GradientCheck
 from derivtutor.functions import sigmoid
 from derivtutor.render import explain as ex
+from derivtutor.tidy import is_simple_fraction
 
 # A gradient check passes when the two agree to this relative tolerance.
 AGREEMENT = 1e-5
@@ -41,13 +42,41 @@ def sections(result: Differentiation) -> Iterator[Section]:
             verb = "is" if len(result.held_constant) == 1 else "are"
             heading.append(f"   (a partial derivative: {held} {verb} held constant)")
         tree = ex.explain(order.step, partial=partial)
-        lines: list[list[ex.Segment]] = [
-            [ex.D(result.expression, var, partial, k), " = ", ex.Math(order.derivative)]
-        ]
+        raw = order.step.eval()
+        lines: list[list[ex.Segment]] = []
+        if is_simple_fraction(raw) and raw != order.derivative:
+            # The last step ended with the raw form; show the rewriting instead of jumping.
+            lines.append([ex.D(result.expression, var, partial, k), " = ", ex.Math(raw)])
+            lines.append(["= ", ex.Math(order.derivative), *_reason(raw, order.derivative)])
+        else:
+            lines.append(
+                [ex.D(result.expression, var, partial, k), " = ", ex.Math(order.derivative)]
+            )
         for form in order.forms:
             lines.append(["= ", ex.Math(form), *_form_note(form, result.expression)])
         lines.extend(_result_notes(order.derivative))
         yield Section(heading, tree, lines)
+
+
+def _reason(before: sp.Expr, after: sp.Expr) -> list[ex.Segment]:
+    """Why the tidied form equals the raw one, when a named identity did the work."""
+    gained = {type(f) for f in after.atoms(sp.Function)} - {
+        type(f) for f in before.atoms(sp.Function)
+    }
+    if sp.tan in gained or sp.tanh in gained:
+        return ["    (since sin/cos = tan)" if sp.tan in gained else "    (since sinh/cosh = tanh)"]
+    for add in before.atoms(sp.Add):
+        if len(add.args) == 2 and sp.Integer(1) in add.args:
+            (other,) = [a for a in add.args if a != 1]
+            square = -other
+            if isinstance(square, sp.Pow) and square.exp == 2:
+                pair = _PYTHAGORAS.get(type(square.base))
+                if pair is not None:
+                    return [f"    (since {pair})"]
+    return []
+
+
+_PYTHAGORAS = {sp.cos: "1 − cos² = sin²", sp.sin: "1 − sin² = cos²", sp.tanh: "1 − tanh² = sech²"}
 
 
 def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
@@ -81,7 +110,17 @@ def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[
     lines.append(["  finite difference  ", _number(check.finite_difference),
                   "   (central, h = 1e-6)"])
     if check.value is None:
-        lines.append(["  The derivative is not defined (or not real) at this point."])
+        lines.append(["  The function or its derivative is not defined (or not real) here."])
+    elif check.kink:
+        gap = (
+            abs(check.value - check.finite_difference)
+            if check.finite_difference is not None
+            else 0.0
+        )
+        opening = f"They differ by {gap:.3g}: this" if gap > AGREEMENT else "This"
+        lines.append([f"  {opening} point is a corner or jump of the function, so it has no "
+                      "derivative here. The value shown is a convention (a subgradient, such as "
+                      "relu'(0) = 0); the finite difference averages the slopes on either side."])
     elif check.finite_difference is None:
         lines.append(["  The function is not real or not defined on both sides of this point."])
     else:
