@@ -165,11 +165,9 @@ def rules(
 
         typer.echo(json.dumps([row._asdict() for row in rows], ensure_ascii=False, indent=2))
     elif fmt is Format.rich:
-        from rich.console import Console
-
         from derivtutor.render.rules import rules_table
 
-        Console(highlight=False).print(rules_table(rows, ascii=_ascii_only()))
+        _console().print(rules_table(rows, ascii=_ascii_only()))
     elif fmt is Format.markdown:
         from derivtutor.render.rules import rules_markdown
 
@@ -204,12 +202,29 @@ def _format(requested: Format | None) -> Format:
 
 def _ascii_only() -> bool:
     """True on a terminal that cannot show Unicode maths (e.g. LANG=C)."""
+    # Python coerces the C locale to UTF-8 for its own streams, but a terminal set to LANG=C
+    # still cannot draw the characters, so the locale the user chose decides.
+    chosen = os.environ.get("LC_ALL") or os.environ.get("LC_CTYPE") or os.environ.get("LANG")
+    if chosen in ("C", "POSIX"):
+        return True
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
     try:
         "−²σ·√∂".encode(encoding)
     except (UnicodeEncodeError, LookupError):
         return True
     return False
+
+
+def _console() -> Any:
+    """A Rich console for stdout; on an ASCII-only terminal its boxes and guides are ASCII too."""
+    from rich.console import Console
+
+    class AsciiConsole(Console):
+        @property
+        def encoding(self) -> str:
+            return "ascii"
+
+    return (AsciiConsole if _ascii_only() else Console)(highlight=False)
 
 
 def _show(result: Any, fmt: Format) -> None:
@@ -226,11 +241,9 @@ def _show(result: Any, fmt: Format) -> None:
 
         typer.echo(markdown(result), nl=False)
     elif fmt is Format.rich:
-        from rich.console import Console
-
         from derivtutor.render.rich import render_differentiation as rich
 
-        Console(highlight=False).print(rich(result, ascii=_ascii_only()))
+        _console().print(rich(result, ascii=_ascii_only()))
     else:
         from derivtutor.render.text import render_differentiation as text
 
