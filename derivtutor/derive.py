@@ -118,13 +118,32 @@ class _Deriver:
         )
 
     def _product(self, expr: sp.Mul, var: sp.Symbol) -> s.Step:
-        log_base = _log_base(expr)
-        if log_base is not None and log_base[0].has(var):
-            argument, base = log_base
-            return self._apply(s.LogBaseRule, expr, var, argument=argument, base=base)
+        log_base_parts = log_base(expr)
+        if log_base_parts is not None:
+            argument, base = log_base_parts
+            if not base.has(var):
+                return self._apply(s.LogBaseRule, expr, var, argument=argument, base=base)
+            # A varying base has no table entry: change of base, then the quotient rule.
+            # (The factors are swapped so that the rewritten form reads as a plain quotient.)
+            rewritten = sp.Mul(expr.args[1], expr.args[0], evaluate=False)
+            return s.RewriteRule(
+                expr, var, rewritten=rewritten, inner=self._dispatch(rewritten, var)
+            )
         constants = [f for f in expr.args if not f.has(var)]
         varying = [f for f in expr.args if f.has(var)]
         below = [f for f in varying if _is_denominator(f)]
+        reciprocal = _reciprocal_power(below, var) if len(varying) == 1 else None
+        if reciprocal is not None:
+            # c/(k·xⁿ) is (c/k)·x⁻ⁿ: the power rule is the textbook route, not the quotient rule.
+            divisor, power = reciprocal
+            constant = sp.Mul(*constants) / divisor
+            if constant == 1:
+                return s.RewriteRule(expr, var, rewritten=power, inner=self.derive(power, var))
+            rewritten = sp.Mul(constant, power, evaluate=False)
+            inner = s.ConstantMultipleRule(
+                rewritten, var, constant=constant, inner=self.derive(power, var)
+            )
+            return s.RewriteRule(expr, var, rewritten=rewritten, inner=inner)
         if below:
             above = [f for f in expr.args if not _is_denominator(f) or not f.has(var)]
             numerator = _mul(above)
@@ -172,8 +191,26 @@ class _Deriver:
         )
 
 
-def _log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
-    """(u, b) when expr is ln(u)/ln(b) with a constant base b, as the parser builds log(u, b)."""
+def _reciprocal_power(below: list[sp.Expr], var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(k, x⁻ⁿ) when the only varying factor is 1/(k·xⁿ) with k constant, else None."""
+    if len(below) != 1:
+        return None
+    base = _reciprocal(below[0])
+    factors = base.args if isinstance(base, sp.Mul) else (base,)
+    divisor = sp.Mul(*(f for f in factors if not f.has(var)))
+    varying = [f for f in factors if f.has(var)]
+    if len(varying) != 1:
+        return None
+    (power,) = varying
+    if power == var:
+        return divisor, sp.Pow(var, -1, evaluate=False)
+    if isinstance(power, sp.Pow) and power.base == var and not power.exp.has(var):
+        return divisor, sp.Pow(var, -power.exp, evaluate=False)
+    return None
+
+
+def log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
+    """(u, b) when expr is ln(u)·ln(b)⁻¹ in that order, as the parser builds log(u, b)."""
     if len(expr.args) != 2:
         return None
     log_u, reciprocal = expr.args
@@ -182,7 +219,6 @@ def _log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
         and isinstance(reciprocal, sp.Pow)
         and reciprocal.exp == -1
         and isinstance(reciprocal.base, sp.log)
-        and not reciprocal.base.free_symbols
     ):
         return log_u.args[0], reciprocal.base.args[0]
     return None

@@ -818,7 +818,7 @@ class _Build(Transformer[Token, sp.Expr]):
         return inner
 
     def bars(self, _l: Token, inner: sp.Expr, _r: Token) -> sp.Expr:
-        return sp.Abs(inner, evaluate=_n(inner))
+        return sp.Abs(inner, evaluate=not inner.free_symbols)
 
     def add(self, a: sp.Expr, _op: Token, b: sp.Expr) -> sp.Expr:
         if _n(a) and _n(b):
@@ -934,7 +934,7 @@ def _power(base: sp.Expr, exponent: sp.Expr, tok: Token) -> sp.Expr:
                         f"the number {base}^{exponent} is too large to work with",
                         suggestion="use a smaller base or exponent.",
                     )
-            return sp.Pow(base, exponent)
+            return _real_constant(sp.Pow(base, exponent), tok, f"({base})^({exponent})")
     if base == sp.E:
         return sp.exp(exponent, evaluate=False)
     return sp.Pow(base, exponent, evaluate=False)
@@ -963,12 +963,33 @@ def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
             sp.Pow(sp.log(base, evaluate=False), -1, evaluate=False),
             evaluate=False,
         )
+    if not any(a.free_symbols for a in args):
+        # A constant such as sec(pi) is worked out now: left unevaluated, SymPy cannot even
+        # tell whether it is real, and an undefined one (sec(pi/2)) must be refused here.
+        shown = f"{name}({', '.join(str(a.doit()) for a in args)})"
+        return _real_constant(fn(*args), func, shown)
     if name == "sqrt":
         return sp.Pow(args[0], sp.Rational(1, 2), evaluate=False)
     if name == "exp":
         return sp.exp(args[0], evaluate=False)
-    evaluate = all(_n(a) for a in args)
-    return fn(*args, evaluate=evaluate)
+    return fn(*args, evaluate=False)
+
+
+def _real_constant(value: sp.Expr, tok: Token, shown: str) -> sp.Expr:
+    """value, or an InputError when it is undefined or not a real number."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise _error_at(
+            tok,
+            f"{shown} is undefined",
+            suggestion="check the argument: this value is outside the function's domain.",
+        )
+    if value.is_real is False:
+        raise _error_at(
+            tok,
+            f"{shown} is not a real number",
+            suggestion="derivtutor works with real numbers: check the argument's sign or range.",
+        )
+    return value
 
 
 _parser: Lark | None = None

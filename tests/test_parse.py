@@ -457,3 +457,33 @@ TOKEN_SOUP = (
 @given(st.lists(st.sampled_from([*TOKEN_SOUP.split(), " "]), max_size=40).map("".join))
 def test_token_soup_parses_or_raises_input_error(text: str) -> None:
     _parse_or_input_error(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sec(pi/2) + x", "sec(pi/2) is undefined"),
+        ("tan(log(x/csc(pi), 10))", "csc(pi) is undefined"),
+        ("log(0) + x", "log(0) is undefined"),
+        ("sqrt(-1) x", "sqrt(-1) is not a real number"),
+        ("asin(2) x", "asin(2) is not a real number"),
+        ("(-1)^(1/2)", "is not a real number"),
+    ],
+)
+def test_undefined_constants_are_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert message in caught.value.message
+    assert caught.value.suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("atanh(sec(pi) + x)", sp.atanh(x - 1)),
+        ("sin(1) x", sp.sin(1) * x),
+        ("|pi| x", sp.pi * x),
+    ],
+)
+def test_constant_function_values_are_worked_out(text: str, expected: sp.Expr) -> None:
+    assert parse(text).doit() == expected

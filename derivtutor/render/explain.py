@@ -15,6 +15,7 @@ from typing import Union
 import sympy as sp
 
 from derivtutor import steps as s
+from derivtutor.render.notation import Typed
 from derivtutor.tidy import is_simple_fraction, tidy
 
 
@@ -23,7 +24,7 @@ class Math:
     """An expression; ``typed`` keeps the order in which the user wrote it."""
 
     expr: sp.Expr
-    typed: bool = False
+    typed: Typed = False
     grouped: bool = False
 
 
@@ -349,7 +350,7 @@ class _Explainer:
         return Node(
             step.rule,
             ["Rewrite: ", Math(step.expression, typed=True), " = ",
-             Math(step.rewritten, typed=True)],
+             Math(step.rewritten, typed="powers")],
             children=[self.node(step.inner)],
             conclusion=self.conclude(step, label),
         )

@@ -10,8 +10,11 @@ differentiation are printed in the usual polynomial order instead.
 
 from __future__ import annotations
 
+from typing import Literal, Union
+
 import sympy as sp
 
+from derivtutor.derive import log_base
 from derivtutor.functions import relu, sigmoid, softplus
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -54,6 +57,8 @@ _POWER_BEFORE_ARGUMENT = (
 
 _ADD, _MUL, _POW, _ATOM = 1, 2, 4, 5
 
+Typed = Union[bool, Literal["powers"]]
+
 _GREEK_LETTERS = {
     "alpha": "α",
     "beta": "β",
@@ -88,9 +93,10 @@ class Notation:
         self.minus = "-" if ascii else "−"
         self.times = "*" if ascii else "·"
 
-    def show(self, expr: sp.Expr, *, typed: bool = False, grouped: bool = False) -> str:
+    def show(self, expr: sp.Expr, *, typed: Typed = False, grouped: bool = False) -> str:
         """expr in linear notation; ``grouped`` puts a sum, product or fraction in parentheses,
-        for an expression that is about to be multiplied."""
+        for an expression that is about to be multiplied. ``typed="powers"`` also keeps the
+        order, and shows negative powers as powers (a rewrite of 2/x into 2x⁻¹)."""
         expr = sp.sympify(expr)
         text, prec = self._prec(expr, typed)
         if grouped and (prec <= _ADD or "/" in text or text.startswith(self.minus)):
@@ -99,15 +105,15 @@ class Notation:
 
     # --- dispatch ---------------------------------------------------------------------------
 
-    def _print(self, e: sp.Basic, typed: bool) -> str:
+    def _print(self, e: sp.Basic, typed: Typed) -> str:
         return self._prec(e, typed)[0]
 
-    def _wrap(self, e: sp.Basic, typed: bool, level: int) -> str:
+    def _wrap(self, e: sp.Basic, typed: Typed, level: int) -> str:
         """e printed, in parentheses if it binds more loosely than ``level``."""
         text, prec = self._prec(e, typed)
         return f"({text})" if prec < level else text
 
-    def _prec(self, e: sp.Basic, typed: bool) -> tuple[str, int]:
+    def _prec(self, e: sp.Basic, typed: Typed) -> tuple[str, int]:
         if isinstance(e, sp.Add):
             return self._add(e, typed), _ADD
         if isinstance(e, sp.Mul):
@@ -169,13 +175,13 @@ class Notation:
             return stem + index.translate(_SUBSCRIPT)
         return stem + ("_" + index if index else "")
 
-    def _exp(self, arg: sp.Basic, typed: bool) -> str:
+    def _exp(self, arg: sp.Basic, typed: Typed) -> str:
         text, prec = self._prec(arg, typed)
         if (arg.is_Symbol or arg.is_Number) and not text.startswith(self.minus):
             return f"e^{text}"
         return f"e^({text})"
 
-    def _add(self, e: sp.Add, typed: bool) -> str:
+    def _add(self, e: sp.Add, typed: Typed) -> str:
         terms = list(e.args) if typed else e.as_ordered_terms()
         if not typed and _split_sign(terms[0])[0]:
             # A textbook leads with a positive term: 2x·cos(x) − x²·sin(x), not −x²·sin(x) + ...
@@ -193,7 +199,7 @@ class Notation:
                 out += f" {self.minus} {text}" if negative else f" + {text}"
         return out
 
-    def _mul(self, e: sp.Mul, typed: bool) -> tuple[str, int]:
+    def _mul(self, e: sp.Mul, typed: Typed) -> tuple[str, int]:
         negative, magnitude = _split_sign(e)
         if negative:
             text, prec = self._prec(magnitude, typed)
@@ -202,9 +208,9 @@ class Notation:
             return self.minus + text, _MUL
         if not isinstance(magnitude, sp.Mul):
             return self._prec(magnitude, typed)
-        log_base = _log_base(magnitude)
-        if log_base is not None:
-            argument, base = log_base
+        log_base_parts = log_base(magnitude) if isinstance(magnitude, sp.Mul) else None
+        if log_base_parts is not None:
+            argument, base = log_base_parts
             if base.is_Integer and not self.ascii:
                 return f"log{self._subscript(int(base))}({self._print(argument, typed)})", _ATOM
             return f"log({self._print(argument, typed)}, {self._print(base, typed)})", _ATOM
@@ -221,7 +227,7 @@ class Notation:
             bottom = f"({self._product(denominator, typed)})"
         return f"{top}/{bottom}", _MUL
 
-    def _product(self, factors: list[sp.Basic], typed: bool) -> str:
+    def _product(self, factors: list[sp.Basic], typed: Typed) -> str:
         if not factors:
             return "1"
         if not typed:
@@ -243,7 +249,7 @@ class Notation:
             previous = factor
         return out
 
-    def _pow(self, e: sp.Pow, typed: bool) -> tuple[str, int]:
+    def _pow(self, e: sp.Pow, typed: Typed) -> tuple[str, int]:
         base, exponent = e.args
         if exponent == sp.Rational(1, 2):
             inner, prec = self._prec(base, typed)
@@ -278,23 +284,6 @@ class Notation:
         return str(n).translate(_SUBSCRIPT)
 
 
-def _log_base(e: sp.Mul) -> tuple[sp.Basic, sp.Basic] | None:
-    """(u, b) for ln(u)/ln(b) with a constant b: the parser's reading of log(u, b)."""
-    if len(e.args) != 2:
-        return None
-    first, second = e.args
-    if (
-        isinstance(first, sp.log)
-        and isinstance(second, sp.Pow)
-        and second.exp == -1
-        and isinstance(second.base, sp.log)
-        and second.base.args[0].is_number
-        and not first.args[0].is_number
-    ):
-        return first.args[0], second.base.args[0]
-    return None
-
-
 def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
     """(True, -e) when e is written with a leading minus, else (False, e)."""
     if isinstance(e, sp.Number):
@@ -311,7 +300,7 @@ def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
     return False, e
 
 
-def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Basic]]:
+def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Basic]]:
     """Split a product into the factors above and below the line."""
     above: list[sp.Basic] = []
     below: list[sp.Basic] = []
@@ -321,7 +310,11 @@ def _fraction_parts(e: sp.Mul, typed: bool) -> tuple[list[sp.Basic], list[sp.Bas
         nested = isinstance(factor, sp.Mul) and not _split_sign(factor)[0]
         factors.extend(factor.args if nested else (factor,))
     for factor in factors:
-        if isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
+        if typed == "powers" and (factor.is_Pow or factor.is_Rational):
+            above.append(factor)  # a rewrite into powers: show 2x⁻¹, not 2/x
+        elif typed and isinstance(factor, sp.Pow) and factor.exp != -1:
+            above.append(factor)  # the user wrote x^-3 as a power, not a division
+        elif isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
             exponent = -factor.exp
             below.append(factor.base if exponent == 1 else sp.Pow(factor.base, exponent))
         elif isinstance(factor, sp.Rational) and not isinstance(factor, sp.Integer):
