@@ -34,6 +34,7 @@ class Order:
     step: Step
     derivative: sp.Expr
     forms: tuple[sp.Expr, ...]
+    cancelled: tuple[sp.Expr, ...] = ()  # the derivative holds where these are not 0
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,9 @@ def differentiate(
         if size > MAX_RESULT_OPS:
             raise UsageError(f"the derivative of order {k} is too large to show ({size} operations)")
         tidied = tidy(raw)
-        orders.append(Order(k, current, step, tidied.derivative, tidied.forms))
+        orders.append(
+            Order(k, current, step, tidied.derivative, tidied.forms, tidied.cancelled)
+        )
         current = tidied.derivative
     check = gradient_check(orders[-1], variable, parse_point(at, expression)) if at else None
     return Differentiation(text, expression, variable, tuple(orders), held, check)

@@ -27,6 +27,8 @@ class Tidied:
 
     derivative: sp.Expr
     forms: tuple[sp.Expr, ...] = ()
+    # Factors cancelled from top and bottom: the tidied form holds only where they are not 0.
+    cancelled: tuple[sp.Expr, ...] = ()
 
 
 def tidy(raw: sp.Expr) -> Tidied:
@@ -36,15 +38,21 @@ def tidy(raw: sp.Expr) -> Tidied:
     clearly smaller: a quotient brought over one denominator is taken on any gain; other
     rearrangements (factoring out) must save at least two operations.
     """
+    # The steps build results from the user's unevaluated pieces; doit() puts every sum and
+    # product in SymPy's canonical order, so equal derivatives compare equal.
+    raw = raw.doit()
     best = raw
-    quotient, others = _candidates(raw)
+    quotient, cancelled, others = _candidates(raw)
     if quotient is not None and size(quotient)[0] < size(best)[0]:
         best = quotient
+    else:
+        cancelled = ()
     for candidate in others:
         if size(candidate)[0] <= size(best)[0] - 2:
-            best = candidate
-    forms = [f for f in _identities(best) if f != best]
-    return Tidied(best, tuple(dict.fromkeys(forms)))
+            best, cancelled = candidate, ()
+    forms = [sp.factor_terms(f) for f in _identities(best)]
+    forms = [f for f in forms if f != best]
+    return Tidied(best, tuple(dict.fromkeys(forms)), cancelled)
 
 
 def size(expr: sp.Expr) -> tuple[int, int]:
@@ -67,23 +75,27 @@ def operation_count(expr: sp.Expr) -> int:
     return extra + sum(operation_count(a) for a in args)
 
 
-def _candidates(expr: sp.Expr) -> tuple[sp.Expr | None, list[sp.Expr]]:
-    """(the expression over one denominator, or None; other rearrangements)."""
+def _candidates(
+    expr: sp.Expr,
+) -> tuple[sp.Expr | None, tuple[sp.Expr, ...], list[sp.Expr]]:
+    """(the expression over one denominator or None, the factors that cancelled on the way,
+    other rearrangements)."""
+    cancelled: tuple[sp.Expr, ...] = ()
     if operation_count(expr) > MAX_OPS:
-        return None, []
+        return None, cancelled, []
     others = [_pythagoras(_trig_ratios(expr))]
     quotient = None
     small = _degree(expr) <= MAX_DEGREE
     if small and not is_simple_fraction(expr):
         numerator, denominator = sp.fraction(sp.together(expr))
         if denominator != 1:
-            numerator, denominator = _cancel_pair(numerator, denominator)
+            numerator, denominator, cancelled = _cancel_pair(numerator, denominator)
             quotient = _pythagoras(_trig_ratios(_over(numerator, denominator)))
         elif expr.is_polynomial():
             others.append(sp.expand(expr))
             others.append(sp.factor(expr))
     others.append(_pythagoras(_trig_ratios(sp.factor_terms(expr))))
-    return quotient, others
+    return quotient, cancelled, others
 
 
 def is_simple_fraction(expr: sp.Expr) -> bool:
@@ -101,14 +113,21 @@ def is_simple_fraction(expr: sp.Expr) -> bool:
     ) and not isinstance(numerator, sp.Add)
 
 
-def _cancel_pair(numerator: sp.Expr, denominator: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-    """Cancel common factors but keep the denominator factored, as a textbook prints it."""
+def _cancel_pair(
+    numerator: sp.Expr, denominator: sp.Expr
+) -> tuple[sp.Expr, sp.Expr, tuple[sp.Expr, ...]]:
+    """Cancel common factors but keep the denominator factored, as a textbook prints it.
+    Also returns the cancelled factors that vary: the result is not valid where they are 0."""
     common = sp.gcd(numerator, denominator)
+    cancelled: tuple[sp.Expr, ...] = ()
     if common != 1:
         numerator = sp.cancel(numerator / common)
         denominator = sp.cancel(denominator / common)
+        cancelled = tuple(
+            base for base in sp.factor(common).as_powers_dict() if base.free_symbols
+        )
     numerator = min((sp.expand(numerator), sp.factor_terms(sp.expand(numerator))), key=size)
-    return numerator, sp.factor(denominator)
+    return numerator, sp.factor(denominator), cancelled
 
 
 def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
@@ -166,7 +185,8 @@ def _pythagoras(expr: sp.Expr) -> sp.Expr:
     )
 
     def rewrite(add: sp.Add) -> sp.Expr:
-        if len(add.args) != 2 or sp.Integer(1) not in add.args:
+        add = _sum_of_squares(add)
+        if not isinstance(add, sp.Add) or len(add.args) != 2 or sp.Integer(1) not in add.args:
             return add
         (other,) = [a for a in add.args if a != 1]
         for squared, sign, result in identities:
@@ -175,6 +195,21 @@ def _pythagoras(expr: sp.Expr) -> sp.Expr:
         return add
 
     return expr.replace(lambda e: isinstance(e, sp.Add), rewrite)  # type: ignore[no-any-return]
+
+
+def _sum_of_squares(add: sp.Add) -> sp.Expr:
+    """c·sin²u + c·cos²u -> c, and c·cosh²u − c·sinh²u -> c, wherever both terms appear."""
+    terms = list(add.args)
+    for first, second, sign in ((sp.sin, sp.cos, 1), (sp.cosh, sp.sinh, -1)):
+        for term in list(terms):
+            coefficient, rest = term.as_coeff_Mul()
+            if isinstance(rest, sp.Pow) and rest.exp == 2 and isinstance(rest.base, first):
+                partner = sign * coefficient * second(rest.base.args[0]) ** 2
+                if partner in terms:
+                    terms.remove(term)
+                    terms.remove(partner)
+                    terms.append(coefficient)
+    return sp.Add(*terms) if len(terms) != len(add.args) else add
 
 
 def _arg_of_square(term: sp.Expr, function: type[sp.Function]) -> sp.Expr:

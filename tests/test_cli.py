@@ -467,3 +467,13 @@ def test_python_dash_m() -> None:
     done = _run("-m", "derivtutor", "--version")
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode() == f"derivtutor {derivtutor.__version__}\n"
+
+
+def test_a_cancelled_factor_is_named_in_the_result() -> None:
+    out = _ok(["diff", "(x^2-1)/(x-1)"])
+    assert "for x ≠ 1 (the factor x − 1 was cancelled)" in out
+
+
+def test_the_result_names_the_identity_it_used() -> None:
+    out = _ok(["diff", "log(cos(x^2))"])
+    assert "= −2x·tan(x²)    (since sin/cos = tan)" in out

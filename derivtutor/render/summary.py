@@ -42,7 +42,7 @@ def sections(result: Differentiation) -> Iterator[Section]:
             verb = "is" if len(result.held_constant) == 1 else "are"
             heading.append(f"   (a partial derivative: {held} {verb} held constant)")
         tree = ex.explain(order.step, partial=partial)
-        raw = order.step.eval()
+        raw = order.step.eval().doit()
         lines: list[list[ex.Segment]] = []
         if is_simple_fraction(raw) and raw != order.derivative:
             # The last step ended with the raw form; show the rewriting instead of jumping.
@@ -55,6 +55,7 @@ def sections(result: Differentiation) -> Iterator[Section]:
         for form in order.forms:
             lines.append(["= ", ex.Math(form), *_form_note(form, result.expression)])
         lines.extend(_result_notes(order.derivative))
+        lines.extend(_cancelled_notes(order.cancelled))
         yield Section(heading, tree, lines)
 
 
@@ -96,6 +97,21 @@ def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
                       " (the subgradient 0 is used at the kink)"])
     if derivative.has(sp.sign):
         notes.append(["where sign(t) = t/|t| for t ≠ 0"])
+    return notes
+
+
+def _cancelled_notes(cancelled: tuple[sp.Expr, ...]) -> list[list[ex.Segment]]:
+    """Where a cancelled factor is 0 the original has no value, so neither has its derivative."""
+    notes: list[list[ex.Segment]] = []
+    for factor in cancelled:
+        symbols = sorted(factor.free_symbols, key=str)
+        poly = sp.Poly(factor, *symbols) if len(symbols) == 1 else None
+        if poly is not None and poly.degree() == 1:
+            a, b = poly.all_coeffs()
+            notes.append(["for ", ex.Math(symbols[0]), " ≠ ", ex.Math(-b / a),
+                          " (the factor ", ex.Math(factor), " was cancelled)"])
+        else:
+            notes.append(["where ", ex.Math(factor), " ≠ 0 (that factor was cancelled)"])
     return notes
 
 
