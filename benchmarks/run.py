@@ -58,9 +58,7 @@ def startup(runs: int) -> list[tuple[str, str, str]]:
     env = {**os.environ, "NO_COLOR": "1", "DERIVTUTOR_HOME": tempfile.mkdtemp()}
     command = _command()
     floor = [sys.executable, "-c", "import sympy"]
-    diff_time, sympy_time = _alternate(
-        [*command, "diff", "1/(1+exp(-x))"], floor, runs, env
-    )
+    diff_time, sympy_time = _alternate([*command, "diff", "1/(1+exp(-x))"], floor, runs, env)
     python_floor = [sys.executable, "-c", "pass"]
     help_time, bare = _alternate([*command, "--help"], python_floor, runs, env)
     rules_time, _ = _alternate([*command, "rules"], python_floor, runs, env)

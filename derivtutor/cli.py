@@ -48,7 +48,7 @@ class ExpressionCommand(TyperCommand):
                         f"To differentiate it, put -- before it:  "
                         f"derivtutor {ctx.info_name} -- {arg}"
                     )
-        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        return super().parse_args(ctx, args)
 
 
 # No help= here: it would replace the callback's docstring, and with it the example in --help.
@@ -127,7 +127,9 @@ def diff(
 ) -> None:
     """Differentiate EXPR step by step.
 
-    Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]   or   [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
+    Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]
+
+    More: [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
     """
     with _errors(debug):
         from derivtutor.differentiation import differentiate

@@ -225,18 +225,14 @@ def log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
 
 
 def _is_denominator(factor: sp.Expr) -> bool:
-    return (
-        isinstance(factor, sp.Pow)
-        and factor.exp.is_Number
-        and bool(factor.exp.is_negative)
-    )
+    return isinstance(factor, sp.Pow) and factor.exp.is_Number and bool(factor.exp.is_negative)
 
 
 def _reciprocal(factor: sp.Pow) -> sp.Expr:
     base, exponent = factor.args
     if exponent == -1:
-        return base  # type: ignore[no-any-return]
-    return sp.Pow(base, -exponent, evaluate=False)  # type: ignore[no-any-return]
+        return base
+    return sp.Pow(base, -exponent, evaluate=False)
 
 
 def _mul(factors: list[sp.Expr]) -> sp.Expr:
@@ -244,4 +240,4 @@ def _mul(factors: list[sp.Expr]) -> sp.Expr:
         return sp.Integer(1)
     if len(factors) == 1:
         return factors[0]
-    return sp.Mul(*factors, evaluate=False)  # type: ignore[no-any-return]
+    return sp.Mul(*factors, evaluate=False)

@@ -103,11 +103,11 @@ def differentiate(
         raw = step.eval()
         size = operation_count(raw)
         if size > MAX_RESULT_OPS:
-            raise UsageError(f"the derivative of order {k} is too large to show ({size} operations)")
+            raise UsageError(
+                f"the derivative of order {k} is too large to show ({size} operations)"
+            )
         tidied = tidy(raw)
-        orders.append(
-            Order(k, current, step, tidied.derivative, tidied.forms, tidied.cancelled)
-        )
+        orders.append(Order(k, current, step, tidied.derivative, tidied.forms, tidied.cancelled))
         current = tidied.derivative
     check = gradient_check(orders[-1], variable, parse_point(at, expression)) if at else None
     return Differentiation(text, expression, variable, tuple(orders), held, check)
@@ -152,17 +152,19 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
             )
         symbol = parse(name.strip())
         if not isinstance(symbol, sp.Symbol):
-            raise InputError(
-                f"--at: {name.strip()!r} is not a variable name", text=text, column=1
-            )
+            raise InputError(f"--at: {name.strip()!r} is not a variable name", text=text, column=1)
         try:
             value = parse(value_text.strip())
         except InputError as err:
             raise InputError(
                 f"--at: the value of {symbol} cannot be read: {err.message}",
                 text=text,
-                column=text.find(value_text) + 1 + len(value_text) - len(value_text.lstrip())
-                + (err.column or 1) - 1,
+                column=text.find(value_text)
+                + 1
+                + len(value_text)
+                - len(value_text.lstrip())
+                + (err.column or 1)
+                - 1,
                 suggestion=err.suggestion or "for example --at x=0.5 or --at x=pi/4",
             ) from None
         if value.free_symbols:
@@ -175,9 +177,7 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
         point[symbol] = value
     missing = [v.name for v in variables(expression) if v not in point]
     if missing:
-        raise UsageError(
-            "--at needs a value for every variable; missing: " + ", ".join(missing)
-        )
+        raise UsageError("--at needs a value for every variable; missing: " + ", ".join(missing))
     return point
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sympy as sp
 
 
-class sigmoid(sp.Function):  # noqa: N801 - SymPy names functions in lower case
+class sigmoid(sp.Function):  # type: ignore[misc]  # noqa: N801 - SymPy names functions in lower case
     """σ(x) = 1/(1 + e^(-x)), with σ'(x) = σ(x)(1 - σ(x))."""
 
     nargs = 1
@@ -40,7 +40,7 @@ class sigmoid(sp.Function):  # noqa: N801 - SymPy names functions in lower case
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
-class relu(sp.Function):  # noqa: N801
+class relu(sp.Function):  # type: ignore[misc]  # noqa: N801
     """relu(x) = max(0, x), with relu'(x) = 0 for x <= 0 and 1 for x > 0 (Heaviside(x, 0))."""
 
     nargs = 1
@@ -72,7 +72,7 @@ class relu(sp.Function):  # noqa: N801
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
-class softplus(sp.Function):  # noqa: N801
+class softplus(sp.Function):  # type: ignore[misc]  # noqa: N801
     """softplus(x) = ln(1 + e^x), with softplus'(x) = σ(x)."""
 
     nargs = 1

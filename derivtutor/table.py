@@ -31,8 +31,13 @@ TABLE: tuple[Entry, ...] = (
     Entry("exponential", "exponential, base a", "aˣ", "aˣ·ln(a)"),
     Entry("log", "natural logarithm", "ln(x)", "1/x", "for x > 0; log(x) is ln(x)"),
     Entry("log_base", "logarithm, base b", "log_b(x)", "1/(x·ln(b))", "log(x, b) = ln(x)/ln(b)"),
-    Entry("log_differentiation", "logarithmic differentiation", "u^v", "u^v·(v'·ln(u) + v·u'/u)",
-          "take ln of both sides when the exponent varies too"),
+    Entry(
+        "log_differentiation",
+        "logarithmic differentiation",
+        "u^v",
+        "u^v·(v'·ln(u) + v·u'/u)",
+        "take ln of both sides when the exponent varies too",
+    ),
     Entry("trig", "sine", "sin(x)", "cos(x)"),
     Entry("trig", "cosine", "cos(x)", "−sin(x)"),
     Entry("trig", "tangent", "tan(x)", "sec²(x)", "= 1 + tan²(x)"),
@@ -47,8 +52,13 @@ TABLE: tuple[Entry, ...] = (
     Entry("inverse_trig", "arccosecant", "arccsc(x)", "−1/(|x|·√(x² − 1))", "for |x| > 1"),
     Entry("hyperbolic", "hyperbolic sine", "sinh(x)", "cosh(x)"),
     Entry("hyperbolic", "hyperbolic cosine", "cosh(x)", "sinh(x)"),
-    Entry("hyperbolic", "hyperbolic tangent", "tanh(x)", "sech²(x) = 1 − tanh²(x)",
-          "the tanh activation"),
+    Entry(
+        "hyperbolic",
+        "hyperbolic tangent",
+        "tanh(x)",
+        "sech²(x) = 1 − tanh²(x)",
+        "the tanh activation",
+    ),
     Entry("hyperbolic", "hyperbolic cotangent", "coth(x)", "−csch²(x)"),
     Entry("hyperbolic", "hyperbolic secant", "sech(x)", "−sech(x)·tanh(x)"),
     Entry("hyperbolic", "hyperbolic cosecant", "csch(x)", "−csch(x)·coth(x)"),
@@ -56,14 +66,25 @@ TABLE: tuple[Entry, ...] = (
     Entry("inverse_hyperbolic", "inverse cosh", "arcosh(x)", "1/√(x² − 1)", "for x > 1"),
     Entry("inverse_hyperbolic", "inverse tanh", "artanh(x)", "1/(1 − x²)", "for |x| < 1"),
     Entry("abs", "absolute value", "|x|", "x/|x| = sign(x)", "for x ≠ 0 (a corner at 0)"),
-    Entry("sigmoid", "sigmoid", "σ(x) = 1/(1 + e^(−x))", "σ(x)·(1 − σ(x))",
-          "the logistic activation"),
-    Entry("relu", "ReLU", "relu(x) = max(0, x)", "0 for x ≤ 0, 1 for x > 0",
-          "subgradient 0 chosen at x = 0, as in PyTorch"),
+    Entry(
+        "sigmoid", "sigmoid", "σ(x) = 1/(1 + e^(−x))", "σ(x)·(1 − σ(x))", "the logistic activation"
+    ),
+    Entry(
+        "relu",
+        "ReLU",
+        "relu(x) = max(0, x)",
+        "0 for x ≤ 0, 1 for x > 0",
+        "subgradient 0 chosen at x = 0, as in PyTorch",
+    ),
     Entry("softplus", "softplus", "softplus(x) = ln(1 + eˣ)", "σ(x)"),
     Entry("piecewise_constant", "step functions", "sign(x), H(x)", "0", "for x ≠ 0 (a jump at 0)"),
-    Entry("softmax", "softmax", "p_i = e^(z_i)/Σ_k e^(z_k)", "∂p_i/∂z_j = p_i·(δ_ij − p_j)",
-          "δ_ij is 1 when i = j, else 0; as a matrix: diag(p) − p·pᵀ"),
+    Entry(
+        "softmax",
+        "softmax",
+        "p_i = e^(z_i)/Σ_k e^(z_k)",
+        "∂p_i/∂z_j = p_i·(δ_ij − p_j)",
+        "δ_ij is 1 when i = j, else 0; as a matrix: diag(p) − p·pᵀ",
+    ),
 )
 
 # Rule ids that name a way of working rather than a row of the table.

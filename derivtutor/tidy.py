@@ -123,9 +123,7 @@ def _cancel_pair(
     if common != 1:
         numerator = sp.cancel(numerator / common)
         denominator = sp.cancel(denominator / common)
-        cancelled = tuple(
-            base for base in sp.factor(common).as_powers_dict() if base.free_symbols
-        )
+        cancelled = tuple(base for base in sp.factor(common).as_powers_dict() if base.free_symbols)
     numerator = min((sp.expand(numerator), sp.factor_terms(sp.expand(numerator))), key=size)
     return numerator, sp.factor(denominator), cancelled
 
@@ -172,7 +170,7 @@ def _trig_ratios(expr: sp.Expr) -> sp.Expr:
             return mul
         return sp.Mul(*(b**e for b, e in powers.items()))
 
-    return expr.replace(lambda e: isinstance(e, sp.Mul), rewrite)  # type: ignore[no-any-return]
+    return expr.replace(lambda e: isinstance(e, sp.Mul), rewrite)
 
 
 def _pythagoras(expr: sp.Expr) -> sp.Expr:
@@ -194,7 +192,7 @@ def _pythagoras(expr: sp.Expr) -> sp.Expr:
                 return result(_arg_of_square(other, squared)) ** 2
         return add
 
-    return expr.replace(lambda e: isinstance(e, sp.Add), rewrite)  # type: ignore[no-any-return]
+    return expr.replace(lambda e: isinstance(e, sp.Add), rewrite)
 
 
 def _sum_of_squares(add: sp.Add) -> sp.Expr:
@@ -214,7 +212,7 @@ def _sum_of_squares(add: sp.Add) -> sp.Expr:
 
 def _arg_of_square(term: sp.Expr, function: type[sp.Function]) -> sp.Expr:
     for atom in term.atoms(function):
-        return atom.args[0]  # type: ignore[no-any-return]
+        return atom.args[0]
     return sp.nan
 
 
@@ -236,7 +234,9 @@ def _sigmoid_forms(expr: sp.Expr) -> list[sp.Expr]:
         return []
     forms = []
     t = sp.Dummy("t", positive=True)
-    arguments = {-e.args[0] if e.args[0].could_extract_minus_sign() else e.args[0] for e in exponentials}
+    arguments = {
+        -e.args[0] if e.args[0].could_extract_minus_sign() else e.args[0] for e in exponentials
+    }
     for u in arguments:
         in_t = _exp_as_power(expr, u, t)
         if in_t is None:
@@ -260,4 +260,4 @@ def _exp_as_power(expr: sp.Expr, u: sp.Expr, t: sp.Dummy) -> sp.Expr | None:
         if not k.is_Rational:
             return None
         mapping[e] = t**k
-    return expr.xreplace(mapping)  # type: ignore[no-any-return]
+    return expr.xreplace(mapping)

@@ -211,7 +211,13 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
         ),
     ),
     ("quotient", "sin(x)/x", "x", "quotient", ("quotient", "trig", "variable")),
-    ("quotient", "x/(x+1)", "x", "quotient", ("quotient", "variable", "sum", "variable", "constant")),
+    (
+        "quotient",
+        "x/(x+1)",
+        "x",
+        "quotient",
+        ("quotient", "variable", "sum", "variable", "constant"),
+    ),
     (
         "quotient",
         "e^(sin(x)^2)/(1+x^4)",

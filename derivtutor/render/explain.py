@@ -10,7 +10,6 @@ formula (``Formula``), which each format spells in its own notation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import sympy as sp
 
@@ -56,7 +55,7 @@ class Formula:
     ascii: str = ""
 
 
-Segment = Union[str, Math, D, Rate, Formula]
+Segment = str | Math | D | Rate | Formula
 
 
 @dataclass
@@ -152,8 +151,11 @@ class _Explainer:
         n = step.exponent
         head: list[Segment] = [
             "Power rule ",
-            Formula("(d/dx xⁿ = n·xⁿ⁻¹)", r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
-                    "(d/dx x^n = n*x^(n-1))"),
+            Formula(
+                "(d/dx xⁿ = n·xⁿ⁻¹)",
+                r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
+                "(d/dx x^n = n*x^(n-1))",
+            ),
         ]
         if not (n.is_Integer and n > 1):
             head += [" with n = ", Math(n)]
@@ -164,13 +166,13 @@ class _Explainer:
         count = len(step.factors)
         names = ["f", "g", "h"][:count] if count <= 3 else [f"f{i + 1}" for i in range(count)]
         head: list[Segment] = ["Product rule, with "]
-        for i, (name, factor) in enumerate(zip(names, step.factors)):
+        for i, (name, factor) in enumerate(zip(names, step.factors, strict=True)):
             if i:
                 head.append(" and " if i == len(names) - 1 else ", ")
             head += [f"{name} = ", Math(factor, typed=True)]
         head.append(":")
         formula = _product_formula(names)
-        children = [self.node(p, [f"{n}'"]) for n, p in zip(names, step.parts)]
+        children = [self.node(p, [f"{n}'"]) for n, p in zip(names, step.parts, strict=True)]
         # f'·g + f·g', each factor kept whole: x·(1/x), not x/x.
         written: list[Segment] = []
         for i, part in enumerate(step.parts):
@@ -186,8 +188,14 @@ class _Explainer:
             head,
             notes=[[formula]],
             children=children,
-            conclusion=["so ", *(label or [self.d(step)]), " = ", *written,
-                        " = ", self.readable(step)],
+            conclusion=[
+                "so ",
+                *(label or [self.d(step)]),
+                " = ",
+                *written,
+                " = ",
+                self.readable(step),
+            ],
         )
 
     def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
@@ -205,14 +213,31 @@ class _Explainer:
         )
         return Node(
             step.rule,
-            ["Quotient rule, with f = ", Math(f, typed=True), " and g = ", Math(g, typed=True),
-             ":"],
-            notes=[[Formula("d/dx [f/g] = (f'·g − f·g')/g²",
-                            r"\frac{d}{dx}\left[\frac{f}{g}\right] = \frac{f' g - f g'}{g^2}",
-                            "d/dx [f/g] = (f'*g - f*g')/g^2")]],
+            [
+                "Quotient rule, with f = ",
+                Math(f, typed=True),
+                " and g = ",
+                Math(g, typed=True),
+                ":",
+            ],
+            notes=[
+                [
+                    Formula(
+                        "d/dx [f/g] = (f'·g − f·g')/g²",
+                        r"\frac{d}{dx}\left[\frac{f}{g}\right] = \frac{f' g - f g'}{g^2}",
+                        "d/dx [f/g] = (f'*g - f*g')/g^2",
+                    )
+                ]
+            ],
             children=[self.node(df_step, ["f'"]), self.node(dg_step, ["g'"])],
-            conclusion=["so ", *(label or [self.d(step)]), " = ", Math(written, typed=True),
-                        " = ", self.readable(step)],
+            conclusion=[
+                "so ",
+                *(label or [self.d(step)]),
+                " = ",
+                Math(written, typed=True),
+                " = ",
+                self.readable(step),
+            ],
         )
 
     def _explain_ChainRule(self, step: s.ChainRule, label: list[Segment]) -> Node:
@@ -223,14 +248,30 @@ class _Explainer:
         return Node(
             step.rule,
             ["Chain rule, with ", Math(u), " = ", Math(step.inner, typed=True), ":"],
-            notes=[[D(outer_step.expression, step.variable, partial), " = ",
-                    Math(outer_derivative, grouped=True), " · ", Rate(u, step.variable, partial)]],
-            children=[self.node(outer_step), self.node(inner_step,
-                                                       [Rate(u, step.variable, partial)])],
+            notes=[
+                [
+                    D(outer_step.expression, step.variable, partial),
+                    " = ",
+                    Math(outer_derivative, grouped=True),
+                    " · ",
+                    Rate(u, step.variable, partial),
+                ]
+            ],
+            children=[
+                self.node(outer_step),
+                self.node(inner_step, [Rate(u, step.variable, partial)]),
+            ],
             # Put u back before simplifying, so the last line has no jump in it.
-            conclusion=["so ", *(label or [self.d(step)]), " = ",
-                        Math(outer_derivative.subs(u, step.inner), grouped=True), " · ",
-                        Math(inner_step.eval(), grouped=True), " = ", self.readable(step)],
+            conclusion=[
+                "so ",
+                *(label or [self.d(step)]),
+                " = ",
+                Math(outer_derivative.subs(u, step.inner), grouped=True),
+                " · ",
+                Math(inner_step.eval(), grouped=True),
+                " = ",
+                self.readable(step),
+            ],
         )
 
     def _table_rule(self, name: str, step: s.Step, label: list[Segment]) -> Node:
@@ -242,10 +283,18 @@ class _Explainer:
     def _explain_ExponentialRule(self, step: s.ExponentialRule, label: list[Segment]) -> Node:
         return Node(
             step.rule,
-            ["Exponential rule ",
-             Formula("(d/dx aˣ = aˣ·ln(a))", r"\left(\tfrac{d}{dx} a^x = a^x \ln a\right)",
-                     "(d/dx a^x = a^x*ln(a))"),
-             ": ", *self.lhs(step, label), " = ", self.result(step)],
+            [
+                "Exponential rule ",
+                Formula(
+                    "(d/dx aˣ = aˣ·ln(a))",
+                    r"\left(\tfrac{d}{dx} a^x = a^x \ln a\right)",
+                    "(d/dx a^x = a^x*ln(a))",
+                ),
+                ": ",
+                *self.lhs(step, label),
+                " = ",
+                self.result(step),
+            ],
         )
 
     def _explain_LogRule(self, step: s.LogRule, label: list[Segment]) -> Node:
@@ -254,12 +303,21 @@ class _Explainer:
     def _explain_LogBaseRule(self, step: s.LogBaseRule, label: list[Segment]) -> Node:
         return Node(
             step.rule,
-            ["Log rule for base ", Math(step.base), " ",
-             Formula("(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x·ln(b)))",
-                     r"\left(\log_b x = \frac{\ln x}{\ln b}, \text{ so } "
-                     r"\tfrac{d}{dx}\log_b x = \frac{1}{x \ln b}\right)",
-                     "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x*ln(b)))"),
-             ": ", *self.lhs(step, label), " = ", self.result(step)],
+            [
+                "Log rule for base ",
+                Math(step.base),
+                " ",
+                Formula(
+                    "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x·ln(b)))",
+                    r"\left(\log_b x = \frac{\ln x}{\ln b}, \text{ so } "
+                    r"\tfrac{d}{dx}\log_b x = \frac{1}{x \ln b}\right)",
+                    "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x*ln(b)))",
+                ),
+                ": ",
+                *self.lhs(step, label),
+                " = ",
+                self.result(step),
+            ],
         )
 
     def _explain_TrigRule(self, step: s.TrigRule, label: list[Segment]) -> Node:
@@ -272,8 +330,9 @@ class _Explainer:
         node = self._table_rule("Hyperbolic rule", step, label)
         if isinstance(step.expression, sp.tanh):
             u = step.variable
-            node.notes.append(["which is also ", Math(1 - sp.tanh(u) ** 2),
-                               ", since sech² = 1 − tanh²"])
+            node.notes.append(
+                ["which is also ", Math(1 - sp.tanh(u) ** 2), ", since sech² = 1 − tanh²"]
+            )
         return node
 
     def _explain_InverseHyperbolicRule(
@@ -285,8 +344,17 @@ class _Explainer:
         x = step.variable
         return Node(
             step.rule,
-            ["Absolute value rule: ", *self.lhs(step, label), " = ", Math(x / sp.Abs(x)),
-             " = ", self.result(step), ", for ", Math(x), " ≠ 0"],
+            [
+                "Absolute value rule: ",
+                *self.lhs(step, label),
+                " = ",
+                Math(x / sp.Abs(x)),
+                " = ",
+                self.result(step),
+                ", for ",
+                Math(x),
+                " ≠ 0",
+            ],
             notes=[["|x| has a corner at 0, where it has no derivative."]],
         )
 
@@ -302,10 +370,21 @@ class _Explainer:
         return Node(
             step.rule,
             ["ReLU rule: ", *self.lhs(step, label), " = ", self.result(step)],
-            notes=[["H is the step function: H(", Math(x), ") = 0 for ", Math(x), " ≤ 0 and 1 for ",
-                    Math(x), " > 0."],
-                   ["ReLU has a corner at 0, with no derivative there; we use the subgradient 0, "
-                    "as PyTorch and JAX do."]],
+            notes=[
+                [
+                    "H is the step function: H(",
+                    Math(x),
+                    ") = 0 for ",
+                    Math(x),
+                    " ≤ 0 and 1 for ",
+                    Math(x),
+                    " > 0.",
+                ],
+                [
+                    "ReLU has a corner at 0, with no derivative there; we use the subgradient 0, "
+                    "as PyTorch and JAX do."
+                ],
+            ],
         )
 
     def _explain_SoftplusRule(self, step: s.SoftplusRule, label: list[Segment]) -> Node:
@@ -322,8 +401,9 @@ class _Explainer:
         return Node(
             step.rule,
             ["Step-function rule: ", *self.lhs(step, label), " = 0, for ", Math(x), " ≠ 0"],
-            notes=[["it is constant on each side of 0 and jumps at 0, where it has no "
-                    "derivative."]],
+            notes=[
+                ["it is constant on each side of 0 and jumps at 0, where it has no derivative."]
+            ],
         )
 
     def _explain_LogDifferentiationRule(
@@ -335,22 +415,35 @@ class _Explainer:
             step.rule,
             ["Logarithmic differentiation, with y = ", Math(step.expression, typed=True), ":"],
             notes=[
-                ["the exponent depends on ", Math(step.variable),
-                 ", so take logarithms: ln(y) = ", Math(log_form, typed=True)],
+                [
+                    "the exponent depends on ",
+                    Math(step.variable),
+                    ", so take logarithms: ln(y) = ",
+                    Math(log_form, typed=True),
+                ],
                 ["differentiate both sides: y'/y = ", self.d(step, log_form)],
             ],
             children=[self.node(step.log_step)],
-            conclusion=["so ", *(label or [self.d(step)]), " = y · ",
-                        Math(step.log_step.eval(), grouped=True),
-                        " = ", self.readable(step)],
+            conclusion=[
+                "so ",
+                *(label or [self.d(step)]),
+                " = y · ",
+                Math(step.log_step.eval(), grouped=True),
+                " = ",
+                self.readable(step),
+            ],
         )
 
     def _explain_RewriteRule(self, step: s.RewriteRule, label: list[Segment]) -> Node:
         assert step.inner is not None
         return Node(
             step.rule,
-            ["Rewrite: ", Math(step.expression, typed=True), " = ",
-             Math(step.rewritten, typed="powers")],
+            [
+                "Rewrite: ",
+                Math(step.expression, typed=True),
+                " = ",
+                Math(step.rewritten, typed="powers"),
+            ],
             children=[self.node(step.inner)],
             conclusion=self.conclude(step, label),
         )
@@ -361,8 +454,12 @@ class _Explainer:
     def _explain_UnknownRule(self, step: s.UnknownRule, label: list[Segment]) -> Node:
         return Node(
             step.rule,
-            ["No rule here covers this; SymPy's own derivative: ", *self.lhs(step, label), " = ",
-             self.result(step)],
+            [
+                "No rule here covers this; SymPy's own derivative: ",
+                *self.lhs(step, label),
+                " = ",
+                self.result(step),
+            ],
         )
 
 
@@ -377,6 +474,6 @@ def _product_formula(names: list[str]) -> Formula:
     return Formula(
         f"d/dx [{product}] = " + " + ".join(terms_text),
         rf"\frac{{d}}{{dx}}\left[{' '.join(names)}\right] = " + " + ".join(terms_tex),
-        f"d/dx [{product.replace('·', '*')}] = " + " + ".join(t.replace("·", "*")
-                                                               for t in terms_text),
+        f"d/dx [{product.replace('·', '*')}] = "
+        + " + ".join(t.replace("·", "*") for t in terms_text),
     )

@@ -81,7 +81,7 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
-def latex(expr: sp.Expr, *, typed: bool = False) -> str:
+def latex(expr: sp.Expr, *, typed: bool | str = False) -> str:
     settings: dict[str, Any] = {"ln_notation": True, "inv_trig_style": "full"}
     if typed:
         settings["order"] = "none"
@@ -144,4 +144,6 @@ def render_differentiation(result: Differentiation) -> str:
     if result.at is not None:
         rows.extend("&" + line(r) for r in summary.gradient_check_lines(result, result.at))
     body = " \\\\\n".join(rows)
-    return "% derivtutor: needs \\usepackage{amsmath}\n\\begin{align*}\n" + body + "\n\\end{align*}\n"
+    return (
+        "% derivtutor: needs \\usepackage{amsmath}\n\\begin{align*}\n" + body + "\n\\end{align*}\n"
+    )

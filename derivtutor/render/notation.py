@@ -10,7 +10,7 @@ differentiation are printed in the usual polynomial order instead.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 import sympy as sp
 
@@ -57,7 +57,7 @@ _POWER_BEFORE_ARGUMENT = (
 
 _ADD, _MUL, _POW, _ATOM = 1, 2, 4, 5
 
-Typed = Union[bool, Literal["powers"]]
+Typed = bool | Literal["powers"]
 
 _GREEK_LETTERS = {
     "alpha": "α",
@@ -145,7 +145,10 @@ class Notation:
         if isinstance(e, sp.Derivative):
             (var, count), *_ = e.variable_count
             order = "" if count == 1 else str(count)
-            return f"d{order}/d{self._print(var, typed)}{order} [{self._print(e.expr, typed)}]", _ATOM
+            return (
+                f"d{order}/d{self._print(var, typed)}{order} [{self._print(e.expr, typed)}]",
+                _ATOM,
+            )
         if isinstance(e, sp.Function):
             name = _NAMES.get(e.func, e.func.__name__)
             args = ", ".join(self._print(a, typed) for a in e.args)
@@ -255,7 +258,9 @@ class Notation:
             inner, prec = self._prec(base, typed)
             root = "sqrt" if self.ascii else "√"
             # A root binds like a power: (√x)², e^(√x).
-            return (f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"), _POW
+            return (
+                f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"
+            ), _POW
         if exponent.is_Number and exponent.is_negative and not typed:
             return f"1/{self._wrap(sp.Pow(base, -exponent), typed, _POW)}", _MUL
         if (

@@ -66,7 +66,6 @@ def rules_markdown(rows: tuple[Entry, ...]) -> str:
 
     lines = ["| rule | function | derivative | note |", "|---|---|---|---|"]
     lines += [
-        f"| `{e.rule}` | {cell(e.function)} | {cell(e.derivative)} | {cell(e.note)} |"
-        for e in rows
+        f"| `{e.rule}` | {cell(e.function)} | {cell(e.derivative)} | {cell(e.note)} |" for e in rows
     ]
     return "\n".join(lines) + "\n"

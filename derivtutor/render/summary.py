@@ -83,8 +83,13 @@ _PYTHAGORAS = {sp.cos: "1 − cos² = sin²", sp.sin: "1 − sin² = cos²", sp.
 def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
     if form.has(sigmoid) and not expression.has(sigmoid):
         x = sp.Symbol("x")
-        return ["    where ", ex.Math(sigmoid(x)), " = ", ex.Math(1 / (1 + sp.exp(-x))),
-                " is the sigmoid"]
+        return [
+            "    where ",
+            ex.Math(sigmoid(x)),
+            " = ",
+            ex.Math(1 / (1 + sp.exp(-x))),
+            " is the sigmoid",
+        ]
     if form.has(sp.tanh):
         return ["    (in terms of tanh itself, as backpropagation uses it)"]
     return []
@@ -93,8 +98,12 @@ def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
 def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
     notes: list[list[ex.Segment]] = []
     if derivative.has(sp.Heaviside):
-        notes.append(["where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
-                      " (the subgradient 0 is used at the kink)"])
+        notes.append(
+            [
+                "where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
+                " (the subgradient 0 is used at the kink)"
+            ]
+        )
     if derivative.has(sp.sign):
         notes.append(["where sign(t) = t/|t| for t ≠ 0"])
     return notes
@@ -108,8 +117,17 @@ def _cancelled_notes(cancelled: tuple[sp.Expr, ...]) -> list[list[ex.Segment]]:
         poly = sp.Poly(factor, *symbols) if len(symbols) == 1 else None
         if poly is not None and poly.degree() == 1:
             a, b = poly.all_coeffs()
-            notes.append(["for ", ex.Math(symbols[0]), " ≠ ", ex.Math(-b / a),
-                          " (the factor ", ex.Math(factor), " was cancelled)"])
+            notes.append(
+                [
+                    "for ",
+                    ex.Math(symbols[0]),
+                    " ≠ ",
+                    ex.Math(-b / a),
+                    " (the factor ",
+                    ex.Math(factor),
+                    " was cancelled)",
+                ]
+            )
         else:
             notes.append(["where ", ex.Math(factor), " ≠ 0 (that factor was cancelled)"])
     return notes
@@ -123,8 +141,9 @@ def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[
     derivative = ex.D(result.expression, var, result.partial, result.order)
     lines: list[list[ex.Segment]] = [["Gradient check at ", *point, ":"]]
     lines.append(["  derivative         ", derivative, " = ", _number(check.value)])
-    lines.append(["  finite difference  ", _number(check.finite_difference),
-                  "   (central, h = 1e-6)"])
+    lines.append(
+        ["  finite difference  ", _number(check.finite_difference), "   (central, h = 1e-6)"]
+    )
     if check.value is None:
         lines.append(["  The function or its derivative is not defined (or not real) here."])
     elif check.kink:
@@ -134,9 +153,13 @@ def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[
             else 0.0
         )
         opening = f"They differ by {gap:.3g}: this" if gap > AGREEMENT else "This"
-        lines.append([f"  {opening} point is a corner or jump of the function, so it has no "
-                      "derivative here. The value shown is a convention (a subgradient, such as "
-                      "relu'(0) = 0); the finite difference averages the slopes on either side."])
+        lines.append(
+            [
+                f"  {opening} point is a corner or jump of the function, so it has no "
+                "derivative here. The value shown is a convention (a subgradient, such as "
+                "relu'(0) = 0); the finite difference averages the slopes on either side."
+            ]
+        )
     elif check.finite_difference is None:
         lines.append(["  The function is not real or not defined on both sides of this point."])
     else:
@@ -144,8 +167,12 @@ def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[
         if gap <= AGREEMENT * max(1.0, abs(check.value)):
             lines.append([f"  They agree (difference {gap:.1e})."])
         else:
-            lines.append([f"  They differ by {gap:.3g}: the function is not smooth here "
-                          "(a kink or a jump), so the two one-sided slopes differ."])
+            lines.append(
+                [
+                    f"  They differ by {gap:.3g}: the function is not smooth here "
+                    "(a kink or a jump), so the two one-sided slopes differ."
+                ]
+            )
     return lines
 
 
