@@ -487,3 +487,16 @@ def test_undefined_constants_are_refused(text: str, message: str) -> None:
 )
 def test_constant_function_values_are_worked_out(text: str, expected: sp.Expr) -> None:
     assert parse(text).doit() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sin" * 300 + "ς", "sinh" * 200 + "ς", "x" * 999 + "ς", "ab" * 400],
+    ids=["sin-run", "sinh-run", "x-run", "ab-run"],
+)
+def test_long_unknown_names_are_refused_without_backtracking(text: str) -> None:
+    # Splitting 'sinsin...' into known names once took exponential time; the 30 s timeout
+    # would catch a regression.
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert caught.value.column == 1

@@ -1,0 +1,602 @@
+"""Text -> tokens for the grammar: the first two stages of reading what a person typed.
+
+1. ``_normalise``: Unicode superscripts become ``^``, typographic operators become ASCII, then
+   NFKC (full-width digits). A column map keeps every error pointing at what the user typed.
+2. ``scan``: tokens, with names classified by the whitelist (vocabulary.py) and refused with a
+   suggestion when unknown. Bars ``|x|`` are paired here, implicit multiplication becomes an
+   explicit IMUL token (so the grammar stays LALR(1)), and ambiguous input (x/2x, e^2x) is
+   refused with the two readings spelled out.
+
+Length, nesting depth and literal size are bounded here, before any parsing starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+from lark import Token
+
+from derivtutor.errors import InputError
+from derivtutor.vocabulary import (
+    CONSTANTS,
+    FUNCTIONS,
+    GREEK_LETTERS,
+    GREEK_NAMES,
+    NOT_SUPPORTED,
+    Name,
+    classify,
+)
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 40
+MAX_LITERAL_DIGITS = 20
+# Splitting an unknown run of letters into known names ('sinx' -> sin, x) is only tried on
+# runs this short: nobody types a longer one by accident.
+MAX_SPLIT = 30
+
+# --- stage 1: normalisation ----------------------------------------------------------------------
+
+_SUPERSCRIPTS = {
+    "⁰": "0",
+    "¹": "1",
+    "²": "2",
+    "³": "3",
+    "⁴": "4",
+    "⁵": "5",
+    "⁶": "6",
+    "⁷": "7",
+    "⁸": "8",
+    "⁹": "9",
+    "⁻": "-",
+    "⁺": "+",
+    "ⁿ": "n",
+    "⁽": "(",
+    "⁾": ")",
+}
+_OPERATORS = {
+    "−": "-",
+    "–": "-",
+    "‐": "-",
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "∗": "*",
+    "÷": "/",
+    "∕": "/",
+    "√": "sqrt",
+}
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Map Unicode to the ASCII grammar. Returns the text and, per character, its source column."""
+    out: list[str] = []
+    cols: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _SUPERSCRIPTS:
+            j = i
+            while j < len(text) and text[j] in _SUPERSCRIPTS:
+                j += 1
+            run = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+            piece = "^" + run if run.isdigit() else "^(" + run + ")"
+            out.append(piece)
+            cols.extend([i + 1] * len(piece))
+            i = j
+            continue
+        if ch == "√":
+            # √x and √2 take the atom that follows; √(x + 1) takes the parenthesised group.
+            j = i + 1
+            while (
+                j < len(text)
+                and (text[j].isalnum() or text[j] in "._")
+                and (text[j] not in _SUPERSCRIPTS)
+            ):
+                j += 1
+            if j > i + 1:
+                piece = "sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
+                out.append(piece)
+                cols.extend([i + 1] * 5 + [i + 2 + k for k in range(len(piece) - 6)] + [j])
+                i = j
+                continue
+        mapped = _OPERATORS.get(ch)
+        if mapped is None:
+            piece = unicodedata.normalize("NFKC", ch)
+            # NFKC may itself produce an operator we map (e.g. a full-width minus).
+            piece = "".join(_OPERATORS.get(c, c) for c in piece)
+        else:
+            piece = mapped
+        out.append(piece)
+        cols.extend([i + 1] * len(piece))
+        i += 1
+    return "".join(out), cols
+
+
+# --- stage 2: scanning ---------------------------------------------------------------------------
+
+_GREEK_CHARS = "".join(GREEK_LETTERS) + "σπ"
+_TOKEN_RE = re.compile(
+    rf"""
+    (?P<space>\s+)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
+  | (?P<name>[A-Za-z{_GREEK_CHARS}]+(?:_[A-Za-z0-9]+|[0-9]+)?)
+  | (?P<pow>\*\*|\^)
+  | (?P<op>[-+*/(),|])
+    """,
+    re.VERBOSE,
+)
+
+_OPERAND_END = {"NUMBER", "VAR", "CONST", "RPAR", "RBAR"}
+_OPERAND_START = {"NUMBER", "VAR", "CONST", "FUNC", "LPAR", "LBAR"}
+_OP_TYPES = {"+": "ADD", "-": "SUB", "*": "MUL", "/": "DIV", "(": "LPAR", ")": "RPAR", ",": "COMMA"}
+
+
+def _split_name(name: str) -> list[str] | None:
+    """Split an unknown run of letters into known names, e.g. 'sinx' -> ['sin', 'x']."""
+    if len(name) > MAX_SPLIT:
+        return None
+    split = _split_suffix(name)
+    return list(split) if split is not None else None
+
+
+@lru_cache(maxsize=256)
+def _split_suffix(name: str) -> tuple[str, ...] | None:
+    # Memoised: 'sinsin...' splits in many ways, and plain backtracking takes exponential time.
+    if not name:
+        return ()
+    for cut in range(len(name), 0, -1):
+        head = name[:cut]
+        if head in NOT_SUPPORTED:
+            continue
+        if classify(head) is not None:
+            rest = _split_suffix(name[cut:])
+            if rest is not None:
+                return (head, *rest)
+    return None
+
+
+def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputError:
+    if name in NOT_SUPPORTED:
+        return InputError(
+            f"'{name}' is not something derivtutor knows",
+            text=text,
+            column=column,
+            suggestion=NOT_SUPPORTED[name],
+        )
+
+    if re.fullmatch(r"[eE][0-9]+", name):
+        return InputError(
+            "scientific notation is not supported",
+            text=text,
+            column=column,
+            suggestion=f"write 10^{name[1:]} for a power of ten.",
+        )
+
+    def corrected(replacement: str) -> str:
+        return text[: column - 1] + replacement + text[column - 1 + len(name) :]
+
+    parts = _split_name(name)
+    ends_in_function = parts is not None and classify(parts[-1]) == Name("FUNC", parts[-1])
+    if parts is not None and len(parts) > 1 and (next_char != "(" or ends_in_function):
+        if classify(parts[0]) == Name("FUNC", parts[0]) and not ends_in_function:
+            return InputError(
+                f"'{name}' is not a name: a function needs parentheses around its argument",
+                text=text,
+                column=column,
+                suggestion=f"did you mean {corrected(parts[0] + '(' + '*'.join(parts[1:]) + ')')}?",
+            )
+        return InputError(
+            f"unknown name '{name}'",
+            text=text,
+            column=column,
+            suggestion=f"did you mean {corrected('*'.join(parts))}? "
+            "Write a space or * between factors.",
+        )
+    if next_char == "(":
+        close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else "the functions known are listed in the README."
+        )
+        return InputError(f"unknown function '{name}'", text=text, column=column, suggestion=hint)
+    close = difflib.get_close_matches(name, [*FUNCTIONS, *CONSTANTS, *GREEK_NAMES], n=1)
+    hint = (
+        f"did you mean {close[0]}?"
+        if close
+        else "variables are single letters (x, y, θ), written-out Greek letters (theta) "
+        "or indexed names (x1, z_2)."
+    )
+    return InputError(f"unknown name '{name}'", text=text, column=column, suggestion=hint)
+
+
+def scan(text: str) -> list[Token]:
+    """Tokens for the grammar, with column numbers pointing into the original text."""
+    norm, cols = _normalise(text)
+
+    def col(pos: int) -> int:
+        return cols[pos] if pos < len(cols) else len(text) + 1
+
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(norm):
+        match = _TOKEN_RE.match(norm, pos)
+        if match is None:
+            raise _bad_character(norm[pos], text, col(pos))
+        kind = match.lastgroup
+        value = match.group()
+        start = pos
+        pos = match.end()
+        end = col(pos - 1) + 1
+        if kind == "space":
+            continue
+        if kind == "number":
+            digits = value.replace(".", "")
+            if len(digits.lstrip("0")) > MAX_LITERAL_DIGITS:
+                raise InputError(
+                    f"the number {value[:12]}... is too long (at most {MAX_LITERAL_DIGITS} digits)",
+                    text=text,
+                    column=col(start),
+                    suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
+                )
+            tokens.append(_token("NUMBER", value, col(start), end))
+        elif kind == "name":
+            named = classify(value)
+            if named is None:
+                following = norm[pos : pos + 1]
+                raise _unknown_name(value, text, col(start), following)
+            tokens.append(_token(named.kind, named.value, col(start), end))
+        elif kind == "pow":
+            tokens.append(_token("POW", "^", col(start), end))
+        elif value == "|":
+            tokens.append(_token("BAR", "|", col(start)))
+        else:
+            tokens.append(_token(_OP_TYPES[value], value, col(start)))
+    if not tokens:
+        raise InputError(
+            "the expression is empty",
+            text=text,
+            column=1,
+            suggestion='type a function of x, e.g. "x^2 sin(x)"',
+        )
+    tokens = _pair_bars(tokens, text)
+    _check_depth(tokens, text)
+    _check_function_calls(tokens, text)
+    tokens = _insert_implicit_products(tokens, text)
+    _check_ambiguous_division(tokens, text)
+    _check_ambiguous_exponent(tokens, text)
+    return tokens
+
+
+def _col(tok: Token) -> int:
+    return tok.column or 1
+
+
+def _token(kind: str, value: str, column: int, end_column: int | None = None) -> Token:
+    """A token; end_column is one past its last character in the user's text."""
+    end = end_column if end_column is not None else column + len(value)
+    return Token(kind, value, column=column, line=1, end_column=end)
+
+
+def _bad_character(ch: str, text: str, column: int) -> InputError:
+    if ch == "=":
+        return InputError(
+            "'=' is not allowed here: give the expression, not an equation",
+            text=text,
+            column=column,
+            suggestion='for y = x^2, type "x^2" (equations are only for `derivtutor implicit`).',
+        )
+    if ch in "'′":
+        return InputError(
+            "a prime (') is not part of an expression",
+            text=text,
+            column=column,
+            suggestion='type the function itself, e.g. "x^2 sin(x)"; derivtutor finds its '
+            "derivative.",
+        )
+    if ch in "[]{}":
+        return InputError(
+            f"'{ch}' is not used for grouping here",
+            text=text,
+            column=column,
+            suggestion="use round parentheses ( ) for grouping.",
+        )
+    if ch == "!":
+        return InputError(
+            "factorials are not supported",
+            text=text,
+            column=column,
+            suggestion="write a number's factorial as a product, e.g. 4*3*2*1 for 4!.",
+        )
+    if ch == ".":
+        return InputError(
+            "a decimal point needs digits",
+            text=text,
+            column=column,
+            suggestion="write a digit next to it, e.g. 0.5, and * for a product.",
+        )
+    return InputError(
+        f"unexpected character {ch!r}",
+        text=text,
+        column=column,
+        suggestion="expressions use numbers, names, + - * / ^ ( ) , and |x|.",
+    )
+
+
+def _pair_bars(tokens: list[Token], text: str) -> list[Token]:
+    """Decide which '|' opens and which closes: a bar closes when one is open and an operand
+    has just ended, so |x|·|y|, ||x| - 1| and 2|x| all read as a person reads them."""
+    out: list[Token] = []
+    open_bars: list[Token] = []
+    for tok in tokens:
+        if tok.type == "BAR":
+            prev = out[-1].type if out else None
+            if open_bars and prev in _OPERAND_END:
+                open_bars.pop()
+                out.append(_token("RBAR", "|", _col(tok)))
+            else:
+                open_bars.append(tok)
+                out.append(_token("LBAR", "|", _col(tok)))
+        else:
+            out.append(tok)
+    if open_bars:
+        raise InputError(
+            "this '|' is never closed",
+            text=text,
+            column=open_bars[-1].column,
+            suggestion="write |x| with a bar on each side, or abs(x).",
+        )
+    return out
+
+
+def _check_depth(tokens: list[Token], text: str) -> None:
+    """Bound how deeply the expression nests, and check that groups close in order.
+
+    Parentheses and bars nest, and so do chains of signs and powers (---x, x^x^x): each one
+    wraps the rest in a new node, so 999 minus signs would build a tree too deep for SymPy's
+    printers and diff (RecursionError). Both count towards MAX_DEPTH.
+    """
+    stack: list[Token] = []
+    saved: list[int] = []  # the chain length of each enclosing level, restored when it closes
+    chain = 0  # signs and powers nested at this level since its last binary operator
+    outer = 0  # sum(saved), kept as we go
+    prev: Token | None = None
+    for tok in tokens:
+        if prev is not None and prev.type in _OPERAND_END and tok.type in _OPERAND_START:
+            chain = 0  # an implicit product: a new factor starts
+        if tok.type in ("LPAR", "LBAR"):
+            stack.append(tok)
+            saved.append(chain)
+            outer += chain
+            chain = 0
+        elif tok.type in ("RPAR", "RBAR"):
+            if tok.type == "RPAR" and not stack:
+                raise InputError(
+                    "this ')' has no matching '('",
+                    text=text,
+                    column=tok.column,
+                    suggestion="remove it, or add a '(' where the group starts.",
+                )
+            opener = stack.pop()
+            if opener.type != {"RPAR": "LPAR", "RBAR": "LBAR"}[tok.type]:
+                # |x)| once popped the bar for the ')' and then crashed with an IndexError.
+                raise InputError(
+                    f"this '{tok!s}' does not match the '{opener!s}' at column {opener.column}",
+                    text=text,
+                    column=tok.column,
+                    suggestion="close groups in the reverse order of opening: (|x|) or |(x)|.",
+                )
+            chain = saved.pop()
+            outer -= chain
+        elif tok.type in ("ADD", "SUB") and (prev is None or prev.type not in _OPERAND_END):
+            chain += 1  # a sign: -x is Mul(-1, x)
+        elif tok.type == "POW":
+            chain += 1
+        elif tok.type in ("ADD", "SUB", "MUL", "DIV", "COMMA"):
+            chain = 0  # a binary operator: its operands are siblings, not nested
+        if len(stack) + outer + chain > MAX_DEPTH:
+            raise InputError(
+                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                text=text if len(text) <= 80 else "",
+                column=tok.column,
+                suggestion="remove redundant parentheses or signs, or split the expression "
+                "into smaller parts.",
+            )
+        prev = tok
+    if stack:
+        raise InputError(
+            "this '(' is never closed",
+            text=text,
+            column=stack[-1].column,
+            suggestion=f"add ')' at the end: {text})" if stack[-1].type == "LPAR" else None,
+        )
+
+
+def _check_function_calls(tokens: list[Token], text: str) -> None:
+    """A function name must be followed by '(' (or by ^n and then '('): 'sin x' is refused."""
+    for i, tok in enumerate(tokens):
+        if tok.type != "FUNC":
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        name = str(tok)
+        if nxt is not None and nxt.type == "LPAR":
+            continue
+        if nxt is not None and nxt.type == "POW":
+            j = i + 2
+            if j < len(tokens) and tokens[j].type == "SUB":
+                j += 1
+            if j + 1 < len(tokens) and tokens[j].type == "NUMBER" and tokens[j + 1].type == "LPAR":
+                continue
+            # Echo the power and argument the user typed: sin^-1 x is not told "sin^2(x)".
+            if j < len(tokens) and tokens[j].type == "NUMBER":
+                sign = "-" if tokens[j - 1].type == "SUB" else ""
+                hint = f"{name}^{sign}{tokens[j]!s}({_argument_text(tokens, j + 1, text)})"
+            else:
+                hint = f"{name}^2(x), i.e. ({name}(x))^2"
+            raise InputError(
+                f"after {name}^ write a whole number and then the argument in parentheses",
+                text=text,
+                column=tok.column,
+                suggestion=f"did you mean {hint}?",
+            )
+        arg = _argument_text(tokens, i + 1, text)
+        raise InputError(
+            f"the function {name} needs parentheses around its argument",
+            text=text,
+            column=(_col(nxt) if nxt is not None else _col(tok) + len(name)),
+            suggestion=f"did you mean {name}({arg})?",
+        )
+
+
+def _argument_text(tokens: list[Token], j: int, text: str) -> str:
+    """What the user typed for the operand starting at token j (e.g. |x| in 'sin |x|'), or x."""
+    if j >= len(tokens) or tokens[j].type not in _OPERAND_START:
+        return "x"
+    end = _skip_atom(tokens, j)
+    return text[(tokens[j].column or 1) - 1 : end_column(tokens[end - 1]) - 1]
+
+
+def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
+    """Make implicit multiplication explicit (2x -> 2 IMUL x), so the grammar stays LALR(1)."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        prev = out[-1] if out else None
+        if prev is not None and prev.type in _OPERAND_END and tok.type in _OPERAND_START:
+            in_function_power = (
+                prev.type == "NUMBER"
+                and tok.type == "LPAR"
+                and i >= 2
+                and (
+                    tokens[i - 2].type == "POW"
+                    and i >= 3
+                    and tokens[i - 3].type == "FUNC"
+                    or tokens[i - 2].type == "SUB"
+                    and i >= 4
+                    and tokens[i - 3].type == "POW"
+                    and tokens[i - 4].type == "FUNC"
+                )
+            )
+            if not in_function_power:
+                if tok.type == "NUMBER":
+                    # Swapping is advice for x 2 (-> 2x); for 2 3 it would give 32, and 1.2.3
+                    # is a mistyped decimal.
+                    if prev.type != "NUMBER":
+                        hint = f"put the number first ({tok!s}{prev!s}) or write * between them."
+                    elif str(tok).startswith(".") and end_column(prev) == tok.column:
+                        hint = "a number has at most one decimal point."
+                    else:
+                        hint = f"write * between them: {prev!s}*{tok!s}."
+                    raise InputError(
+                        f"a number cannot follow {prev!s} directly",
+                        text=text,
+                        column=tok.column,
+                        suggestion=hint,
+                    )
+                if prev.type == "VAR" and str(prev) in NOT_SUPPORTED and tok.type == "LPAR":
+                    raise InputError(
+                        f"'{prev!s}(' looks like function notation",
+                        text=text,
+                        column=prev.column,
+                        suggestion=NOT_SUPPORTED[str(prev)]
+                        + f" For a product, write {prev!s}*(...).",
+                    )
+                out.append(_token("IMUL", "", _col(tok)))
+        out.append(tok)
+    return out
+
+
+def _check_ambiguous_division(tokens: list[Token], text: str) -> None:
+    """Refuse x/2x: some read it as x/(2x), others as (x/2)·x, so we ask which."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "DIV":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].type in ("SUB", "ADD"):
+            j += 1
+        j = _skip_power(tokens, j)
+        if j < len(tokens) and tokens[j].type == "IMUL":
+            k = j
+            while k < len(tokens) and tokens[k].type == "IMUL":
+                k = _skip_power(tokens, k + 1)
+            start = tokens[i + 1].column or 1
+            stop = end_column(tokens[k - 1])
+            left = text[start - 1 : (tokens[j].column or 1) - 1].strip()
+            whole = text[start - 1 : stop - 1].strip()
+            head, tail = text[: start - 1].rstrip(), text[stop - 1 :]
+            right = text[(tokens[j].column or 1) - 1 : stop - 1].strip()
+            raise InputError(
+                "this division is ambiguous: is the product below the line or not?",
+                text=text,
+                column=tokens[i].column,
+                suggestion=f"write {head}({whole}){tail} to divide by the product, "
+                f"or {head}{left}*{right}{tail} to divide by {left} only.",
+            )
+        i += 1
+
+
+def _check_ambiguous_exponent(tokens: list[Token], text: str) -> None:
+    """Refuse e^2x: it is e²·x by precedence, but nearly always meant as e^(2x)."""
+    for i, tok in enumerate(tokens[:-3]):
+        if not (tok.type == "CONST" and str(tok) == "e" and tokens[i + 1].type == "POW"):
+            continue
+        j = i + 2
+        while j < len(tokens) and tokens[j].type in ("SUB", "ADD"):
+            j += 1
+        if j + 2 < len(tokens) and tokens[j].type == "NUMBER" and tokens[j + 1].type == "IMUL":
+            factor = tokens[j + 2]
+            if end_column(tokens[j]) == factor.column and factor.type in ("VAR", "CONST"):
+                exponent = text[(tokens[i + 2].column or 1) - 1 : end_column(factor) - 1]
+                raise InputError(
+                    f"e^{exponent} is ambiguous",
+                    text=text,
+                    column=tokens[i + 1].column,
+                    suggestion=f"write e^({exponent}) for the exponential of {exponent}, "
+                    f"or e^{exponent[: -len(str(factor))]}*{str(factor)} for a product.",
+                )
+
+
+def _skip_power(tokens: list[Token], j: int) -> int:
+    """Index just past one factor (an atom, a call, and any ^exponent) starting at j."""
+    j = _skip_atom(tokens, j)
+    while j < len(tokens) and tokens[j].type == "POW":
+        j += 1
+        while j < len(tokens) and tokens[j].type in ("SUB", "ADD"):
+            j += 1
+        j = _skip_atom(tokens, j)
+    return j
+
+
+def _skip_atom(tokens: list[Token], j: int) -> int:
+    if j >= len(tokens):
+        return j
+    kind = tokens[j].type
+    if kind == "FUNC":
+        j += 1
+        while j < len(tokens) and tokens[j].type != "LPAR":
+            j += 1
+        return _skip_group(tokens, j)
+    if kind in ("LPAR", "LBAR"):
+        return _skip_group(tokens, j)
+    return j + 1
+
+
+def _skip_group(tokens: list[Token], j: int) -> int:
+    depth = 0
+    while j < len(tokens):
+        if tokens[j].type in ("LPAR", "LBAR"):
+            depth += 1
+        elif tokens[j].type in ("RPAR", "RBAR"):
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return j
+
+
+def end_column(tok: Token) -> int:
+    return tok.end_column or (tok.column or 1) + len(str(tok))
