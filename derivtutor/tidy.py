@@ -50,8 +50,7 @@ def tidy(raw: sp.Expr) -> Tidied:
     for candidate in others:
         if size(candidate)[0] <= size(best)[0] - 2:
             best, cancelled = candidate, ()
-    forms = [sp.factor_terms(f) for f in _identities(best)]
-    forms = [f for f in forms if f != best]
+    forms = [f for f in _identities(best) if f != best]
     return Tidied(best, tuple(dict.fromkeys(forms)), cancelled)
 
 
@@ -222,8 +221,10 @@ def _arg_of_square(term: sp.Expr, function: type[sp.Function]) -> sp.Expr:
 def _identities(expr: sp.Expr) -> list[sp.Expr]:
     forms: list[sp.Expr] = []
     forms.extend(_sigmoid_forms(expr))
+    forms.extend(_exponential_forms(expr))
     for u in {a.args[0] for a in expr.atoms(sp.sech)}:
-        forms.append(expr.subs(sp.sech(u) ** 2, 1 - sp.tanh(u) ** 2))
+        # factor_terms keeps 2·(1 − tanh²(2x)) whole rather than 2 − 2·tanh²(2x).
+        forms.append(sp.factor_terms(expr.subs(sp.sech(u) ** 2, 1 - sp.tanh(u) ** 2)))
     return forms
 
 
@@ -250,6 +251,25 @@ def _sigmoid_forms(expr: sp.Expr) -> list[sp.Expr]:
                 forms.append(ratio * ml)
                 break
     return forms
+
+
+def _exponential_forms(expr: sp.Expr) -> list[sp.Expr]:
+    """The other way round: c·σ(u)(1 − σ(u)) as c·e^(−u)/(1 + e^(−u))², c·σ(u) as c/(1 + e^(−u))."""
+    calls = expr.atoms(sigmoid)
+    if len(calls) != 1 or operation_count(expr) > MAX_OPS:
+        return []
+    (call,) = calls
+    minus_u = sp.expand(-call.args[0])  # e^(−2x − 1) in both places, not once e^(−(2x + 1))
+    s = sp.Dummy("s")
+    in_s = expr.xreplace({call: s})
+    for shape, exponential in (
+        (s * (1 - s), sp.exp(minus_u) / (1 + sp.exp(minus_u)) ** 2),
+        (s, 1 / (1 + sp.exp(minus_u))),
+    ):
+        ratio = sp.cancel(in_s / shape)
+        if not ratio.has(s):
+            return [ratio * exponential]
+    return []
 
 
 def _exp_as_power(expr: sp.Expr, u: sp.Expr, t: sp.Dummy) -> sp.Expr | None:

@@ -84,7 +84,18 @@ def test_softplus_as_a_log_offers_sigmoid() -> None:
 
 
 def test_softplus_by_name_is_sigmoid_directly() -> None:
-    assert tidied("softplus(x)") == Tidied(sigmoid(x), ())
+    assert tidied("softplus(x)") == Tidied(sigmoid(x), (1 / (1 + sp.exp(-x)),))
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("sigmoid(x)", sp.exp(-x) / (1 + sp.exp(-x)) ** 2),
+        ("sigmoid(2x+1)", 2 * sp.exp(-2 * x - 1) / (1 + sp.exp(-2 * x - 1)) ** 2),
+    ],
+)
+def test_a_sigmoid_derivative_is_also_shown_with_exponentials(text: str, form: sp.Expr) -> None:
+    assert tidied(text).forms == (form,)
 
 
 def test_quotient_rule_result_over_a_factored_denominator() -> None:
