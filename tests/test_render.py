@@ -401,3 +401,14 @@ def test_rich_ascii_uses_no_unicode() -> None:
     assert "sigmoid(x)*(1 - sigmoid(x))" in out
     # The tree guides and the panel are Rich's (it picks ASCII ones on an ASCII stream).
     assert re.sub(f"[{_DRAWING}]", "", out).isascii()
+
+
+def test_a_chain_step_does_not_repeat_a_form_that_reads_the_same() -> None:
+    out = text.render_differentiation(differentiate("e^(sin(x)^2)"))
+    assert "so du₁/dx = 2·sin(x)·cos(x)\n" in out
+    assert "2·sin(x) · cos(x) =" not in out
+
+
+def test_results_inside_a_written_quotient_keep_their_own_order() -> None:
+    out = text.render_differentiation(differentiate("e^(sin(x)^2)/(1+x^4)"))
+    assert "(2·sin(x)·cos(x)·e^(sin²(x))·(1 + x⁴) − e^(sin²(x))·4x³)/(1 + x⁴)²" in out

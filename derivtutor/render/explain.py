@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derivtutor import steps as s
-from derivtutor.render.notation import Typed
+from derivtutor.render.notation import Notation, Typed
 from derivtutor.tidy import is_simple_fraction, tidy
 
 
@@ -67,6 +67,10 @@ class Node:
     notes: list[list[Segment]] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     conclusion: list[Segment] | None = None
+
+
+# Only to decide whether two forms would read the same; each format prints them itself.
+_PLAIN = Notation()
 
 
 def explain(step: s.Step, *, partial: bool = False) -> Node:
@@ -201,7 +205,8 @@ class _Explainer:
     def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
         f, g = step.numerator, step.denominator
         df_step, dg_step = step.substeps
-        df, dg = df_step.eval(), dg_step.eval()
+        # f' and g' are results, printed in their own (textbook) order inside the user's f and g.
+        df, dg = sp.UnevaluatedExpr(df_step.eval()), sp.UnevaluatedExpr(dg_step.eval())
         written = sp.Mul(
             sp.Add(
                 sp.Mul(df, g, evaluate=False),
@@ -261,18 +266,21 @@ class _Explainer:
                 self.node(outer_step),
                 self.node(inner_step, [Rate(u, step.variable, partial)]),
             ],
-            # Put u back before simplifying, so the last line has no jump in it.
-            conclusion=[
-                "so ",
-                *(label or [self.d(step)]),
-                " = ",
-                Math(outer_derivative.subs(u, step.inner), grouped=True),
-                " · ",
-                Math(inner_step.eval(), grouped=True),
-                " = ",
-                self.readable(step),
-            ],
+            conclusion=self._chain_conclusion(step, label),
         )
+
+    def _chain_conclusion(self, step: s.ChainRule, label: list[Segment]) -> list[Segment]:
+        """Put u back before simplifying, so the last line has no jump in it; skip that middle
+        form when it would read exactly like the result (2·sin(x) · cos(x) = 2·sin(x)·cos(x))."""
+        outer_step, inner_step = step.substeps
+        outer = Math(outer_step.eval().subs(step.u, step.inner), grouped=True)
+        inner = Math(inner_step.eval(), grouped=True)
+        result = self.readable(step)
+        shown = [_PLAIN.show(m.expr, grouped=m.grouped) for m in (outer, inner, result)]
+        middle: list[Segment] = [outer, " · ", inner, " = "]
+        if shown[0] + "·" + shown[1] == shown[2] or shown[1] == "1":
+            middle = []
+        return ["so ", *(label or [self.d(step)]), " = ", *middle, result]
 
     def _table_rule(self, name: str, step: s.Step, label: list[Segment]) -> Node:
         return Node(step.rule, [f"{name}: ", *self.lhs(step, label), " = ", self.result(step)])

@@ -114,6 +114,9 @@ class Notation:
         return f"({text})" if prec < level else text
 
     def _prec(self, e: sp.Basic, typed: Typed) -> tuple[str, int]:
+        if isinstance(e, sp.UnevaluatedExpr):
+            # A result placed inside the user's expression: printed in its own order.
+            return self._prec(e.args[0], False)
         if isinstance(e, sp.Add):
             return self._add(e, typed), _ADD
         if isinstance(e, sp.Mul):
@@ -239,7 +242,8 @@ class Notation:
         previous: sp.Basic | None = None
         for factor in factors:
             text, prec = self._prec(factor, typed)
-            plain_product = isinstance(factor, sp.Mul) and "/" not in text
+            bare = factor.args[0] if isinstance(factor, sp.UnevaluatedExpr) else factor
+            plain_product = isinstance(bare, sp.Mul) and "/" not in text
             negative_inside = previous is not None and text.startswith(self.minus)
             if (prec <= _MUL and not plain_product) or negative_inside:
                 text = f"({text})"
