@@ -50,9 +50,11 @@ class _Deriver:
     """One derivation's state: the substitution counter and the derived sub-expressions."""
 
     def __init__(self, expr: sp.Expr) -> None:
-        taken = {str(sym) for sym in expr.free_symbols}
+        # Prefer a letter the user did not use at all, so that u₁ cannot be read as their u1.
+        self._taken = {str(sym) for sym in expr.free_symbols}
         self._letter = next(
-            (c for c in ("u", "v", "w", "t") if not any(n.startswith(c) for n in taken)), "u"
+            (c for c in ("u", "v", "w", "t") if not any(n.startswith(c) for n in self._taken)),
+            "u",
         )
         self._count = 0
         self._seen: dict[tuple[sp.Expr, sp.Symbol], s.Step] = {}
@@ -68,7 +70,9 @@ class _Deriver:
 
     def _fresh(self) -> sp.Symbol:
         self._count += 1
-        return sp.Symbol(f"{self._letter}{self._count}", real=True)
+        while f"{self._letter}{self._count}" in self._taken:
+            self._count += 1
+        return s.Substitution(f"{self._letter}{self._count}", real=True)
 
     def _dispatch(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
         if not expr.has(var):

@@ -20,6 +20,11 @@ import sympy as sp
 from derivtutor.functions import sigmoid
 
 
+class Substitution(sp.Symbol):  # type: ignore[misc]
+    """u1, u2, ...: the name the chain rule gives an inner function. A type of its own, so it
+    can never be mistaken for (or equal to) a variable the user typed with the same name."""
+
+
 @dataclass(frozen=True)
 class Step:
     """d/dx f(x): the base of every rule."""

@@ -27,8 +27,9 @@ class Tidied:
 
     derivative: sp.Expr
     forms: tuple[sp.Expr, ...] = ()
-    # Factors cancelled from top and bottom: the tidied form holds only where they are not 0.
-    cancelled: tuple[sp.Expr, ...] = ()
+    # Where a factor cancelled from top and bottom is 0, the original has no value: the tidied
+    # form holds only under these conditions (x ≠ 1, or sin(x) − 1 ≠ 0).
+    conditions: tuple[sp.Ne, ...] = ()
 
 
 def tidy(raw: sp.Expr) -> Tidied:
@@ -51,7 +52,7 @@ def tidy(raw: sp.Expr) -> Tidied:
         if size(candidate)[0] <= size(best)[0] - 2:
             best, cancelled = candidate, ()
     forms = [f for f in _identities(best) if f != best]
-    return Tidied(best, tuple(dict.fromkeys(forms)), cancelled)
+    return Tidied(best, tuple(dict.fromkeys(forms)), tuple(_condition(f) for f in cancelled))
 
 
 def size(expr: sp.Expr) -> tuple[int, int]:
@@ -125,6 +126,17 @@ def _cancel_pair(
         cancelled = tuple(base for base in sp.factor(common).as_powers_dict() if base.free_symbols)
     numerator = min((sp.expand(numerator), sp.factor_terms(sp.expand(numerator))), key=size)
     return numerator, sp.factor(denominator), cancelled
+
+
+def _condition(factor: sp.Expr) -> sp.Ne:
+    """factor ≠ 0, solved for the variable when the factor is linear in one: x − 1 -> x ≠ 1."""
+    symbols = list(factor.free_symbols)
+    if len(symbols) == 1 and factor.is_polynomial(symbols[0]):
+        poly = sp.Poly(factor, symbols[0])
+        if poly.degree() == 1:
+            a, b = poly.all_coeffs()
+            return sp.Ne(symbols[0], -b / a, evaluate=False)
+    return sp.Ne(factor, 0, evaluate=False)
 
 
 def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:

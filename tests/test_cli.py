@@ -471,7 +471,18 @@ def test_python_dash_m() -> None:
 
 def test_a_cancelled_factor_is_named_in_the_result() -> None:
     out = _ok(["diff", "(x^2-1)/(x-1)"])
-    assert "for x ≠ 1 (the factor x − 1 was cancelled)" in out
+    assert "for x ≠ 1 (a factor that cancelled is 0 there)" in out
+
+
+@pytest.mark.parametrize(
+    ("expression", "condition"),
+    [("(sin(x)^2-1)/(sin(x)-1)", "sin(x) − 1 ≠ 0"), ("(e^(2x)-1)/(e^x-1)", "e^x − 1 ≠ 0")],
+)
+def test_a_cancelled_factor_that_is_not_linear(expression: str, condition: str) -> None:
+    for fmt in ("text", "rich", "markdown", "latex", "json"):
+        result = runner.invoke(app, ["diff", expression, "--format", fmt])
+        assert result.exit_code == 0, (fmt, result.output)
+    assert f"for {condition}" in _ok(["diff", expression])
 
 
 def test_the_result_names_the_identity_it_used() -> None:

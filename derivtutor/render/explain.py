@@ -91,7 +91,7 @@ class _Explainer:
 
     def _partial(self, step: s.Step) -> bool:
         # Only the user's own variables are partial; u1, u2 are single-variable substitutions.
-        return self.partial and not step.variable.name.startswith(("u", "v", "w", "t"))
+        return self.partial and not isinstance(step.variable, s.Substitution)
 
     def lhs(self, step: s.Step, label: list[Segment]) -> list[Segment]:
         """'f' = d/dx [...]' when the parent named this derivative, else 'd/dx [...]'."""

@@ -52,6 +52,8 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         if below and self._settings["order"] == "none":
             above = [a for a in expr.args if not (isinstance(a, sp.Pow) and a.exp == -1)]
             return rf"\frac{{{self._join(above)}}}{{{self._join(below)}}}"
+        if self._settings["order"] == "none":
+            return self._typed_product(list(expr.args))
         coefficient, factors = expr.as_coeff_mul()
         plain = all(not (f.is_Pow and f.exp.is_negative) for f in factors)
         if self._settings["order"] != "none" and plain and coefficient.is_Integer:
@@ -64,6 +66,25 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
                 sign += f"{abs(coefficient) if coefficient > 0 else coefficient} "
             return sign + " ".join(parts)
         return str(super()._print_Mul(expr))
+
+    def _typed_product(self, factors: list[sp.Expr]) -> str:
+        """A product as the user wrote it, with the signs a reader needs: 0 \\cdot (1 + e^{-x}),
+        1 \\cdot (-e^{-x}), 2 x. SymPy's own printer would write "0 (1 + e^{-x}) - 1 - e^{-x}"."""
+        if factors and factors[0] == -1 and len(factors) > 1:
+            return "-" + self._typed_product(factors[1:])
+        out = ""
+        previous: sp.Expr | None = None
+        for factor in factors:
+            tex = str(self._print(factor))
+            if isinstance(factor, sp.Add) or (previous is not None and tex.startswith("-")):
+                tex = rf"\left({tex}\right)"
+            if previous is not None:
+                base = factor.base if isinstance(factor, sp.Pow) else factor
+                juxtapose = previous.is_Number and isinstance(base, sp.Symbol)
+                out += " " if juxtapose else r" \cdot "
+            out += tex
+            previous = factor
+        return out
 
     def _join(self, factors: list[sp.Expr]) -> str:
         if not factors:

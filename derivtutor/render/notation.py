@@ -117,6 +117,9 @@ class Notation:
         if isinstance(e, sp.UnevaluatedExpr):
             # A result placed inside the user's expression: printed in its own order.
             return self._prec(e.args[0], False)
+        if isinstance(e, sp.Ne):
+            ne = "!=" if self.ascii else "≠"
+            return f"{self._print(e.lhs, typed)} {ne} {self._print(e.rhs, typed)}", 0
         if isinstance(e, sp.Add):
             return self._add(e, typed), _ADD
         if isinstance(e, sp.Mul):

@@ -3,13 +3,15 @@ gradient check. Format-neutral segments, shared by every renderer."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation, GradientCheck
+from derivtutor.differentiation import Differentiation
 from derivtutor.functions import sigmoid
+from derivtutor.gradient_check import GradientCheck
 from derivtutor.render import explain as ex
 from derivtutor.tidy import is_simple_fraction
 
@@ -55,7 +57,7 @@ def sections(result: Differentiation) -> Iterator[Section]:
         for form in order.forms:
             lines.append(["= ", ex.Math(form), *_form_note(form, result.expression)])
         lines.extend(_result_notes(order.derivative))
-        lines.extend(_cancelled_notes(order.cancelled))
+        lines.extend(_condition_notes(order.conditions))
         yield Section(heading, tree, lines)
 
 
@@ -109,42 +111,35 @@ def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
     return notes
 
 
-def _cancelled_notes(cancelled: tuple[sp.Expr, ...]) -> list[list[ex.Segment]]:
+def _condition_notes(conditions: tuple[sp.Ne, ...]) -> list[list[ex.Segment]]:
     """Where a cancelled factor is 0 the original has no value, so neither has its derivative."""
-    notes: list[list[ex.Segment]] = []
-    for factor in cancelled:
-        symbols = sorted(factor.free_symbols, key=str)
-        poly = sp.Poly(factor, *symbols) if len(symbols) == 1 else None
-        if poly is not None and poly.degree() == 1:
-            a, b = poly.all_coeffs()
-            notes.append(
-                [
-                    "for ",
-                    ex.Math(symbols[0]),
-                    " ≠ ",
-                    ex.Math(-b / a),
-                    " (the factor ",
-                    ex.Math(factor),
-                    " was cancelled)",
-                ]
-            )
-        else:
-            notes.append(["where ", ex.Math(factor), " ≠ 0 (that factor was cancelled)"])
-    return notes
+    return [
+        ["for ", ex.Math(condition), " (a factor that cancelled is 0 there)"]
+        for condition in conditions
+    ]
 
 
 def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[list[ex.Segment]]:
     var = result.variable
     point: list[ex.Segment] = []
     for i, (symbol, value) in enumerate(check.point.items()):
-        point += ([", "] if i else []) + [ex.Math(symbol), " = ", ex.Math(value)]
+        shown: ex.Segment = (
+            ex.Math(value) if len(str(value)) <= 12 else _number(float(sp.Float(value, 17)))
+        )
+        point += ([", "] if i else []) + [ex.Math(symbol), " = ", shown]
     derivative = ex.D(result.expression, var, result.partial, result.order)
     lines: list[list[ex.Segment]] = [["Gradient check at ", *point, ":"]]
     lines.append(["  derivative         ", derivative, " = ", _number(check.value)])
     lines.append(
-        ["  finite difference  ", _number(check.finite_difference), "   (central, h = 1e-6)"]
+        [
+            "  finite difference  ",
+            _number(check.finite_difference),
+            "   (central, h = 1e-6)",
+        ]
     )
-    if check.value is None:
+    if check.value is not None and math.isinf(check.value):
+        lines.append(["  The values here are too large for a floating-point number."])
+    elif check.value is None:
         lines.append(["  The function or its derivative is not defined (or not real) here."])
     elif check.kink:
         gap = (
@@ -169,12 +164,17 @@ def gradient_check_lines(result: Differentiation, check: GradientCheck) -> list[
         else:
             lines.append(
                 [
-                    f"  They differ by {gap:.3g}: the function is not smooth here "
-                    "(a kink or a jump), so the two one-sided slopes differ."
+                    f"  They differ by {gap:.3g}: the function is not smooth here (a kink or "
+                    "a jump, so the slopes on either side differ), or it changes too fast "
+                    "for a step of 1e-6."
                 ]
             )
     return lines
 
 
 def _number(value: float | None) -> ex.Segment:
-    return "undefined" if value is None else f"{value:.10g}".replace("-", "−")
+    if value is None:
+        return "undefined"
+    if math.isinf(value):
+        return "too large" if value > 0 else "−(too large)"
+    return f"{value:.10g}".replace("-", "−")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation, GradientCheck
+from derivtutor.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
 from derivtutor.render.notation import Notation
@@ -105,8 +105,3 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> s
     if result.at is not None:
         out.extend(w.line(line) for line in summary.gradient_check_lines(result, result.at))
     return "\n".join(out).rstrip() + "\n"
-
-
-def render_gradient_check(result: Differentiation, check: GradientCheck, ascii: bool) -> str:
-    w = TextWriter(ascii=ascii)
-    return "\n".join(w.line(line) for line in summary.gradient_check_lines(result, check))
