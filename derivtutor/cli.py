@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperCommand
 
 from derivtutor import __version__
-from derivtutor.errors import DerivtutorError, InputError
+from derivtutor.errors import DerivtutorError, InputError, UsageError
 
 # The longest expression read from stdin; the parser's own limit then gives the message.
 _STDIN_LIMIT = 100_000
@@ -37,10 +37,18 @@ class ExpressionCommand(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # get_params, not self.params: it includes the help option, so '-h' stays an option.
-        known = {opt for p in self.get_params(ctx) for opt in (*p.opts, *p.secondary_opts)}
+        params = self.get_params(ctx)
+        known = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
+        # Options that take a value: '--order -1' is a (bad) value, not an expression.
+        valued = {opt for p in params if not getattr(p, "is_flag", True) for opt in p.opts}
+        skip = False
         for arg in args:
-            if arg == "--":
-                break
+            if skip or arg == "--":
+                if arg == "--":
+                    break
+                skip = False
+                continue
+            skip = arg in valued
             if arg.startswith("-") and arg != "-" and not arg.startswith("--"):
                 if arg.split("=", 1)[0] not in known:
                     _fail(
@@ -134,10 +142,11 @@ def diff(
     with _errors(debug):
         from derivtutor.differentiation import differentiate
         from derivtutor.parse import use_grammar_cache
+        from derivtutor.render import render_differentiation
 
         use_grammar_cache(_grammar_cache())
         result = differentiate(_read(expr), wrt=wrt, order=order, at=at)
-        _show(result, _format(output))
+        _emit(render_differentiation(result, _format(output).value, ascii=_ascii_only()))
 
 
 @app.command()
@@ -152,34 +161,14 @@ def rules(
 
     Example: [bold]derivtutor rules chain[/bold]
     """
-    from derivtutor.table import OTHER_RULES, TABLE, entries
+    from derivtutor.render.rules import render_rules
+    from derivtutor.table import entries, rule_ids
 
-    rows = entries(name)
-    if name is not None and not rows:
-        if name in OTHER_RULES:
-            typer.echo(f"{name}: {OTHER_RULES[name]}")
-            return
-        known = sorted({e.rule for e in TABLE} | set(OTHER_RULES))
-        _fail(f"no rule called {name!r}. Known rules: {', '.join(known)}")
-    fmt = _format(output)
-    if fmt is Format.json:
-        import json
-
-        typer.echo(json.dumps([row._asdict() for row in rows], ensure_ascii=False, indent=2))
-    elif fmt is Format.rich:
-        from derivtutor.render.rules import rules_table
-
-        _console().print(rules_table(rows, ascii=_ascii_only()))
-    elif fmt is Format.markdown:
-        from derivtutor.render.rules import rules_markdown
-
-        typer.echo(rules_markdown(rows), nl=False)
-    elif fmt is Format.latex:
-        _fail("the rules table has no LaTeX form; use --format markdown, text or json")
-    else:
-        from derivtutor.render.rules import rules_text
-
-        typer.echo(rules_text(rows, ascii=_ascii_only()), nl=False)
+    with _errors(debug=False):
+        rows = entries(name)
+        if not rows:
+            raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
+        _emit(render_rules(rows, _format(output).value, ascii=_ascii_only()))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -217,39 +206,14 @@ def _ascii_only() -> bool:
     return False
 
 
-def _console() -> Any:
-    """A Rich console for stdout; on an ASCII-only terminal its boxes and guides are ASCII too."""
-    from rich.console import Console
+def _emit(output: Any) -> None:
+    """Write a renderer's output: text as it is, a Rich renderable through a console."""
+    if isinstance(output, str):
+        typer.echo(output, nl=False)
+        return
+    from derivtutor.render.console import console
 
-    class AsciiConsole(Console):
-        @property
-        def encoding(self) -> str:
-            return "ascii"
-
-    return (AsciiConsole if _ascii_only() else Console)(highlight=False)
-
-
-def _show(result: Any, fmt: Format) -> None:
-    if fmt is Format.json:
-        import json
-
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    elif fmt is Format.latex:
-        from derivtutor.render.latex import render_differentiation as latex
-
-        typer.echo(latex(result), nl=False)
-    elif fmt is Format.markdown:
-        from derivtutor.render.markdown import render_differentiation as markdown
-
-        typer.echo(markdown(result), nl=False)
-    elif fmt is Format.rich:
-        from derivtutor.render.rich import render_differentiation as rich
-
-        _console().print(rich(result, ascii=_ascii_only()))
-    else:
-        from derivtutor.render.text import render_differentiation as text
-
-        typer.echo(text(result, ascii=_ascii_only()), nl=False)
+    console(ascii=_ascii_only()).print(output)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -14,7 +14,7 @@ import sympy as sp
 from derivtutor.derive import derivation
 from derivtutor.errors import InputError, UsageError
 from derivtutor.gradient_check import GradientCheck, gradient_check, parse_point
-from derivtutor.parse import parse, variables
+from derivtutor.parse import parse, variable, variables
 from derivtutor.steps import Step
 from derivtutor.tidy import operation_count, tidy
 
@@ -80,14 +80,17 @@ def differentiate(
     text: str, wrt: str | None = None, order: int = 1, at: str | None = None
 ) -> Differentiation:
     """Differentiate ``text`` ``order`` times with respect to ``wrt``; evaluate ``at`` a point."""
+    if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
+        raise UsageError(f"the order must be a whole number from 1 to {MAX_ORDER}, not {order!r}")
+    for name, value in (("wrt", wrt), ("at", at)):
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"{name} must be text, such as 'x', not {value!r}")
     expression = parse(text)
-    variable, held = _choose_variable(expression, wrt)
-    if not 1 <= order <= MAX_ORDER:
-        raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}")
+    var, held = _choose_variable(expression, wrt)
     orders: list[Order] = []
     current = expression
     for k in range(1, order + 1):
-        step = derivation(current, variable)
+        step = derivation(current, var)
         raw = step.eval()
         size = operation_count(raw)
         if size > MAX_RESULT_OPS:
@@ -100,10 +103,8 @@ def differentiate(
     check = None
     if at:
         last = orders[-1]
-        check = gradient_check(
-            last.expression, last.derivative, variable, parse_point(at, expression)
-        )
-    return Differentiation(text, expression, variable, tuple(orders), held, check)
+        check = gradient_check(last.expression, last.derivative, var, parse_point(at, expression))
+    return Differentiation(text, expression, var, tuple(orders), held, check)
 
 
 def _choose_variable(
@@ -126,6 +127,10 @@ def _choose_variable(
             f"e.g. --wrt {found[0].name} (the others are then held constant)"
         )
     else:
-        chosen = found[0] if found else sp.Symbol("x", real=True)
+        chosen = found[0] if found else variable("x")
+    if found and chosen not in found:
+        # d/dz of an expression without z is 0, but nearly always a typo for another name.
+        names = ", ".join(v.name for v in found)
+        raise UsageError(f"{chosen.name} does not appear in the expression; its variables: {names}")
     held = tuple(v for v in found if v != chosen)
     return chosen, held

@@ -65,6 +65,9 @@ TABLE: tuple[Entry, ...] = (
     Entry("inverse_hyperbolic", "inverse sinh", "arsinh(x)", "1/√(x² + 1)"),
     Entry("inverse_hyperbolic", "inverse cosh", "arcosh(x)", "1/√(x² − 1)", "for x > 1"),
     Entry("inverse_hyperbolic", "inverse tanh", "artanh(x)", "1/(1 − x²)", "for |x| < 1"),
+    Entry("inverse_hyperbolic", "inverse coth", "acoth(x)", "1/(1 − x²)", "for |x| > 1"),
+    Entry("inverse_hyperbolic", "inverse sech", "asech(x)", "−1/(x·√(1 − x²))", "for 0 < x < 1"),
+    Entry("inverse_hyperbolic", "inverse csch", "acsch(x)", "−1/(|x|·√(1 + x²))", "for x ≠ 0"),
     Entry("abs", "absolute value", "|x|", "x/|x| = sign(x)", "for x ≠ 0 (a corner at 0)"),
     Entry(
         "sigmoid", "sigmoid", "σ(x) = 1/(1 + e^(−x))", "σ(x)·(1 − σ(x))", "the logistic activation"
@@ -88,22 +91,64 @@ TABLE: tuple[Entry, ...] = (
 )
 
 # Rule ids that name a way of working rather than a row of the table.
-OTHER_RULES: dict[str, str] = {
-    "rewrite": "write the function another way first, e.g. log_u(v) = ln(v)/ln(u)",
-    "reuse": "a sub-derivation already done above, not repeated",
-    "unknown": "no rule here covers it; SymPy's own derivative is shown instead",
+OTHER_RULES: tuple[Entry, ...] = (
+    Entry(
+        "rewrite",
+        "rewrite",
+        "",
+        "",
+        "write the function another way first: 1/x = x⁻¹, log_u(v) = ln(v)/ln(u)",
+    ),
+    Entry("reuse", "as above", "", "", "a sub-derivation already done above, not repeated"),
+    Entry(
+        "unknown",
+        "unknown",
+        "",
+        "",
+        "no rule here covers it; SymPy's own derivative is shown instead",
+    ),
+)
+
+# Other names for the functions in the table, as the parser accepts them.
+ALIASES: dict[str, str] = {
+    "asin": "arcsin",
+    "acos": "arccos",
+    "atan": "arctan",
+    "acot": "arccot",
+    "asec": "arcsec",
+    "acsc": "arccsc",
+    "asinh": "arsinh",
+    "arcsinh": "arsinh",
+    "acosh": "arcosh",
+    "arccosh": "arcosh",
+    "atanh": "artanh",
+    "arctanh": "artanh",
+    "arccoth": "acoth",
+    "log": "ln",
+    "sigmoid": "σ",
+    "sigma": "σ",
+    "abs": "|x|",
+    "exp": "eˣ",
+    "sqrt": "xⁿ",
+    "heaviside": "sign",
+    "sgn": "sign",
 }
 
 
 def entries(name: str | None = None) -> tuple[Entry, ...]:
-    """The rows for a rule id or a function name (case-insensitive); all rows for None."""
+    """The rows for a rule id, a rule's name or a function name (case-insensitive); every row
+    of the table for None; () when nothing matches."""
     if name is None:
         return TABLE
     key = name.strip().lower()
+    key = ALIASES.get(key, key)
     return tuple(
         e
-        for e in TABLE
-        if key in (e.rule, e.name.lower())
-        or key == e.function.split("(")[0].lower()
+        for e in (*TABLE, *OTHER_RULES)
+        if key in (e.rule, e.name.lower(), e.function.split("(")[0].lower())
         or key.replace(" ", "_") == e.rule
     )
+
+
+def rule_ids() -> list[str]:
+    return sorted({e.rule for e in (*TABLE, *OTHER_RULES)})

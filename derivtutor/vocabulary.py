@@ -127,7 +127,12 @@ NOT_SUPPORTED = {
 
 
 def variable(name: str) -> sp.Symbol:
-    """The SymPy symbol for a variable name. Symbols are real, so |x| and ln x behave."""
+    """The SymPy symbol for a variable name. Symbols are real, so |x| and ln x behave.
+
+    λ is named 'lamda', as SymPy does: 'lambda' is a Python keyword, and JSON output must be
+    readable by sympify."""
+    if name.startswith(("lambda", "Lambda")):
+        name = name.replace("ambda", "amda", 1)
     return sp.Symbol(name, real=True)
 
 

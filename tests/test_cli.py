@@ -488,3 +488,23 @@ def test_a_cancelled_factor_that_is_not_linear(expression: str, condition: str) 
 def test_the_result_names_the_identity_it_used() -> None:
     out = _ok(["diff", "log(cos(x^2))"])
     assert "= −2x·tan(x²)    (since sin/cos = tan)" in out
+
+
+def test_a_negative_option_value_is_not_taken_for_an_expression() -> None:
+    result = runner.invoke(app, ["diff", "x^2", "--order", "-1"])
+    assert result.exit_code == 2
+    assert "put -- before it" not in result.output
+    assert "--order" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "function"),
+    [("atan", "arctan(x)"), ("asinh", "arsinh(x)"), ("arcsinh", "arsinh(x)"), ("acoth", "acoth")],
+)
+def test_rules_finds_a_function_by_any_name_the_parser_accepts(name: str, function: str) -> None:
+    assert function in _ok(["rules", name, "--format", "text"])
+
+
+def test_rules_for_a_way_of_working_follows_the_format() -> None:
+    rows = json.loads(_ok(["rules", "rewrite", "--format", "json"]))
+    assert [row["rule"] for row in rows] == ["rewrite"]

@@ -500,3 +500,9 @@ def test_long_unknown_names_are_refused_without_backtracking(text: str) -> None:
     with pytest.raises(InputError) as caught:
         parse(text)
     assert caught.value.column == 1
+
+
+@pytest.mark.parametrize("text", ["λ", "lambda", "λ_2"])
+def test_lambda_is_named_as_sympy_names_it(text: str) -> None:
+    # 'lambda' is a Python keyword: SymPy spells the symbol 'lamda', and so does the JSON.
+    assert str(parse(text)).startswith("lamda")

@@ -1,0 +1,39 @@
+"""Renderers: results and step trees -> text, Rich, LaTeX, Markdown or JSON. No maths here.
+
+Each format lives in its own module and is imported only when asked for, so that printing the
+rules table never loads SymPy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from derivtutor.differentiation import Differentiation
+
+FORMATS = ("rich", "text", "latex", "markdown", "json")
+
+
+def render_differentiation(result: Differentiation, fmt: str, *, ascii: bool = False) -> Any:
+    """The derivation in one format: a string, or a Rich renderable for 'rich'."""
+    if fmt == "json":
+        import json
+
+        from derivtutor.render.json import differentiation_dict
+
+        return json.dumps(differentiation_dict(result), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "latex":
+        from derivtutor.render import latex
+
+        return latex.render_differentiation(result)
+    if fmt == "markdown":
+        from derivtutor.render import markdown
+
+        return markdown.render_differentiation(result)
+    if fmt == "rich":
+        from derivtutor.render import rich
+
+        return rich.render_differentiation(result, ascii=ascii)
+    from derivtutor.render import text
+
+    return text.render_differentiation(result, ascii=ascii)

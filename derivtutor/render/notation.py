@@ -71,6 +71,7 @@ _GREEK_LETTERS = {
     "iota": "ι",
     "kappa": "κ",
     "lambda": "λ",
+    "lamda": "λ",
     "mu": "μ",
     "nu": "ν",
     "xi": "ξ",

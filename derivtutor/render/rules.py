@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from derivtutor.errors import UsageError
 from derivtutor.table import Entry
 
 # For terminals that cannot show Unicode (LANG=C): Rich raises UnicodeEncodeError on them.
@@ -52,12 +53,31 @@ def rules_table(
 def rules_text(rows: tuple[Entry, ...], *, ascii: bool = False) -> str:
     width = max(len(_plain(e.function, ascii)) for e in rows)
     lines = [
-        f"{_plain(e.function, ascii):<{width}}  ->  {_plain(e.derivative, ascii)}"
-        + (f"   ({_plain(e.note, ascii)})" if e.note else "")
+        (
+            f"{_plain(e.function, ascii):<{width}}  ->  {_plain(e.derivative, ascii)}"
+            + (f"   ({_plain(e.note, ascii)})" if e.note else "")
+            if e.function
+            else f"{e.name}: {_plain(e.note, ascii)}"
+        )
         + f"   [{e.rule}]"
         for e in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def render_rules(rows: tuple[Entry, ...], fmt: str, *, ascii: bool = False) -> str | Table:
+    """The rows in an output format: a Rich table for 'rich', text for every other format."""
+    if fmt == "json":
+        import json
+
+        return json.dumps([row._asdict() for row in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "rich":
+        return rules_table(rows, ascii=ascii)
+    if fmt == "markdown":
+        return rules_markdown(rows)
+    if fmt == "latex":
+        raise UsageError("the rules table has no LaTeX form; use --format markdown, text or json")
+    return rules_text(rows, ascii=ascii)
 
 
 def rules_markdown(rows: tuple[Entry, ...]) -> str:
