@@ -98,10 +98,3 @@ class softplus(sp.Function):  # type: ignore[misc]  # noqa: N801
     def _latex(self, printer: Any, exp: str | None = None) -> str:
         tex = rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
-
-
-ML_FUNCTIONS: dict[str, type[sp.Function]] = {
-    "sigmoid": sigmoid,
-    "relu": relu,
-    "softplus": softplus,
-}

@@ -66,7 +66,7 @@ _OPERATORS = {
     "∗": "*",
     "÷": "/",
     "∕": "/",
-    "√": "sqrt",
+    "√": " sqrt",
 }
 
 
@@ -96,10 +96,11 @@ def _normalise(text: str) -> tuple[str, list[int]]:
                 and (text[j] not in _SUPERSCRIPTS)
             ):
                 j += 1
+            # A space first, so that x√x reads as x·√x, not as the name 'xsqrt'.
             if j > i + 1:
-                piece = "sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
+                piece = " sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
                 out.append(piece)
-                cols.extend([i + 1] * 5 + [i + 2 + k for k in range(len(piece) - 6)] + [j])
+                cols.extend([i + 1] * 6 + [i + 2 + k for k in range(len(piece) - 7)] + [j])
                 i = j
                 continue
         mapped = _OPERATORS.get(ch)

@@ -67,11 +67,11 @@ class VariableRule(Step):
         return sp.Integer(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SumRule(Step):
     """d/dx (f + g) = f' + g'"""
 
-    terms: tuple[Step, ...] = ()
+    terms: tuple[Step, ...]
     rule: ClassVar[str] = "sum"
 
     @property
@@ -82,28 +82,27 @@ class SumRule(Step):
         return sp.Add(*(t.eval() for t in self.terms))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConstantMultipleRule(Step):
     """d/dx (c·f) = c·f'"""
 
-    constant: sp.Expr = sp.Integer(1)
-    inner: Step | None = None
+    constant: sp.Expr
+    inner: Step
     rule: ClassVar[str] = "constant_multiple"
 
     @property
     def substeps(self) -> tuple[Step, ...]:
-        return (self.inner,) if self.inner is not None else ()
+        return (self.inner,)
 
     def eval(self) -> sp.Expr:
-        assert self.inner is not None
         return self.constant * self.inner.eval()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PowerRule(Step):
     """d/dx x^n = n·x^(n-1)"""
 
-    exponent: sp.Expr = sp.Integer(1)
+    exponent: sp.Expr
     rule: ClassVar[str] = "power"
 
     def eval(self) -> sp.Expr:
@@ -111,12 +110,12 @@ class PowerRule(Step):
         return n * self.variable ** (n - 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProductRule(Step):
     """d/dx (f·g) = f'·g + f·g' (and for n factors, one term per factor differentiated)"""
 
-    factors: tuple[sp.Expr, ...] = ()
-    parts: tuple[Step, ...] = ()
+    factors: tuple[sp.Expr, ...]
+    parts: tuple[Step, ...]
     rule: ClassVar[str] = "product"
 
     @property
@@ -131,19 +130,18 @@ class ProductRule(Step):
         return sp.Add(*terms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QuotientRule(Step):
     """d/dx (f/g) = (f'·g − f·g') / g²"""
 
-    numerator: sp.Expr = sp.Integer(1)
-    denominator: sp.Expr = sp.Integer(1)
-    numerator_step: Step | None = None
-    denominator_step: Step | None = None
+    numerator: sp.Expr
+    denominator: sp.Expr
+    numerator_step: Step
+    denominator_step: Step
     rule: ClassVar[str] = "quotient"
 
     @property
     def substeps(self) -> tuple[Step, ...]:
-        assert self.numerator_step is not None and self.denominator_step is not None
         return (self.numerator_step, self.denominator_step)
 
     def eval(self) -> sp.Expr:
@@ -152,19 +150,18 @@ class QuotientRule(Step):
         return (df * g - f * dg) / g**2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChainRule(Step):
     """d/dx f(g(x)) = f'(g(x))·g'(x), written with u = g(x): d/dx f(u) = f'(u)·du/dx"""
 
-    u: sp.Symbol = sp.Symbol("u")
-    inner: sp.Expr = sp.Integer(0)
-    outer_step: Step | None = None
-    inner_step: Step | None = None
+    u: sp.Symbol
+    inner: sp.Expr
+    outer_step: Step
+    inner_step: Step
     rule: ClassVar[str] = "chain"
 
     @property
     def substeps(self) -> tuple[Step, ...]:
-        assert self.outer_step is not None and self.inner_step is not None
         return (self.outer_step, self.inner_step)
 
     def eval(self) -> sp.Expr:
@@ -182,11 +179,11 @@ class ExpRule(Step):
         return sp.exp(self.variable)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExponentialRule(Step):
     """d/dx a^x = a^x·ln(a)"""
 
-    base: sp.Expr = sp.Integer(2)
+    base: sp.Expr
     rule: ClassVar[str] = "exponential"
 
     def eval(self) -> sp.Expr:
@@ -203,11 +200,11 @@ class LogRule(Step):
         return 1 / self.variable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LogBaseRule(Step):
     """d/dx log_b(x) = 1/(x·ln(b))"""
 
-    base: sp.Expr = sp.Integer(10)
+    base: sp.Expr
     rule: ClassVar[str] = "log_base"
 
     def eval(self) -> sp.Expr:
@@ -344,51 +341,47 @@ class PiecewiseConstantRule(Step):
         return sp.Integer(0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LogDifferentiationRule(Step):
     """y = u^v: ln y = v·ln u, so y' = u^v · d/dx (v·ln u)"""
 
-    base: sp.Expr = sp.Integer(1)
-    exponent: sp.Expr = sp.Integer(1)
-    log_step: Step | None = None
+    base: sp.Expr
+    exponent: sp.Expr
+    log_step: Step
     rule: ClassVar[str] = "log_differentiation"
 
     @property
     def substeps(self) -> tuple[Step, ...]:
-        assert self.log_step is not None
         return (self.log_step,)
 
     def eval(self) -> sp.Expr:
-        assert self.log_step is not None
         return self.base**self.exponent * self.log_step.eval()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RewriteRule(Step):
     """d/dx f = d/dx g, where g is f written another way (e.g. log_u(v) = ln v / ln u)"""
 
-    rewritten: sp.Expr = sp.Integer(0)
-    inner: Step | None = None
+    rewritten: sp.Expr
+    inner: Step
     rule: ClassVar[str] = "rewrite"
 
     @property
     def substeps(self) -> tuple[Step, ...]:
-        return (self.inner,) if self.inner is not None else ()
+        return (self.inner,)
 
     def eval(self) -> sp.Expr:
-        assert self.inner is not None
         return self.inner.eval()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReuseRule(Step):
     """d/dx f, derived once already above: the same result"""
 
-    original: Step | None = None
+    original: Step
     rule: ClassVar[str] = "reuse"
 
     def eval(self) -> sp.Expr:
-        assert self.original is not None
         return self.original.eval()
 
 

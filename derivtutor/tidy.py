@@ -118,14 +118,31 @@ def _cancel_pair(
 ) -> tuple[sp.Expr, sp.Expr, tuple[sp.Expr, ...]]:
     """Cancel common factors but keep the denominator factored, as a textbook prints it.
     Also returns the cancelled factors that vary: the result is not valid where they are 0."""
+    # sin² + cos² = 1 first, so that (−sin(x) − 1)/(1 + sin(x))² can cancel to −1/(1 + sin(x)).
+    numerator = _pythagoras(sp.expand(numerator))
     common = sp.gcd(numerator, denominator)
     cancelled: tuple[sp.Expr, ...] = ()
     if common != 1:
         numerator = sp.cancel(numerator / common)
         denominator = sp.cancel(denominator / common)
-        cancelled = tuple(base for base in sp.factor(common).as_powers_dict() if base.free_symbols)
+        # Only a factor gone from the denominator changes where the result is defined.
+        cancelled = tuple(
+            base
+            for base in sp.factor(common).as_powers_dict()
+            if base.free_symbols and sp.gcd(denominator, base) == 1
+        )
     numerator = min((sp.expand(numerator), sp.factor_terms(sp.expand(numerator))), key=size)
-    return numerator, sp.factor(denominator), cancelled
+    if not _has_root(denominator):
+        # factor() would pull a sign into a root: (1 − x²)^(3/2) -> (−(x + 1)(x − 1))^(3/2).
+        denominator = sp.factor(denominator)
+    return numerator, denominator, cancelled
+
+
+def _has_root(expr: sp.Expr) -> bool:
+    return any(
+        isinstance(p, sp.Pow) and p.exp.is_Rational and not p.exp.is_Integer
+        for p in sp.preorder_traversal(expr)
+    )
 
 
 def _condition(factor: sp.Expr) -> sp.Ne:

@@ -15,7 +15,10 @@ import sympy as sp
 
 from derivtutor import steps as s
 from derivtutor.render.notation import Notation, Typed
-from derivtutor.tidy import is_simple_fraction, tidy
+from derivtutor.tidy import is_simple_fraction, operation_count, tidy
+
+# Intermediate results larger than this are shown as the rules give them.
+READABLE_OPS = 40
 
 
 @dataclass(frozen=True)
@@ -104,9 +107,12 @@ class _Explainer:
         return ["so ", *(label or [self.d(step)]), " = ", self.readable(step)]
 
     def readable(self, step: s.Step) -> Math:
-        """A composite step's result, tidied when the raw form is cluttered."""
+        """A composite step's result, tidied when the raw form is cluttered (and small enough
+        for tidying to be quick: this runs on every composite step)."""
         raw = step.eval()
-        return Math(raw if is_simple_fraction(raw) else tidy(raw).derivative)
+        if is_simple_fraction(raw) or operation_count(raw) > READABLE_OPS:
+            return Math(raw)
+        return Math(tidy(raw).derivative)
 
     # --- the rules ---------------------------------------------------------------------------
 
@@ -139,7 +145,6 @@ class _Explainer:
     def _explain_ConstantMultipleRule(
         self, step: s.ConstantMultipleRule, label: list[Segment]
     ) -> Node:
-        assert step.inner is not None
         if step.constant == -1:
             rhs: list[Segment] = ["−", self.d(step.inner)]
         else:
@@ -197,10 +202,22 @@ class _Explainer:
                 *(label or [self.d(step)]),
                 " = ",
                 *written,
-                " = ",
-                self.readable(step),
+                *self._unless_reordering(written, self.readable(step)),
             ],
         )
+
+    def _unless_reordering(self, written: list[Segment], result: Math) -> list[Segment]:
+        """[' = ', result], or nothing when result only lists the written terms in another
+        order (3x²·sin(x) + x³·cos(x) = x³·cos(x) + 3x²·sin(x) teaches nothing)."""
+        terms_written = "".join(
+            _PLAIN.show(seg.expr, grouped=seg.grouped) if isinstance(seg, Math) else str(seg)
+            for seg in written
+        ).split(" + ")
+        expr = result.expr
+        terms_result = [_PLAIN.show(t) for t in (expr.args if isinstance(expr, sp.Add) else [expr])]
+        if sorted(terms_written) == sorted(terms_result):
+            return []
+        return [" = ", result]
 
     def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
         f, g = step.numerator, step.denominator
@@ -274,7 +291,8 @@ class _Explainer:
         form when it would read exactly like the result (2·sin(x) · cos(x) = 2·sin(x)·cos(x))."""
         outer_step, inner_step = step.substeps
         outer = Math(outer_step.eval().subs(step.u, step.inner), grouped=True)
-        inner = Math(inner_step.eval(), grouped=True)
+        # The inner derivative as the step above printed it, so nothing changes between lines.
+        inner = Math(self.readable(inner_step).expr, grouped=True)
         result = self.readable(step)
         shown = [_PLAIN.show(m.expr, grouped=m.grouped) for m in (outer, inner, result)]
         middle: list[Segment] = [outer, " · ", inner, " = "]
@@ -417,7 +435,6 @@ class _Explainer:
     def _explain_LogDifferentiationRule(
         self, step: s.LogDifferentiationRule, label: list[Segment]
     ) -> Node:
-        assert step.log_step is not None
         log_form = step.log_step.expression
         return Node(
             step.rule,
@@ -443,7 +460,6 @@ class _Explainer:
         )
 
     def _explain_RewriteRule(self, step: s.RewriteRule, label: list[Segment]) -> Node:
-        assert step.inner is not None
         return Node(
             step.rule,
             [

@@ -100,7 +100,7 @@ class Notation:
         order, and shows negative powers as powers (a rewrite of 2/x into 2x⁻¹)."""
         expr = sp.sympify(expr)
         text, prec = self._prec(expr, typed)
-        if grouped and (prec <= _ADD or "/" in text or text.startswith(self.minus)):
+        if grouped and (prec <= _ADD or _is_fraction(expr) or text.startswith(self.minus)):
             return f"({text})"
         return text
 
@@ -297,6 +297,17 @@ class Notation:
         return str(n).translate(_SUBSCRIPT)
 
 
+def _is_fraction(e: sp.Basic) -> bool:
+    """True when e prints as a/b at its top level."""
+    if isinstance(e, sp.UnevaluatedExpr):
+        return _is_fraction(e.args[0])
+    if isinstance(e, sp.Rational):
+        return not isinstance(e, sp.Integer)
+    if isinstance(e, sp.Pow):
+        return bool(e.exp.is_negative)
+    return isinstance(e, sp.Mul) and any(_is_fraction(f) for f in e.args)
+
+
 def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
     """(True, -e) when e is written with a leading minus, else (False, e)."""
     if isinstance(e, sp.Number):
@@ -321,7 +332,8 @@ def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Ba
     for factor in e.args:
         # (1/x)·(1/(1 + x)) prints as 1/(x·(1 + x)), not 1/x/(1 + x).
         nested = isinstance(factor, sp.Mul) and not _split_sign(factor)[0]
-        factors.extend(factor.args if nested else (factor,))
+        # A nested 1 is the numerator of the user's 1/x: (1/x)·ln(1 + x) is ln(1 + x)/x.
+        factors.extend((a for a in factor.args if a != 1) if nested else (factor,))
     for factor in factors:
         if typed == "powers" and (factor.is_Pow or factor.is_Rational):
             above.append(factor)  # a rewrite into powers: show 2x⁻¹, not 2/x
@@ -342,7 +354,8 @@ def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Ba
     return above, below
 
 
-_FUNCTION_ORDER = {f: i for i, f in enumerate((sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot))}
+# sin·cos, sec·tan, csc·cot: the order of the derivative table.
+_FUNCTION_ORDER = {f: i for i, f in enumerate((sp.sin, sp.cos, sp.sec, sp.csc, sp.tan, sp.cot))}
 
 
 def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
@@ -352,6 +365,8 @@ def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
     base = factor.base if isinstance(factor, sp.Pow) else factor
     if factor.is_Number or base.is_NumberSymbol or base == sp.E:
         return (0, 0, 0, "")
+    if not factor.free_symbols:
+        return (5, 0, 0, str(factor))  # a constant such as ln(2) goes last: 2^x·ln(2)
     if isinstance(base, sp.Symbol):
         return (1, 0, 0, base.name)
     if isinstance(base, sp.Add):

@@ -8,6 +8,8 @@ that cannot show Unicode.
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
@@ -19,8 +21,9 @@ from derivtutor.render import summary
 from derivtutor.render.text import TextWriter
 
 RULE_STYLE = "bold cyan"
-MATH_STYLE = ""
 NOTE_STYLE = "dim"
+# The words before ':', ',' or '(' at the start of a step: "Quotient rule", "As above".
+_RULE_NAME = re.compile(r"[A-Z][A-Za-z -]*?(?= *[:,(]| *$)")
 CONCLUSION_STYLE = "green"
 
 
@@ -28,20 +31,19 @@ def _text(writer: TextWriter, segments: list[ex.Segment], style: str = "") -> Te
     text = Text(overflow="fold", style=style)
     for i, seg in enumerate(segments):
         piece = writer.segment(seg)
-        if i == 0 and isinstance(seg, str) and ":" in piece:
-            name, colon, rest = piece.partition(":")
-            head, comma, tail = name.partition(", with")
-            text.append(head, style=RULE_STYLE)
-            text.append(comma + tail + colon + rest)
-        elif isinstance(seg, (ex.Math, ex.D, ex.Rate)):
-            text.append(piece, style=MATH_STYLE)
+        rule = _RULE_NAME.match(piece) if i == 0 and isinstance(seg, str) else None
+        if rule is not None:
+            # "Chain rule, with u₁ = ...", "Power rule (...)": the rule's name stands out.
+            text.append(rule.group(), style=RULE_STYLE)
+            text.append(piece[rule.end() :])
         else:
             text.append(piece)
     return text
 
 
 def _label(writer: TextWriter, node: ex.Node, number: str) -> Text:
-    label = Text(number + ("." if "." not in number else "") + " ", style="bold")
+    label = Text()
+    label.append(number + ("." if "." not in number else "") + " ", style="bold")
     label.append_text(_text(writer, node.head))
     for note in node.notes:
         label.append("\n")

@@ -40,9 +40,12 @@ def sections(result: Differentiation) -> Iterator[Section]:
         if k > 1:
             heading += [" = ", ex.D(order.expression, var, partial)]
         if partial and k == 1:
-            held = ", ".join(str(v) for v in result.held_constant)
             verb = "is" if len(result.held_constant) == 1 else "are"
-            heading.append(f"   (a partial derivative: {held} {verb} held constant)")
+            heading.append("   (a partial derivative: ")
+            for i, symbol in enumerate(result.held_constant):
+                heading += [", "] if i else []
+                heading.append(ex.Math(symbol))
+            heading.append(f" {verb} held constant)")
         tree = ex.explain(order.step, partial=partial)
         raw = order.step.eval().doit()
         lines: list[list[ex.Segment]] = []
