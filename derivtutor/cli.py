@@ -248,11 +248,22 @@ def _grammar_cache() -> str | None:
         from platformdirs import user_cache_dir
 
         directory = user_cache_dir("derivtutor")
+    path = os.path.join(directory, "grammar.lark-cache")
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
+        # Lark's cache is a pickle: use it only where nobody else can write it.
+        for place in (directory, path):
+            if os.path.exists(place) and not _private(os.stat(place)):
+                return None
     except OSError:
         return None
-    return os.path.join(directory, "grammar.lark-cache")
+    return path
+
+
+def _private(status: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    owner_ok = not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return owner_ok and not status.st_mode & 0o022
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ MAX_SPLIT = 30
 
 # --- stage 1: normalisation ----------------------------------------------------------------------
 
-_SUPERSCRIPTS = {
+SUPERSCRIPTS = {
     "⁰": "0",
     "¹": "1",
     "²": "2",
@@ -77,11 +77,11 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch in _SUPERSCRIPTS:
+        if ch in SUPERSCRIPTS:
             j = i
-            while j < len(text) and text[j] in _SUPERSCRIPTS:
+            while j < len(text) and text[j] in SUPERSCRIPTS:
                 j += 1
-            run = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+            run = "".join(SUPERSCRIPTS[c] for c in text[i:j])
             piece = "^" + run if run.isdigit() else "^(" + run + ")"
             out.append(piece)
             cols.extend([i + 1] * len(piece))
@@ -93,7 +93,7 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             while (
                 j < len(text)
                 and (text[j].isalnum() or text[j] in "._")
-                and (text[j] not in _SUPERSCRIPTS)
+                and (text[j] not in SUPERSCRIPTS)
             ):
                 j += 1
             # A space first, so that x√x reads as x·√x, not as the name 'xsqrt'.
@@ -466,19 +466,11 @@ def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
     for i, tok in enumerate(tokens):
         prev = out[-1] if out else None
         if prev is not None and prev.type in _OPERAND_END and tok.type in _OPERAND_START:
-            in_function_power = (
-                prev.type == "NUMBER"
-                and tok.type == "LPAR"
-                and i >= 2
-                and (
-                    tokens[i - 2].type == "POW"
-                    and i >= 3
-                    and tokens[i - 3].type == "FUNC"
-                    or tokens[i - 2].type == "SUB"
-                    and i >= 4
-                    and tokens[i - 3].type == "POW"
-                    and tokens[i - 4].type == "FUNC"
-                )
+            # sin^2(x) and sin^-1(x): the number is the function's power, not a factor.
+            kinds = [t.type for t in tokens[max(0, i - 4) : i]]
+            in_function_power = tok.type == "LPAR" and (
+                kinds[-3:] == ["FUNC", "POW", "NUMBER"]
+                or kinds[-4:] == ["FUNC", "POW", "SUB", "NUMBER"]
             )
             if not in_function_power:
                 if tok.type == "NUMBER":

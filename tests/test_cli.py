@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -508,3 +509,22 @@ def test_rules_finds_a_function_by_any_name_the_parser_accepts(name: str, functi
 def test_rules_for_a_way_of_working_follows_the_format() -> None:
     rows = json.loads(_ok(["rules", "rewrite", "--format", "json"]))
     assert [row["rule"] for row in rows] == ["rewrite"]
+
+
+def test_the_readme_shows_what_the_first_command_prints() -> None:
+    # The README's sample is the newcomer's first impression: it must not drift from the truth.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split('```text\n$ derivtutor diff "1/(1+exp(-x))"\n', 1)[1].split("```", 1)[0]
+    assert block == _ok(["diff", "1/(1+exp(-x))", "--format", "text"])
+
+
+def test_the_grammar_cache_is_used_only_in_a_private_directory(tmp_path: Path) -> None:
+    from derivtutor import cli
+
+    home = tmp_path / "shared"
+    (home / "cache").mkdir(parents=True)
+    os.environ["DERIVTUTOR_HOME"] = str(home)  # restored by the autouse fixture
+    (home / "cache").chmod(0o777)
+    assert cli._grammar_cache() is None  # anyone could plant a pickle there
+    (home / "cache").chmod(0o700)
+    assert cli._grammar_cache() == str(home / "cache" / "grammar.lark-cache")

@@ -16,8 +16,11 @@ import sympy as sp
 
 from derivtutor.derive import log_base
 from derivtutor.functions import relu, sigmoid, softplus
+from derivtutor.scan import SUPERSCRIPTS
+from derivtutor.vocabulary import GREEK_LETTERS
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+# The reverse of the scanner's table, which reads x² as x^2: what we print can be typed back.
+SUPERSCRIPT = str.maketrans({v: k for k, v in SUPERSCRIPTS.items() if v in "0123456789-"})
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 _NAMES = {
@@ -59,31 +62,11 @@ _ADD, _MUL, _POW, _ATOM = 1, 2, 4, 5
 
 Typed = bool | Literal["powers"]
 
+# theta -> θ: the reverse of the whitelist's reading of θ, plus SymPy's spelling of λ.
 _GREEK_LETTERS = {
-    "alpha": "α",
-    "beta": "β",
-    "gamma": "γ",
-    "delta": "δ",
-    "epsilon": "ε",
-    "zeta": "ζ",
-    "eta": "η",
-    "theta": "θ",
-    "iota": "ι",
-    "kappa": "κ",
-    "lambda": "λ",
-    "lamda": "λ",
-    "mu": "μ",
-    "nu": "ν",
-    "xi": "ξ",
-    "omicron": "ο",
-    "rho": "ρ",
-    "tau": "τ",
-    "upsilon": "υ",
-    "phi": "φ",
-    "chi": "χ",
-    "psi": "ψ",
-    "omega": "ω",
+    name: letter for letter, name in GREEK_LETTERS.items() if letter.islower() and name != "sigma"
 }
+_GREEK_LETTERS["lamda"] = "λ"
 
 
 class Notation:
@@ -98,7 +81,6 @@ class Notation:
         """expr in linear notation; ``grouped`` puts a sum, product or fraction in parentheses,
         for an expression that is about to be multiplied. ``typed="powers"`` also keeps the
         order, and shows negative powers as powers (a rewrite of 2/x into 2x⁻¹)."""
-        expr = sp.sympify(expr)
         text, prec = self._prec(expr, typed)
         if grouped and (prec <= _ADD or _is_fraction(expr) or text.startswith(self.minus)):
             return f"({text})"
@@ -291,7 +273,7 @@ class Notation:
         return f"{base_text}^{exp_text}", _POW
 
     def _superscript(self, n: sp.Integer) -> str:
-        return str(n).translate(_SUPERSCRIPT)
+        return str(n).translate(SUPERSCRIPT)
 
     def _subscript(self, n: int) -> str:
         return str(n).translate(_SUBSCRIPT)

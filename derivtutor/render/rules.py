@@ -6,34 +6,12 @@ from rich.table import Table
 from rich.text import Text
 
 from derivtutor.errors import UsageError
+from derivtutor.render.plain import ascii_prose
 from derivtutor.table import Entry
-
-# For terminals that cannot show Unicode (LANG=C): Rich raises UnicodeEncodeError on them.
-# text.py has the same idea for derivations, but importing it would load SymPy.
-_ASCII_WORDS = (("ⁿ⁻¹", "^(n-1)"), ("Σ_k", "sum_k"), ("√(", "sqrt("))
-_ASCII_CHARS = str.maketrans(
-    {
-        "²": "^2",
-        "ˣ": "^x",
-        "ⁿ": "^n",
-        "ᵀ": "^T",
-        "·": "*",
-        "−": "-",
-        "σ": "sigmoid",
-        "δ": "delta",
-        "∂": "d",
-        "≠": "!=",
-        "≤": "<=",
-    }
-)
 
 
 def _plain(text: str, ascii: bool) -> str:
-    if not ascii:
-        return text
-    for unicode, plain in _ASCII_WORDS:
-        text = text.replace(unicode, plain)
-    return text.translate(_ASCII_CHARS)
+    return ascii_prose(text) if ascii else text
 
 
 def rules_table(

@@ -10,25 +10,8 @@ import sympy as sp
 from derivtutor.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.notation import Notation
-
-_ASCII_PROSE = str.maketrans(
-    {
-        "−": "-",
-        "·": "*",
-        "≠": "!=",
-        "≤": "<=",
-        "≥": ">=",
-        "²": "^2",
-        "ⁿ": "^n",
-        "ˣ": "^x",
-        "σ": "sigmoid",
-        "∂": "d",
-        "θ": "theta",
-        "≈": "~",
-        "—": "-",
-    }
-)
+from derivtutor.render.notation import SUPERSCRIPT, Notation
+from derivtutor.render.plain import ascii_prose
 
 
 class TextWriter:
@@ -39,7 +22,7 @@ class TextWriter:
         self.notation = Notation(ascii=ascii)
 
     def prose(self, text: str) -> str:
-        return text.translate(_ASCII_PROSE) if self.ascii else text
+        return ascii_prose(text) if self.ascii else text
 
     def segment(self, seg: ex.Segment) -> str:
         if isinstance(seg, str):
@@ -64,7 +47,8 @@ class TextWriter:
             return f"{d}/{d}{v}"
         if self.ascii:
             return f"{d}^{order}/{d}{v}^{order}"
-        return f"{d}{_sup(order)}/{d}{v}{_sup(order)}"
+        power = self.notation.show(sp.Integer(order)).translate(SUPERSCRIPT)
+        return f"{d}{power}/{d}{v}{power}"
 
     def tree(self, node: ex.Node, number: str = "1", indent: str = "") -> list[str]:
         label = number + ("." if "." not in number else "")
@@ -77,10 +61,6 @@ class TextWriter:
         if node.conclusion is not None:
             lines.append(f"{inner}{self.line(node.conclusion)}")
         return lines
-
-
-def _sup(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def render_differentiation(result: Differentiation, *, ascii: bool = False) -> str:
