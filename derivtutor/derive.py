@@ -97,27 +97,27 @@ class _Deriver:
         arg = params.pop("argument", expr.args[0])
         if arg == var:
             return rule(expr, var, **params)
-        u = self._fresh()
-        outer = expr.xreplace({arg: u})
-        return s.ChainRule(
-            expr,
-            var,
-            u=u,
-            inner=arg,
-            outer_step=rule(outer, u, **params),
-            inner_step=self.derive(arg, var),
-        )
+        return self._substitute(expr, arg, var, lambda outer, u: rule(outer, u, **params))
 
     def _chain(self, expr: sp.Expr, inner: sp.Expr, var: sp.Symbol) -> s.Step:
         """The chain rule for outer(inner), where the outer function's step comes from dispatch."""
+        return self._substitute(expr, inner, var, self._dispatch)
+
+    def _substitute(
+        self,
+        expr: sp.Expr,
+        inner: sp.Expr,
+        var: sp.Symbol,
+        outer_rule: Callable[[sp.Expr, sp.Symbol], s.Step],
+    ) -> s.Step:
+        """The chain rule with a fresh u for inner: outer_rule derives the outer part in u."""
         u = self._fresh()
-        outer = expr.xreplace({inner: u})
         return s.ChainRule(
             expr,
             var,
             u=u,
             inner=inner,
-            outer_step=self._dispatch(outer, u),
+            outer_step=outer_rule(expr.xreplace({inner: u}), u),
             inner_step=self.derive(inner, var),
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sympy as sp
+from contracts import DIFF_KEYS, STEP_KEYS
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -22,18 +23,6 @@ from derivtutor.table import TABLE
 runner = CliRunner()
 
 SIGMOID = "1/(1+exp(-x))"
-DIFF_KEYS = {
-    "input",
-    "expression",
-    "variable",
-    "order",
-    "derivative",
-    "latex",
-    "forms",
-    "steps",
-    "at",
-}
-STEP_KEYS = {"rule", "expression", "variable", "derivative", "explanation", "substeps"}
 
 
 def _ok(args: list[str], **kwargs: Any) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import sympy as sp
+from contracts import DIFF_KEYS, STEP_KEYS
 
 from derivtutor.differentiation import Differentiation, GradientCheck, differentiate
 from derivtutor.errors import InputError, UsageError
@@ -21,18 +22,6 @@ from derivtutor.steps import Step
 
 x, y = variable("x"), variable("y")
 
-DIFF_KEYS = {
-    "input",
-    "expression",
-    "variable",
-    "order",
-    "derivative",
-    "latex",
-    "forms",
-    "steps",
-    "at",
-}
-STEP_KEYS = {"rule", "expression", "variable", "derivative", "explanation", "substeps"}
 AT_KEYS = {"point", "value", "finite_difference"}
 
 

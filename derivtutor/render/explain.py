@@ -9,6 +9,7 @@ formula (``Formula``), which each format spells in its own notation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -70,6 +71,28 @@ class Node:
     notes: list[list[Segment]] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     conclusion: list[Segment] | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an explanation, in reading order: a step's head, a note, or a conclusion.
+    ``labels`` are the numbers of the steps it sits in, outermost first ("1.", "1.2")."""
+
+    kind: str  # "step", "note" or "conclusion"
+    segments: list[Segment]
+    labels: tuple[str, ...]
+
+
+def lines(node: Node, number: str = "1", labels: tuple[str, ...] = ()) -> Iterator[Line]:
+    """The tree as numbered lines (1., 1.1, 1.2.1), for the formats that print it flat."""
+    here = (*labels, number + ("." if "." not in number else ""))
+    yield Line("step", node.head, here)
+    for note in node.notes:
+        yield Line("note", note, here)
+    for i, child in enumerate(node.children, start=1):
+        yield from lines(child, f"{number}.{i}", here)
+    if node.conclusion is not None:
+        yield Line("conclusion", node.conclusion, here)
 
 
 # Only to decide whether two forms would read the same; each format prints them itself.

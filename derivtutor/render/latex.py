@@ -139,16 +139,14 @@ def line(segments: list[ex.Segment]) -> str:
     return " ".join(segment(s) for s in segments)
 
 
-def _tree(node: ex.Node, number: str, depth: int) -> list[str]:
-    indent = r"\quad" * depth
-    label = number + ("." if "." not in number else "")
-    rows = [rf"&{indent} \text{{{label}}}\ {line(node.head)}"]
-    for note in node.notes:
-        rows.append(rf"&{indent}\qquad {line(note)}")
-    for i, child in enumerate(node.children, start=1):
-        rows.extend(_tree(child, f"{number}.{i}", depth + 1))
-    if node.conclusion is not None:
-        rows.append(rf"&{indent}\qquad {line(node.conclusion)}")
+def _tree(node: ex.Node) -> list[str]:
+    rows = []
+    for row in ex.lines(node):
+        indent = r"\quad" * (len(row.labels) - 1)
+        if row.kind == "step":
+            rows.append(rf"&{indent} \text{{{row.labels[-1]}}}\ {line(row.segments)}")
+        else:
+            rows.append(rf"&{indent}\qquad {line(row.segments)}")
     return rows
 
 
@@ -157,7 +155,7 @@ def render_differentiation(result: Differentiation) -> str:
     for section in summary.sections(result):
         rows.append("&" + line(section.heading))
         if section.tree is not None:
-            rows.extend(_tree(section.tree, "1", 0))
+            rows.extend(_tree(section.tree))
         rows.extend(
             "&" + (r"\text{Result: }" if i == 0 else r"\qquad ") + line(r)
             for i, r in enumerate(section.result)

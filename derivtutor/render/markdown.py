@@ -20,16 +20,14 @@ def line(segments: list[ex.Segment]) -> str:
     return "".join(_segment(s) for s in segments)
 
 
-def _tree(node: ex.Node, number: str, depth: int) -> list[str]:
-    indent = "    " * depth
-    label = number + ("." if "." not in number else "")
-    rows = [f"{indent}- **{label}** {line(node.head)}"]
-    for note in node.notes:
-        rows.append(f"{indent}    - {line(note)}")
-    for i, child in enumerate(node.children, start=1):
-        rows.extend(_tree(child, f"{number}.{i}", depth + 1))
-    if node.conclusion is not None:
-        rows.append(f"{indent}    - {line(node.conclusion)}")
+def _tree(node: ex.Node) -> list[str]:
+    rows = []
+    for row in ex.lines(node):
+        indent = "    " * (len(row.labels) - 1)
+        if row.kind == "step":
+            rows.append(f"{indent}- **{row.labels[-1]}** {line(row.segments)}")
+        else:
+            rows.append(f"{indent}    - {line(row.segments)}")
     return rows
 
 
@@ -39,7 +37,7 @@ def render_differentiation(result: Differentiation) -> str:
         out.append(f"### {line(section.heading)}")
         out.append("")
         if section.tree is not None:
-            out.extend(_tree(section.tree, "1", 0))
+            out.extend(_tree(section.tree))
             out.append("")
         for i, row in enumerate(section.result):
             out.append(("**Result:** " if i == 0 else "") + line(row).strip())

@@ -50,17 +50,18 @@ class TextWriter:
         power = self.notation.show(sp.Integer(order)).translate(SUPERSCRIPT)
         return f"{d}{power}/{d}{v}{power}"
 
-    def tree(self, node: ex.Node, number: str = "1", indent: str = "") -> list[str]:
-        label = number + ("." if "." not in number else "")
-        lines = [f"{indent}{label} {self.line(node.head)}"]
-        inner = indent + " " * (len(label) + 1)
-        for note in node.notes:
-            lines.append(f"{inner}  {self.line(note)}")
-        for i, child in enumerate(node.children, start=1):
-            lines.extend(self.tree(child, f"{number}.{i}", inner))
-        if node.conclusion is not None:
-            lines.append(f"{inner}{self.line(node.conclusion)}")
-        return lines
+    def tree(self, node: ex.Node) -> list[str]:
+        out = []
+        for line in ex.lines(node):
+            # Children sit under their parent's text, past its number: 1.2 under "1. ".
+            outer = sum(len(label) + 1 for label in line.labels[:-1])
+            text = self.line(line.segments)
+            if line.kind == "step":
+                out.append(" " * outer + f"{line.labels[-1]} {text}")
+            else:
+                extra = 2 if line.kind == "note" else 0
+                out.append(" " * (outer + len(line.labels[-1]) + 1 + extra) + text)
+        return out
 
 
 def render_differentiation(result: Differentiation, *, ascii: bool = False) -> str:
