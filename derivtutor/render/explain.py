@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derivtutor import steps as s
+from derivtutor.functions import sigmoid, softplus
 from derivtutor.render.notation import Notation, Typed
 from derivtutor.tidy import is_simple_fraction, operation_count, tidy
 
@@ -189,9 +190,13 @@ class _Explainer:
                 "(d/dx x^n = n*x^(n-1))",
             ),
         ]
+        head += [": ", *self.lhs(step, label), " = "]
         if not (n.is_Integer and n > 1):
-            head += [" with n = ", Math(n)]
-        head += [": ", *self.lhs(step, label), " = ", self.result(step)]
+            # n = 1/2, −1, ...: show n·xⁿ⁻¹ before simplifying, e.g. (1/2)·x^(−1/2) = 1/(2√x).
+            x = step.variable
+            written = sp.Mul(n, sp.Pow(x, n - 1, evaluate=False), evaluate=False)
+            head += [Math(written, typed="powers"), " = "]
+        head.append(self.result(step))
         return Node(step.rule, head)
 
     def _explain_ProductRule(self, step: s.ProductRule, label: list[Segment]) -> Node:
@@ -411,7 +416,16 @@ class _Explainer:
         return Node(
             step.rule,
             ["Sigmoid rule: ", *self.lhs(step, label), " = ", self.result(step)],
-            notes=[["σ(x) = 1/(1 + e^(−x)), and its derivative is written with σ itself."]],
+            notes=[
+                [
+                    Math(sigmoid(step.variable)),
+                    " = ",
+                    Math(
+                        sp.Mul(1, 1 / _one_plus(sp.exp(-step.variable)), evaluate=False), typed=True
+                    ),
+                    ", and its derivative is written with σ itself.",
+                ]
+            ],
         )
 
     def _explain_ReluRule(self, step: s.ReluRule, label: list[Segment]) -> Node:
@@ -440,7 +454,16 @@ class _Explainer:
         return Node(
             step.rule,
             ["Softplus rule: ", *self.lhs(step, label), " = ", self.result(step)],
-            notes=[["softplus(x) = ln(1 + eˣ), whose derivative eˣ/(1 + eˣ) is the sigmoid σ(x)."]],
+            notes=[
+                [
+                    Math(softplus(step.variable)),
+                    " = ",
+                    Math(sp.log(_one_plus(sp.exp(step.variable))), typed=True),
+                    ", whose derivative ",
+                    Math(sp.exp(step.variable) / _one_plus(sp.exp(step.variable)), typed=True),
+                    " is the sigmoid.",
+                ]
+            ],
         )
 
     def _explain_PiecewiseConstantRule(
@@ -508,6 +531,11 @@ class _Explainer:
                 self.result(step),
             ],
         )
+
+
+def _one_plus(term: sp.Expr) -> sp.Expr:
+    """1 + term, in that order, as the definitions of σ and softplus are written."""
+    return sp.Add(sp.Integer(1), term, evaluate=False)
 
 
 def _product_formula(names: list[str]) -> Formula:
