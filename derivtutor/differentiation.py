@@ -7,16 +7,18 @@ It reads no files and prints nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from derivtutor.derive import derivation
 from derivtutor.errors import InputError, UsageError
-from derivtutor.gradient_check import GradientCheck, gradient_check, parse_point
 from derivtutor.parse import parse, variable, variables
 from derivtutor.steps import Step
 from derivtutor.tidy import operation_count, tidy
+
+if TYPE_CHECKING:
+    from derivtutor.gradient_check import GradientCheck
 
 MAX_ORDER = 10
 # Past this many operations a higher derivative is no longer something to read.
@@ -102,6 +104,9 @@ def differentiate(
         current = tidied.derivative
     check = None
     if at:
+        # Imported here: it loads mpmath, which a plain derivation never needs (~20 ms).
+        from derivtutor.gradient_check import gradient_check, parse_point
+
         last = orders[-1]
         check = gradient_check(last.expression, last.derivative, var, parse_point(at, expression))
     return Differentiation(text, expression, var, tuple(orders), held, check)

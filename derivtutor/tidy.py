@@ -275,7 +275,7 @@ def _sigmoid_forms(expr: sp.Expr) -> list[sp.Expr]:
             (t / (1 + t) ** 2, sigmoid(u) * (1 - sigmoid(u))),
             (t / (1 + t), sigmoid(u)),
         ):
-            ratio = sp.cancel(in_t / shape)
+            ratio = _ratio(in_t, shape, t)
             if not ratio.has(t) and not ratio.has(sp.exp):
                 forms.append(ratio * ml)
                 break
@@ -295,17 +295,26 @@ def _exponential_forms(expr: sp.Expr) -> list[sp.Expr]:
         (s * (1 - s), sp.exp(minus_u) / (1 + sp.exp(minus_u)) ** 2),
         (s, 1 / (1 + sp.exp(minus_u))),
     ):
-        ratio = sp.cancel(in_s / shape)
+        ratio = _ratio(in_s, shape, s)
         if not ratio.has(s):
             return [ratio * exponential]
     return []
+
+
+def _ratio(expr: sp.Expr, shape: sp.Expr, t: sp.Dummy) -> sp.Expr:
+    """expr/shape, simplified enough to see whether t is gone. together() usually suffices and
+    is much cheaper than cancel(), whose first call sets up SymPy's polynomial machinery."""
+    ratio = sp.together(expr / shape)
+    return sp.cancel(ratio) if ratio.has(t) else ratio
 
 
 def _exp_as_power(expr: sp.Expr, u: sp.Expr, t: sp.Dummy) -> sp.Expr | None:
     """expr with every e^(k·u) written t^k, or None if some exponential is not of that kind."""
     mapping = {}
     for e in expr.atoms(sp.exp):
-        k = sp.cancel(e.args[0] / u)
+        k = e.args[0] / u
+        if not k.is_Rational:
+            k = sp.cancel(k)  # e.g. (−2x − 1)/(2x + 1); rarer, and the costly case
         if not k.is_Rational:
             return None
         mapping[e] = t**k

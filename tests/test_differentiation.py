@@ -14,9 +14,10 @@ import pytest
 import sympy as sp
 from contracts import DIFF_KEYS, STEP_KEYS
 
-from derivtutor.differentiation import Differentiation, GradientCheck, differentiate
+from derivtutor.differentiation import Differentiation, differentiate
 from derivtutor.errors import InputError, UsageError
 from derivtutor.functions import relu, sigmoid, softplus
+from derivtutor.gradient_check import GradientCheck
 from derivtutor.parse import variable
 from derivtutor.steps import Step
 
