@@ -95,6 +95,9 @@ def _candidates(
             others.append(sp.expand(expr))
             others.append(sp.factor(expr))
     others.append(_pythagoras(_trig_ratios(sp.factor_terms(expr))))
+    if small and isinstance(expr, sp.Add):
+        # Terms that cancel once multiplied out: −x·y·(1 − σ) + x·(1 − y)·σ is x·(σ − y).
+        others.append(sp.factor_terms(sp.expand(expr)))
     return quotient, cancelled, others
 
 

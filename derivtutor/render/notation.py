@@ -174,7 +174,7 @@ class Notation:
         return f"e^({text})"
 
     def _add(self, e: sp.Add, typed: Typed) -> str:
-        terms = list(e.args) if typed else e.as_ordered_terms()
+        terms = list(e.args) if typed else sorted(e.as_ordered_terms(), key=_degree_first)
         if not typed and _split_sign(terms[0])[0]:
             # A textbook leads with a positive term: 2x·cos(x) − x²·sin(x), not −x²·sin(x) + ...
             first_positive = next((t for t in terms if not _split_sign(t)[0]), None)
@@ -277,6 +277,16 @@ class Notation:
 
     def _subscript(self, n: int) -> str:
         return str(n).translate(_SUBSCRIPT)
+
+
+def _degree_first(term: sp.Basic) -> int:
+    """Higher degree first, as a textbook writes w·x + b − y (SymPy orders b + w·x − y)."""
+    degree = 0
+    for factor in sp.Mul.make_args(term):
+        base, exponent = factor.as_base_exp()
+        if isinstance(base, sp.Symbol) and exponent.is_Integer:
+            degree += int(exponent)
+    return -degree
 
 
 def _is_fraction(e: sp.Basic) -> bool:

@@ -1,0 +1,191 @@
+"""Several variables: partial derivatives, the gradient, the Jacobian and the Hessian.
+
+Every entry is an ordinary derivation (derive.py) with the other variables held constant, tidied
+like any result, so each one has its own step tree. Pure: nothing here reads or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sympy as sp
+
+from derivtutor.derive import derivation
+from derivtutor.errors import InputError, UsageError
+from derivtutor.parse import parse, variables
+from derivtutor.steps import Step
+from derivtutor.tidy import tidy
+
+if TYPE_CHECKING:
+    from derivtutor.gradient_check import GradientCheck
+
+MAX_VARIABLES = 12
+MAX_FUNCTIONS = 12
+
+
+@dataclass(frozen=True)
+class Partial:
+    """∂f/∂v: its step tree, its tidied value, and the other forms worth showing."""
+
+    expression: sp.Expr
+    variable: sp.Symbol
+    step: Step
+    derivative: sp.Expr
+    forms: tuple[sp.Expr, ...]
+    held_constant: tuple[sp.Symbol, ...]
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """∇f = (∂f/∂x₁, ..., ∂f/∂xₙ)."""
+
+    input: str
+    expression: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    components: tuple[Partial, ...]
+    alphabetical: bool  # the variables were not given, so they are in alphabetical order
+    at: tuple[GradientCheck, ...] | None = None
+
+    @property
+    def vector(self) -> tuple[sp.Expr, ...]:
+        return tuple(c.derivative for c in self.components)
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import gradient_dict
+
+        return gradient_dict(self)
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """J[i][j] = ∂fᵢ/∂xⱼ: one row per function, one column per variable."""
+
+    inputs: tuple[str, ...]
+    expressions: tuple[sp.Expr, ...]
+    variables: tuple[sp.Symbol, ...]
+    entries: tuple[tuple[Partial, ...], ...]
+    alphabetical: bool
+
+    @property
+    def matrix(self) -> sp.Matrix:
+        return sp.Matrix([[e.derivative for e in row] for row in self.entries])
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import matrix_dict
+
+        return matrix_dict(self.inputs, self.variables, self.entries)
+
+
+@dataclass(frozen=True)
+class Hessian:
+    """H[i][j] = ∂²f/∂xⱼ∂xᵢ, symmetric: each mixed partial is derived once (Schwarz)."""
+
+    input: str
+    expression: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    gradient: tuple[Partial, ...]
+    entries: tuple[tuple[Partial, ...], ...]  # entries[j][i] is entries[i][j], the same object
+    alphabetical: bool
+
+    @property
+    def matrix(self) -> sp.Matrix:
+        return sp.Matrix([[e.derivative for e in row] for row in self.entries])
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import matrix_dict
+
+        return matrix_dict((self.input,), self.variables, self.entries)
+
+
+def partial(expression: sp.Expr, var: sp.Symbol, among: Sequence[sp.Symbol] = ()) -> Partial:
+    """∂expression/∂var, every other variable held constant."""
+    step = derivation(expression, var)
+    tidied = tidy(step.eval())
+    others = sorted(expression.free_symbols | set(among), key=lambda s: s.name)
+    held = tuple(v for v in others if v != var)
+    return Partial(expression, var, step, tidied.derivative, tidied.forms, held)
+
+
+def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:
+    """The gradient of ``text`` with respect to ``vars`` (default: its variables, A to Z)."""
+    expression = parse(text)
+    chosen, alphabetical = choose_variables(vars, [expression])
+    components = tuple(partial(expression, v, chosen) for v in chosen)
+    checks = None
+    if at:
+        from derivtutor.gradient_check import gradient_check, parse_point
+
+        point = parse_point(at, expression)
+        checks = tuple(
+            gradient_check(expression, c.derivative, c.variable, point) for c in components
+        )
+    return Gradient(text, expression, chosen, components, alphabetical, checks)
+
+
+def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> Jacobian:
+    """The Jacobian of the functions ``texts`` with respect to ``vars``."""
+    if isinstance(texts, str):
+        texts = [texts]
+    if not texts:
+        raise UsageError("give at least one expression, e.g. derivtutor jacobian \"x y\" \"x + y\"")
+    if len(texts) > MAX_FUNCTIONS:
+        raise UsageError(f"at most {MAX_FUNCTIONS} functions, not {len(texts)}")
+    expressions = tuple(parse(t) for t in texts)
+    chosen, alphabetical = choose_variables(vars, expressions)
+    entries = tuple(tuple(partial(f, v, chosen) for v in chosen) for f in expressions)
+    return Jacobian(tuple(texts), expressions, chosen, entries, alphabetical)
+
+
+def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
+    """The Hessian of ``text``: each entry differentiates a gradient component once more."""
+    expression = parse(text)
+    chosen, alphabetical = choose_variables(vars, [expression])
+    first = tuple(partial(expression, v, chosen) for v in chosen)
+    n = len(chosen)
+    grid: list[list[Partial | None]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i, n):
+            # ∂²f/∂xⱼ∂xᵢ = ∂²f/∂xᵢ∂xⱼ (Schwarz): derive the upper triangle, mirror the rest.
+            entry = partial(first[i].derivative, chosen[j], chosen)
+            grid[i][j] = grid[j][i] = entry
+    entries = tuple(tuple(e for e in row if e is not None) for row in grid)
+    return Hessian(text, expression, chosen, first, entries, alphabetical)
+
+
+def choose_variables(
+    vars: str | Sequence[str] | None, expressions: Sequence[sp.Expr]
+) -> tuple[tuple[sp.Symbol, ...], bool]:
+    """The variables asked for (checked), or all of the expressions' variables A to Z."""
+    found: set[sp.Symbol] = set().union(*(e.free_symbols for e in expressions))
+    if vars is None:
+        chosen = tuple(variables(sp.Tuple(*expressions)))
+        if not chosen:
+            raise UsageError("the expression has no variables; give them with --vars")
+        alphabetical = True
+    else:
+        names = [v.strip() for v in (vars.split(",") if isinstance(vars, str) else vars)]
+        symbols = []
+        for name in names:
+            symbol = parse(name) if name else None
+            if not isinstance(symbol, sp.Symbol):
+                raise InputError(
+                    f"--vars needs variable names separated by commas, not {name!r}",
+                    text=",".join(names),
+                    column=1,
+                    suggestion="for example --vars x,y",
+                )
+            if symbol not in found:
+                known = ", ".join(v.name for v in sorted(found, key=lambda s: s.name))
+                raise UsageError(
+                    f"{symbol.name} does not appear in the expression; its variables: {known}"
+                )
+            if symbol in symbols:
+                raise UsageError(f"{symbol.name} is listed twice in --vars")
+            symbols.append(symbol)
+        chosen = tuple(symbols)
+        alphabetical = False
+    if len(chosen) > MAX_VARIABLES:
+        raise UsageError(f"at most {MAX_VARIABLES} variables, not {len(chosen)}")
+    return chosen, alphabetical
