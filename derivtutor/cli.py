@@ -141,12 +141,105 @@ def diff(
     """
     with _errors(debug):
         from derivtutor.differentiation import differentiate
-        from derivtutor.parse import use_grammar_cache
         from derivtutor.render import render_differentiation
 
-        use_grammar_cache(_grammar_cache())
+        _start_engine()
         result = differentiate(_read(expr), wrt=wrt, order=order, at=at)
         _emit(render_differentiation(result, _format(output).value, ascii=_ascii_only()))
+
+
+VarsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--vars",
+        metavar="X,Y,...",
+        help="The variables, in order (default: all of them, alphabetically).",
+    ),
+]
+StepsOption = Annotated[bool, typer.Option("--steps", help="Show the derivation of every entry.")]
+
+
+@app.command(cls=ExpressionCommand)
+def grad(
+    expr: Annotated[str, typer.Argument(help='The function, e.g. "x^2 y + sin(y)".')],
+    vars: VarsOption = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="X=..,Y=..",
+            help="Evaluate there, beside a finite difference for each component.",
+        ),
+    ] = None,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The gradient of EXPR: each component derived as a partial derivative.
+
+    Example: [bold]derivtutor grad "(w*x + b - y)^2" --vars w,b[/bold]
+    """
+    with _errors(debug):
+        from derivtutor.multivar import gradient
+
+        _start_engine()
+        _several(gradient(_read(expr), vars, at), output)
+
+
+@app.command(cls=ExpressionCommand)
+def jacobian(
+    exprs: Annotated[
+        list[str] | None, typer.Argument(help="The functions, one argument each.")
+    ] = None,
+    vars: VarsOption = None,
+    softmax: Annotated[
+        str | None,
+        typer.Option(
+            "--softmax",
+            metavar="N",
+            help="The softmax Jacobian for N from 2 to 8, or n for the general case.",
+        ),
+    ] = None,
+    steps: StepsOption = False,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The Jacobian matrix of EXPR1 EXPR2 ...: one row per function, one column per variable.
+
+    Example: [bold]derivtutor jacobian "x y" "x + y^2"[/bold]
+
+    More: [bold]derivtutor jacobian --softmax 3 --steps[/bold]
+    """
+    with _errors(debug):
+        _start_engine()
+        if softmax is not None:
+            if exprs:
+                raise UsageError("give either expressions or --softmax, not both")
+            from derivtutor.softmax import softmax_jacobian
+
+            _several(softmax_jacobian(softmax), output, steps)
+        else:
+            from derivtutor.multivar import jacobian as jacobian_of
+
+            _several(jacobian_of([_read(e) for e in exprs or []], vars), output, steps)
+
+
+@app.command(cls=ExpressionCommand)
+def hessian(
+    expr: Annotated[str, typer.Argument(help='The function, e.g. "x^2 y + sin(y)".')],
+    vars: VarsOption = None,
+    steps: StepsOption = False,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The Hessian of EXPR: every second partial derivative, each mixed one derived once.
+
+    Example: [bold]derivtutor hessian "x^2 y + sin(y)"[/bold]
+    """
+    with _errors(debug):
+        from derivtutor.multivar import hessian as hessian_of
+
+        _start_engine()
+        _several(hessian_of(_read(expr), vars), output, steps)
 
 
 @app.command()
@@ -206,6 +299,12 @@ def _ascii_only() -> bool:
     return False
 
 
+def _several(result: Any, output: Format | None, steps: bool = False) -> None:
+    from derivtutor.render.several import render_result
+
+    _emit(render_result(result, _format(output).value, ascii=_ascii_only(), steps=steps))
+
+
 def _emit(output: Any) -> None:
     """Write a renderer's output: text as it is, a Rich renderable through a console."""
     if isinstance(output, str):
@@ -237,6 +336,13 @@ def _errors(debug: bool) -> Iterator[None]:
             traceback.print_exc()
         detail = "" if debug else " Rerun with --debug to see the traceback."
         _fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
+
+
+def _start_engine() -> None:
+    """Load the maths, with the parser's grammar cached in the user's own directory."""
+    from derivtutor.parse import use_grammar_cache
+
+    use_grammar_cache(_grammar_cache())
 
 
 def _grammar_cache() -> str | None:

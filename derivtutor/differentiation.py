@@ -6,6 +6,7 @@ It reads no files and prints nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,16 +93,8 @@ def differentiate(
     orders: list[Order] = []
     current = expression
     for k in range(1, order + 1):
-        step = derivation(current, var)
-        raw = step.eval()
-        size = operation_count(raw)
-        if size > MAX_RESULT_OPS:
-            raise UsageError(
-                f"the derivative of order {k} is too large to show ({size} operations)"
-            )
-        tidied = tidy(raw)
-        orders.append(Order(k, current, step, tidied.derivative, tidied.forms, tidied.conditions))
-        current = tidied.derivative
+        orders.append(derive_order(current, var, k))
+        current = orders[-1].derivative
     check = None
     if at:
         # Imported here: it loads mpmath, which a plain derivation never needs (~20 ms).
@@ -110,6 +103,28 @@ def differentiate(
         last = orders[-1]
         check = gradient_check(last.expression, last.derivative, var, parse_point(at, expression))
     return Differentiation(text, expression, var, tuple(orders), held, check)
+
+
+def derive_order(expression: sp.Expr, var: sp.Symbol, k: int = 1) -> Order:
+    """One order: the step tree for d(expression)/d(var), and its tidied result."""
+    step = derivation(expression, var)
+    raw = step.eval()
+    size = operation_count(raw)
+    if size > MAX_RESULT_OPS:
+        raise UsageError(f"the derivative of order {k} is too large to show ({size} operations)")
+    tidied = tidy(raw)
+    return Order(k, expression, step, tidied.derivative, tidied.forms, tidied.conditions)
+
+
+def partial(
+    expression: sp.Expr, var: sp.Symbol, among: Sequence[sp.Symbol] = (), text: str = ""
+) -> Differentiation:
+    """∂expression/∂var with every other variable (of the expression, or ``among``) held
+    constant: one entry of a gradient, Jacobian or Hessian."""
+    others = sorted(expression.free_symbols | set(among), key=lambda s: s.name)
+    held = tuple(v for v in others if v != var)
+    order = derive_order(expression, var)
+    return Differentiation(text or str(expression), expression, var, (order,), held)
 
 
 def _choose_variable(

@@ -7,16 +7,14 @@ like any result, so each one has its own step tree. Pure: nothing here reads or 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.derive import derivation
+from derivtutor.differentiation import Differentiation, partial
 from derivtutor.errors import InputError, UsageError
 from derivtutor.parse import parse, variables
-from derivtutor.steps import Step
-from derivtutor.tidy import tidy
 
 if TYPE_CHECKING:
     from derivtutor.gradient_check import GradientCheck
@@ -25,16 +23,8 @@ MAX_VARIABLES = 12
 MAX_FUNCTIONS = 12
 
 
-@dataclass(frozen=True)
-class Partial:
-    """∂f/∂v: its step tree, its tidied value, and the other forms worth showing."""
-
-    expression: sp.Expr
-    variable: sp.Symbol
-    step: Step
-    derivative: sp.Expr
-    forms: tuple[sp.Expr, ...]
-    held_constant: tuple[sp.Symbol, ...]
+# One entry: ∂f/∂v with the other variables held constant, with its own step tree.
+Partial = Differentiation
 
 
 @dataclass(frozen=True)
@@ -51,6 +41,14 @@ class Gradient:
     @property
     def vector(self) -> tuple[sp.Expr, ...]:
         return tuple(c.derivative for c in self.components)
+
+    @property
+    def is_softmax(self) -> bool:
+        """The components are e^(zₖ)/Σⱼ e^(zⱼ): this is the gradient of log-sum-exp."""
+        total = sp.Add(*(sp.exp(v) for v in self.variables))
+        return len(self.variables) > 1 and all(
+            c.derivative == sp.exp(c.variable) / total for c in self.components
+        )
 
     def to_dict(self) -> dict[str, Any]:
         from derivtutor.render.json import gradient_dict
@@ -99,20 +97,11 @@ class Hessian:
         return matrix_dict((self.input,), self.variables, self.entries)
 
 
-def partial(expression: sp.Expr, var: sp.Symbol, among: Sequence[sp.Symbol] = ()) -> Partial:
-    """∂expression/∂var, every other variable held constant."""
-    step = derivation(expression, var)
-    tidied = tidy(step.eval())
-    others = sorted(expression.free_symbols | set(among), key=lambda s: s.name)
-    held = tuple(v for v in others if v != var)
-    return Partial(expression, var, step, tidied.derivative, tidied.forms, held)
-
-
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:
     """The gradient of ``text`` with respect to ``vars`` (default: its variables, A to Z)."""
     expression = parse(text)
     chosen, alphabetical = choose_variables(vars, [expression])
-    components = tuple(partial(expression, v, chosen) for v in chosen)
+    components = tuple(partial(expression, v, chosen, text) for v in chosen)
     checks = None
     if at:
         from derivtutor.gradient_check import gradient_check, parse_point
@@ -121,6 +110,8 @@ def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None 
         checks = tuple(
             gradient_check(expression, c.derivative, c.variable, point) for c in components
         )
+        # Each component carries its own check, so it is shown beside its derivation.
+        components = tuple(replace(c, at=ch) for c, ch in zip(components, checks, strict=True))
     return Gradient(text, expression, chosen, components, alphabetical, checks)
 
 
@@ -129,12 +120,15 @@ def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> J
     if isinstance(texts, str):
         texts = [texts]
     if not texts:
-        raise UsageError("give at least one expression, e.g. derivtutor jacobian \"x y\" \"x + y\"")
+        raise UsageError('give at least one expression, e.g. derivtutor jacobian "x y" "x + y"')
     if len(texts) > MAX_FUNCTIONS:
         raise UsageError(f"at most {MAX_FUNCTIONS} functions, not {len(texts)}")
     expressions = tuple(parse(t) for t in texts)
     chosen, alphabetical = choose_variables(vars, expressions)
-    entries = tuple(tuple(partial(f, v, chosen) for v in chosen) for f in expressions)
+    entries = tuple(
+        tuple(partial(f, v, chosen, t) for v in chosen)
+        for f, t in zip(expressions, texts, strict=True)
+    )
     return Jacobian(tuple(texts), expressions, chosen, entries, alphabetical)
 
 
@@ -142,7 +136,7 @@ def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
     """The Hessian of ``text``: each entry differentiates a gradient component once more."""
     expression = parse(text)
     chosen, alphabetical = choose_variables(vars, [expression])
-    first = tuple(partial(expression, v, chosen) for v in chosen)
+    first = tuple(partial(expression, v, chosen, text) for v in chosen)
     n = len(chosen)
     grid: list[list[Partial | None]] = [[None] * n for _ in range(n)]
     for i in range(n):

@@ -14,8 +14,9 @@ from typing import Any
 
 import sympy as sp
 
+from derivtutor.differentiation import partial
 from derivtutor.errors import UsageError
-from derivtutor.multivar import Partial, partial
+from derivtutor.multivar import Partial
 from derivtutor.parse import variable
 
 MIN_N, MAX_N = 2, 8
@@ -25,7 +26,9 @@ n = sp.Symbol("n", integer=True, positive=True)
 z = sp.IndexedBase("z", real=True)
 p = sp.IndexedBase("p", real=True)
 y = sp.IndexedBase("y", real=True)
-S = sp.Sum(sp.exp(z[k]), (k, 1, n))
+# S stands for the sum Σₖ e^(zₖ) in every line, as on the board; concrete() writes it out.
+S = sp.Symbol("S", positive=True)
+SUM = sp.Sum(sp.exp(z[k]), (k, 1, n))
 
 
 @dataclass(frozen=True)
@@ -51,29 +54,51 @@ class IndexDerivation:
         return self.lines[-1].statement
 
 
+def _u(func: type[sp.Basic], *args: sp.Basic) -> sp.Expr:
+    """An unevaluated node: each line is shown as it is written on the board."""
+    return func(*args, evaluate=False)
+
+
+def _over(top: sp.Expr, bottom: sp.Expr) -> sp.Expr:
+    return _u(sp.Mul, top, _u(sp.Pow, bottom, sp.Integer(-1)))
+
+
 def jacobian_derivation() -> IndexDerivation:
     """∂pᵢ/∂zⱼ through the quotient rule, down to pᵢ(δᵢⱼ − pⱼ)."""
     delta = sp.KroneckerDelta(i, j)
     top, e_j = sp.exp(z[i]), sp.exp(z[j])
-    quotient = (delta * top * S - top * e_j) / S**2
     return IndexDerivation(
         "p_i",
-        top / S,
+        _over(top, S),
         (
             IndexStep(
                 "quotient",
-                quotient,
-                "quotient rule with f = e^(z_i) and g = Σ_k e^(z_k); ∂f/∂z_j = δ_ij·e^(z_i) "
-                "(z_i is z_j only when i = j) and ∂g/∂z_j = e^(z_j) (only the k = j term "
-                "depends on z_j)",
+                _over(
+                    _u(sp.Add, _u(sp.Mul, delta, top, S), _u(sp.Mul, -1, _u(sp.Mul, top, e_j))),
+                    _u(sp.Pow, S, 2),
+                ),
+                "quotient rule with f = e^(zᵢ) and g = S: ∂f/∂zⱼ = δᵢⱼ·e^(zᵢ), since zᵢ is zⱼ "
+                "only when i = j; ∂S/∂zⱼ = e^(zⱼ), since only the k = j term of S has zⱼ",
             ),
             IndexStep(
                 "split",
-                delta * top / S - (top / S) * (e_j / S),
-                "split the fraction into two",
+                _u(
+                    sp.Add,
+                    _u(sp.Mul, delta, _over(top, S)),
+                    _u(sp.Mul, -1, _u(sp.Mul, _over(top, S), _over(e_j, S))),
+                ),
+                "split the fraction in two",
             ),
-            IndexStep("definition", delta * p[i] - p[i] * p[j], "e^(z_i)/Σ_k e^(z_k) is p_i"),
-            IndexStep("factor", p[i] * (delta - p[j]), "take out p_i"),
+            IndexStep(
+                "definition",
+                _u(sp.Add, _u(sp.Mul, delta, p[i]), _u(sp.Mul, -1, _u(sp.Mul, p[i], p[j]))),
+                "e^(zᵢ)/S is pᵢ, and e^(zⱼ)/S is pⱼ",
+            ),
+            IndexStep(
+                "factor",
+                _u(sp.Mul, p[i], _u(sp.Add, delta, _u(sp.Mul, -1, p[j]))),
+                "take out pᵢ",
+            ),
         ),
     )
 
@@ -84,19 +109,26 @@ def cross_entropy_derivation() -> IndexDerivation:
     y_sum = sp.Sum(y[k], (k, 1, n))
     return IndexDerivation(
         "L",
-        -sp.Sum(y[k] * sp.log(p[k]), (k, 1, n)),
+        _u(sp.Mul, -1, sp.Sum(_u(sp.Mul, y[k], sp.log(p[k])), (k, 1, n))),
         (
             IndexStep(
                 "chain",
-                -sp.Sum(y[k] / p[k] * p[k] * (delta - p[j]), (k, 1, n)),
-                "chain rule: ∂ ln p_k/∂z_j = (1/p_k)·∂p_k/∂z_j, and ∂p_k/∂z_j = p_k(δ_kj − p_j)",
+                _u(
+                    sp.Mul,
+                    -1,
+                    sp.Sum(
+                        _u(sp.Mul, y[k], _over(1, p[k]), p[k], _u(sp.Add, delta, -p[j])),
+                        (k, 1, n),
+                    ),
+                ),
+                "chain rule: ∂ ln(pₖ)/∂zⱼ = (1/pₖ)·∂pₖ/∂zⱼ, and ∂pₖ/∂zⱼ = pₖ(δₖⱼ − pⱼ)",
             ),
             IndexStep(
                 "sum",
-                -y[j] + p[j] * y_sum,
-                "the δ_kj term keeps only k = j; p_j does not depend on k",
+                _u(sp.Add, -y[j], _u(sp.Mul, p[j], y_sum)),
+                "the δₖⱼ term keeps only k = j; pⱼ does not depend on k",
             ),
-            IndexStep("target", p[j] - y[j], "Σ_k y_k = 1"),
+            IndexStep("target", _u(sp.Add, p[j], -y[j]), "the entries of y add up to 1"),
         ),
     )
 
@@ -105,14 +137,14 @@ def logsumexp_derivation() -> IndexDerivation:
     """∂/∂zⱼ ln Σₖ e^(zₖ) = pⱼ."""
     return IndexDerivation(
         "LSE",
-        sp.log(S),
+        sp.log(S, evaluate=False),
         (
             IndexStep(
                 "chain",
-                sp.exp(z[j]) / S,
-                "chain rule: ∂ ln(S)/∂z_j = (1/S)·∂S/∂z_j, and ∂S/∂z_j = e^(z_j)",
+                _over(sp.exp(z[j]), S),
+                "chain rule: ∂ ln(S)/∂zⱼ = (1/S)·∂S/∂zⱼ, and ∂S/∂zⱼ = e^(zⱼ)",
             ),
-            IndexStep("definition", p[j], "e^(z_j)/Σ_k e^(z_k) is p_j"),
+            IndexStep("definition", p[j], "e^(zⱼ)/S is pⱼ"),
         ),
     )
 
@@ -121,10 +153,8 @@ def concrete(statement: sp.Expr, size: int, row: int, column: int) -> sp.Expr:
     """An index statement with n, i, j put in, pₖ written out and yₖ as symbols y1, y2, ..."""
     zs = [variable(f"z{m}") for m in range(1, size + 1)]
     total = sp.Add(*(sp.exp(v) for v in zs))
-    expr = statement.subs({n: size, i: row, j: column}).doit()
-    expr = expr.replace(
-        lambda e: isinstance(e, sp.Indexed), lambda e: _entry(e, zs, total)
-    )
+    expr = statement.subs(S, SUM).subs({n: size, i: row, j: column}).doit()
+    expr = expr.replace(lambda e: isinstance(e, sp.Indexed), lambda e: _entry(e, zs, total))
     return expr.doit()
 
 

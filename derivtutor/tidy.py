@@ -19,6 +19,8 @@ from derivtutor.functions import sigmoid
 # has degree 99, and cancel alone takes 11 s on it.
 MAX_OPS = 80
 MAX_DEGREE = 16
+# Intermediate results larger than this are shown as the rules give them.
+SHOWN_OPS = 40
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,18 @@ def tidy(raw: sp.Expr) -> Tidied:
             best, cancelled = candidate, ()
     forms = [f for f in _identities(best) if f != best]
     return Tidied(best, tuple(dict.fromkeys(forms)), tuple(_condition(f) for f in cancelled))
+
+
+def shown_form(raw: sp.Expr) -> sp.Expr:
+    """What a composite step ends with: the raw result when it is already one simple fraction
+    (only common factors are taken out: x·(2w·x + 2b − 2y) is 2x·(w·x + b − y)), else the
+    tidied form. The final Result then shows any further rewriting with its reason."""
+    if operation_count(raw) > SHOWN_OPS:
+        return raw
+    if is_simple_fraction(raw):
+        common = sp.factor_terms(raw)
+        return common if operation_count(common) < operation_count(raw) else raw
+    return tidy(raw).derivative
 
 
 def size(expr: sp.Expr) -> tuple[int, int]:

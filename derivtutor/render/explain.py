@@ -17,10 +17,7 @@ import sympy as sp
 from derivtutor import steps as s
 from derivtutor.functions import sigmoid, softplus
 from derivtutor.render.notation import Notation, Typed
-from derivtutor.tidy import is_simple_fraction, operation_count, tidy
-
-# Intermediate results larger than this are shown as the rules give them.
-READABLE_OPS = 40
+from derivtutor.tidy import shown_form
 
 
 @dataclass(frozen=True)
@@ -131,12 +128,8 @@ class _Explainer:
         return ["so ", *(label or [self.d(step)]), " = ", self.readable(step)]
 
     def readable(self, step: s.Step) -> Math:
-        """A composite step's result, tidied when the raw form is cluttered (and small enough
-        for tidying to be quick: this runs on every composite step)."""
-        raw = step.eval()
-        if is_simple_fraction(raw) or operation_count(raw) > READABLE_OPS:
-            return Math(raw)
-        return Math(tidy(raw).derivative)
+        """A composite step's result, as tidy.shown_form chooses it."""
+        return Math(shown_form(step.eval()))
 
     # --- the rules ---------------------------------------------------------------------------
 
@@ -318,7 +311,11 @@ class _Explainer:
         """Put u back before simplifying, so the last line has no jump in it; skip that middle
         form when it would read exactly like the result (2·sin(x) · cos(x) = 2·sin(x)·cos(x))."""
         outer_step, inner_step = step.substeps
-        outer = Math(outer_step.eval().subs(step.u, step.inner), grouped=True)
+        outer_value = outer_step.eval()
+        with sp.evaluate(False):
+            # 2·(w·x + b − y), not SymPy's 2w·x + 2b − 2y: u is put back as it stands.
+            outer_value = outer_value.xreplace({step.u: step.inner})
+        outer = Math(outer_value, grouped=True)
         # The inner derivative as the step above printed it, so nothing changes between lines.
         inner = Math(self.readable(inner_step).expr, grouped=True)
         result = self.readable(step)

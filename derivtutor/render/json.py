@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -12,6 +13,10 @@ from derivtutor.render import explain as ex
 from derivtutor.render.latex import latex
 from derivtutor.render.text import TextWriter
 from derivtutor.steps import Step
+
+if TYPE_CHECKING:
+    from derivtutor.multivar import Gradient
+    from derivtutor.softmax import SoftmaxJacobian
 
 
 def expression_string(expr: sp.Expr, *, typed: bool = False) -> str:
@@ -68,3 +73,60 @@ def _float(value: sp.Expr) -> float | None:
 
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
+
+
+def _entry_step(entry: Differentiation, writer: TextWriter) -> dict[str, Any]:
+    step = entry.steps[0]
+    return step_dict(step, ex.explain(step, partial=entry.partial), writer)
+
+
+def gradient_dict(result: Gradient) -> dict[str, Any]:
+    writer = TextWriter()
+    return {
+        "input": result.input,
+        "expression": expression_string(result.expression, typed=True),
+        "variables": [v.name for v in result.variables],
+        "gradient": [expression_string(c.derivative) for c in result.components],
+        "steps": [_entry_step(c, writer) for c in result.components],
+    }
+
+
+def matrix_dict(
+    inputs: Sequence[str],
+    variables: Sequence[sp.Symbol],
+    entries: Sequence[Sequence[Differentiation]],
+) -> dict[str, Any]:
+    writer = TextWriter()
+    return {
+        "inputs": list(inputs),
+        "variables": [v.name for v in variables],
+        "matrix": [[expression_string(e.derivative) for e in row] for row in entries],
+        "steps": [[_entry_step(e, writer) for e in row] for row in entries],
+    }
+
+
+def softmax_dict(result: SoftmaxJacobian) -> dict[str, Any]:
+    general = "p_i*(KroneckerDelta(i, j) - p_j)"
+    if result.size is None:
+        shape = {
+            "inputs": ["exp(z_i)/Sum(exp(z_k), (k, 1, n))"],
+            "variables": ["z_j"],
+            "matrix": [[general]],
+            "steps": [[]],
+        }
+        cross_entropy, logsumexp = ["p_j - y_j"], ["p_j"]
+    else:
+        shape = matrix_dict(
+            [expression_string(f) for f in result.inputs], result.variables, result.entries
+        )
+        cross_entropy = [
+            expression_string(f - sp.Symbol(f"y{m}", real=True))
+            for m, f in enumerate(result.inputs, start=1)
+        ]
+        logsumexp = [expression_string(f) for f in result.inputs]
+    return {
+        **shape,
+        "general": general,
+        "cross_entropy_gradient": cross_entropy,
+        "logsumexp_gradient": logsumexp,
+    }

@@ -21,7 +21,7 @@ from derivtutor.vocabulary import GREEK_LETTERS
 
 # The reverse of the scanner's table, which reads x² as x^2: what we print can be typed back.
 SUPERSCRIPT = str.maketrans({v: k for k, v in SUPERSCRIPTS.items() if v in "0123456789-"})
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
 
 _NAMES = {
     sp.log: "ln",
@@ -120,6 +120,17 @@ class Notation:
             return self._number(e), _ATOM
         if isinstance(e, sp.Symbol):
             return self._symbol(e.name), _ATOM
+        if isinstance(e, sp.Indexed):
+            # z[i] is zᵢ, p[j] is pⱼ: the index notation of the softmax derivation.
+            index = "".join(self._index(a) for a in e.indices)
+            return f"{self._symbol(str(e.base))}{index}", _ATOM
+        if isinstance(e, sp.KroneckerDelta):
+            name = "delta_" if self.ascii else "δ"
+            return name + "".join(self._index(a) for a in e.args), _ATOM
+        if isinstance(e, sp.Sum):
+            (index, _low, _high), *_ = e.limits
+            sigma = "sum_" if self.ascii else "Σ"
+            return f"{sigma}{self._index(index)} {self._wrap(e.function, typed, _MUL)}", _MUL
         if e == sp.E:
             return "e", _ATOM
         if e == sp.pi:
@@ -145,6 +156,12 @@ class Notation:
         return str(e), _ATOM
 
     # --- pieces ------------------------------------------------------------------------------
+
+    def _index(self, index: sp.Basic) -> str:
+        text = str(index)
+        if self.ascii:
+            return "_" + text
+        return text.translate(_SUBSCRIPT)
 
     def _number(self, n: sp.Number) -> str:
         if isinstance(n, sp.Float):

@@ -23,6 +23,10 @@ _CHARACTERS = str.maketrans(
         "δ": "delta",
         "∂": "d",
         "θ": "theta",
+        "ᵢ": "_i",
+        "ⱼ": "_j",
+        "ₖ": "_k",
+        "Σ": "sum",
     }
 )
 

@@ -13,7 +13,7 @@ from derivtutor.differentiation import Differentiation
 from derivtutor.functions import sigmoid
 from derivtutor.gradient_check import GradientCheck
 from derivtutor.render import explain as ex
-from derivtutor.tidy import is_simple_fraction
+from derivtutor.tidy import shown_form
 
 # A gradient check passes when the two agree to this relative tolerance.
 AGREEMENT = 1e-5
@@ -47,9 +47,9 @@ def sections(result: Differentiation) -> Iterator[Section]:
                 heading.append(ex.Math(symbol))
             heading.append(f" {verb} held constant)")
         tree = ex.explain(order.step, partial=partial)
-        raw = order.step.eval().doit()
+        raw = shown_form(order.step.eval())
         lines: list[list[ex.Segment]] = []
-        if is_simple_fraction(raw) and raw != order.derivative:
+        if raw.doit() != order.derivative and raw != order.derivative:
             # The last step ended with the raw form; show the rewriting instead of jumping.
             lines.append([ex.D(result.expression, var, partial, k), " = ", ex.Math(raw)])
             lines.append(["= ", ex.Math(order.derivative), *_reason(raw, order.derivative)])

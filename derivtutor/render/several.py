@@ -1,0 +1,389 @@
+"""What gradients, Jacobians, Hessians and the softmax Jacobian say, as format-neutral blocks.
+
+Each result becomes a list of blocks: lines of segments, a matrix, or one entry's derivation
+(printed by the single-variable renderer of the chosen format). Each format then prints the
+blocks its own way (``print_blocks``). No maths here beyond choosing what to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivtutor.differentiation import Differentiation
+from derivtutor.multivar import Gradient, Hessian, Jacobian
+from derivtutor.render import explain as ex
+from derivtutor.softmax import SUM, IndexDerivation, SoftmaxJacobian, i, j, p
+
+
+@dataclass(frozen=True)
+class Line:
+    segments: list[ex.Segment]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rows: list[list[ex.Segment]]  # a label per row
+    columns: list[list[ex.Segment]]  # a label per column
+    cells: list[list[sp.Expr]]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    title: list[ex.Segment]
+    result: Differentiation
+
+
+Block = Line | Matrix | Derivation
+
+
+def _tuple(items: Sequence[sp.Expr]) -> list[ex.Segment]:
+    out: list[ex.Segment] = ["("]
+    for n, item in enumerate(items):
+        out += ([", "] if n else []) + [ex.Math(item)]
+    return [*out, ")"]
+
+
+def _symbols(items: Sequence[sp.Symbol]) -> list[ex.Segment]:
+    return _tuple(list(items))
+
+
+def _f(index: int | None = None) -> str:
+    return "f" if index is None else f"f{index}"
+
+
+def gradient_blocks(result: Gradient) -> list[Block]:
+    blocks: list[Block] = [
+        Line(
+            [
+                "Gradient of f = ",
+                ex.Math(result.expression, typed=True),
+                " with respect to ",
+                *_symbols(result.variables),
+            ]
+        ),
+    ]
+    if result.alphabetical:
+        blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    for component in result.components:
+        title: list[ex.Segment] = [f"∂{_f()}/∂", ex.Math(component.variable)]
+        blocks.append(Derivation(title, component))
+    blocks.append(Line(["Gradient: ∇f = ", *_tuple(result.vector)]))
+    if result.is_softmax:
+        blocks.append(
+            Line(
+                [
+                    "These components are the softmax entries p_k = e^(z_k)/Σ e^(z_j): "
+                    "the gradient of log-sum-exp is softmax."
+                ]
+            )
+        )
+    return blocks
+
+
+def jacobian_blocks(result: Jacobian, *, steps: bool) -> list[Block]:
+    count = len(result.expressions)
+    names = [_f(m + 1) if count > 1 else _f() for m in range(count)]
+    functions: list[ex.Segment] = ["("]
+    for m, expr in enumerate(result.expressions):
+        functions += ([", "] if m else []) + [ex.Math(expr, typed=True)]
+    blocks: list[Block] = [
+        Line(
+            [
+                f"Jacobian of ({', '.join(names)}) = ",
+                *functions[1:],
+                " with respect to ",
+                *_symbols(result.variables),
+            ]
+        ),
+    ]
+    if result.alphabetical:
+        blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    blocks.append(
+        Matrix(
+            [[name] for name in names],
+            [["∂/∂", ex.Math(v)] for v in result.variables],
+            [[e.derivative for e in row] for row in result.entries],
+        )
+    )
+    if steps:
+        for name, row in zip(names, result.entries, strict=True):
+            for entry in row:
+                blocks.append(Derivation([f"∂{name}/∂", ex.Math(entry.variable)], entry))
+    else:
+        blocks.append(Line(["(--steps shows the derivation of every entry)"]))
+    return blocks
+
+
+def hessian_blocks(result: Hessian, *, steps: bool) -> list[Block]:
+    blocks: list[Block] = [
+        Line(
+            [
+                "Hessian of f = ",
+                ex.Math(result.expression, typed=True),
+                " with respect to ",
+                *_symbols(result.variables),
+            ]
+        ),
+    ]
+    if result.alphabetical:
+        blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    blocks.append(Line(["Gradient: ∇f = ", *_tuple([g.derivative for g in result.gradient])]))
+    labels: list[list[ex.Segment]] = [["∂/∂", ex.Math(v)] for v in result.variables]
+    blocks.append(Matrix(labels, labels, [[e.derivative for e in row] for row in result.entries]))
+    if len(result.variables) > 1:
+        blocks.append(
+            Line(
+                [
+                    "The mixed partials agree, ∂²f/∂x∂y = ∂²f/∂y∂x (Schwarz's theorem, "
+                    "for continuous second partials), so H is symmetric: each was "
+                    "derived once and mirrored."
+                ]
+            )
+        )
+    if steps:
+        for g in result.gradient:
+            blocks.append(Derivation(["∂f/∂", ex.Math(g.variable)], g))
+        n = len(result.variables)
+        for r in range(n):
+            for c in range(r, n):
+                entry = result.entries[r][c]
+                title: list[ex.Segment] = [
+                    "∂²f/∂",
+                    ex.Math(result.variables[c]),
+                    "∂",
+                    ex.Math(result.variables[r]),
+                ]
+                blocks.append(Derivation(title, entry))
+    else:
+        blocks.append(Line(["(--steps shows the derivation of every entry)"]))
+    return blocks
+
+
+def _index_lines(derivation: IndexDerivation, what: list[ex.Segment]) -> list[Block]:
+    out: list[Block] = []
+    for n, line in enumerate(derivation.lines, start=1):
+        out.append(Line([f"  {n}. ", *what, " = ", ex.Math(line.statement, typed=True)]))
+        out.append(Line([f"     ({line.reason})"]))
+    return out
+
+
+def softmax_blocks(result: SoftmaxJacobian, *, steps: bool) -> list[Block]:
+    d_p: list[ex.Segment] = ["∂", ex.Math(p[i]), "/∂", ex.Math(sp.Indexed("z", j))]
+    blocks: list[Block] = [
+        Line(
+            [
+                "Softmax: ",
+                ex.Math(p[i]),
+                " = ",
+                ex.Math(result.jacobian.definition, typed=True),
+                "   for i = 1..",
+                "n" if result.size is None else str(result.size),
+                ", where S = ",
+                ex.Math(SUM, typed=True),
+            ]
+        ),
+        Line(["The Jacobian entry ", *d_p, ":"]),
+        *_index_lines(result.jacobian, d_p),
+        Line(
+            [
+                "Two cases: when i = j, ",
+                *d_p,
+                " = ",
+                ex.Math(p[i] * (1 - p[i])),
+                "; when i ≠ j, ",
+                *d_p,
+                " = ",
+                ex.Math(-p[i] * p[j]),
+                ".",
+            ]
+        ),
+        Line(["As a matrix: J = diag(p) − p·pᵀ."]),
+    ]
+    if result.size is not None:
+        size = result.size
+        blocks.append(Line([f"For N = {size}, with p_k the softmax entries:"]))
+        blocks.append(
+            Matrix(
+                [[ex.Math(sp.Symbol(f"p{m}"))] for m in range(1, size + 1)],
+                [["∂/∂", ex.Math(v)] for v in result.variables],
+                [list(result.p_matrix.row(r)) for r in range(size)],
+            )
+        )
+        if steps:
+            for r, row in enumerate(result.entries, start=1):
+                for entry in row:
+                    blocks.append(Derivation([f"∂p{r}/∂", ex.Math(entry.variable)], entry))
+        else:
+            blocks.append(
+                Line(["(--steps derives every entry from e^(z_i)/Σ e^(z_k) by the rules)"])
+            )
+    d_l: list[ex.Segment] = ["∂L/∂", ex.Math(sp.Indexed("z", j))]
+    blocks += [
+        Line(
+            [
+                "Cross-entropy over softmax: L = ",
+                ex.Math(result.cross_entropy.definition, typed=True),
+                ", with a target y whose entries add up to 1:",
+            ]
+        ),
+        *_index_lines(result.cross_entropy, d_l),
+        Line(["so the gradient of cross-entropy over softmax is p − y."]),
+    ]
+    d_s: list[ex.Segment] = ["∂ ln(S)/∂", ex.Math(sp.Indexed("z", j))]
+    blocks += [
+        Line(
+            [
+                "Log-sum-exp: LSE = ",
+                ex.Math(result.logsumexp.definition, typed=True),
+                " = ",
+                ex.Math(sp.log(SUM), typed=True),
+                ":",
+            ]
+        ),
+        *_index_lines(result.logsumexp, d_s),
+        Line(["so the gradient of log-sum-exp is softmax."]),
+    ]
+    return blocks
+
+
+def render_result(result: object, fmt: str, *, ascii: bool = False, steps: bool = False) -> object:
+    """A gradient, Jacobian, Hessian or softmax Jacobian in one format."""
+    if fmt == "json":
+        import json
+
+        assert isinstance(result, (Gradient, Jacobian, Hessian, SoftmaxJacobian))
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if isinstance(result, Gradient):
+        blocks = gradient_blocks(result)
+    elif isinstance(result, Hessian):
+        blocks = hessian_blocks(result, steps=steps)
+    elif isinstance(result, SoftmaxJacobian):
+        blocks = softmax_blocks(result, steps=steps)
+    else:
+        assert isinstance(result, Jacobian)
+        blocks = jacobian_blocks(result, steps=steps)
+    return render(blocks, fmt, ascii=ascii)
+
+
+# --- printing the blocks ---------------------------------------------------------------------
+
+
+def render(blocks: list[Block], fmt: str, *, ascii: bool = False) -> object:
+    """The blocks in one format: text for text, latex, markdown and json; a Rich group for rich."""
+    if fmt == "rich":
+        return _rich(blocks, ascii)
+    if fmt == "latex":
+        return _latex(blocks)
+    if fmt == "markdown":
+        return _markdown(blocks)
+    return _text(blocks, ascii)
+
+
+def _text(blocks: list[Block], ascii: bool) -> str:
+    from derivtutor.render.text import TextWriter, render_differentiation
+
+    w = TextWriter(ascii=ascii)
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Line):
+            out.append(w.line(block.segments))
+        elif isinstance(block, Matrix):
+            out.append("")
+            out.extend(_grid(block, w.line, lambda e: w.notation.show(e)))
+            out.append("")
+        else:
+            out.append("")
+            out.append("── " + w.line(block.title) + " ──")
+            out.append(render_differentiation(block.result, ascii=ascii).rstrip())
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _grid(block: Matrix, line: object, show: object) -> list[str]:
+    """A matrix as aligned columns of text."""
+    assert callable(line) and callable(show)
+    header = [""] + [line(c) for c in block.columns]
+    rows = [
+        [line(r)] + [show(e) for e in cells]
+        for r, cells in zip(block.rows, block.cells, strict=True)
+    ]
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+    return [
+        "  "
+        + "   ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _rich(blocks: list[Block], ascii: bool) -> object:
+    from rich.console import Group, RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+    from derivtutor.render import rich
+    from derivtutor.render.text import TextWriter
+
+    w = TextWriter(ascii=ascii)
+    parts: list[RenderableType] = []
+    for block in blocks:
+        if isinstance(block, Line):
+            parts.append(Text(w.line(block.segments), overflow="fold"))
+        elif isinstance(block, Matrix):
+            table = Table(show_header=True, header_style="bold")
+            table.add_column("")
+            for column in block.columns:
+                table.add_column(w.line(column), overflow="fold")
+            for label, cells in zip(block.rows, block.cells, strict=True):
+                table.add_row(Text(w.line(label)), *(Text(w.notation.show(e)) for e in cells))
+            parts.append(table)
+        else:
+            parts.append(Text("── " + w.line(block.title) + " ──", style="bold"))
+            parts.append(rich.render_differentiation(block.result, ascii=ascii))
+    return Group(*parts)
+
+
+def _latex(blocks: list[Block]) -> str:
+    from derivtutor.render import latex
+
+    out: list[str] = ["% derivtutor: needs \\usepackage{amsmath}"]
+    for block in blocks:
+        if isinstance(block, Line):
+            out.append("\\noindent " + "".join(_latex_inline(s) for s in block.segments) + "\n")
+        elif isinstance(block, Matrix):
+            rows = [" & ".join(latex.latex(e) for e in cells) + r" \\" for cells in block.cells]
+            out.append("\\[\n\\begin{pmatrix}\n" + "\n".join(rows) + "\n\\end{pmatrix}\n\\]")
+        else:
+            out.append(latex.render_differentiation(block.result))
+    return "\n".join(out) + "\n"
+
+
+def _latex_inline(segment: ex.Segment) -> str:
+    from derivtutor.render import latex
+
+    if isinstance(segment, str):
+        return latex.prose(segment)[len("\\text{") : -1]
+    return "$" + latex.segment(segment) + "$"
+
+
+def _markdown(blocks: list[Block]) -> str:
+    from derivtutor.render import markdown
+
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Line):
+            out.append(markdown.line(block.segments).strip() + "\n")
+        elif isinstance(block, Matrix):
+            header = "| | " + " | ".join(markdown.line(c) for c in block.columns) + " |"
+            out.append(header)
+            out.append("|---" * (len(block.columns) + 1) + "|")
+            for label, cells in zip(block.rows, block.cells, strict=True):
+                row = " | ".join(markdown.line([ex.Math(e)]) for e in cells)
+                out.append(f"| {markdown.line(label)} | {row} |")
+            out.append("")
+        else:
+            out.append("#### " + markdown.line(block.title) + "\n")
+            out.append(markdown.render_differentiation(block.result))
+    return "\n".join(out).rstrip() + "\n"
