@@ -93,7 +93,8 @@ def jacobian_blocks(result: Jacobian, *, steps: bool) -> list[Block]:
         Line(
             [
                 f"Jacobian of ({', '.join(names)}) = ",
-                *functions[1:],
+                *functions,
+                ")",
                 " with respect to ",
                 *_symbols(result.variables),
             ]
