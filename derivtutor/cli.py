@@ -242,6 +242,32 @@ def hessian(
         _several(hessian_of(_read(expr), vars), output, steps)
 
 
+@app.command(cls=ExpressionCommand)
+def implicit(
+    equation: Annotated[
+        str, typer.Argument(help="An equation in x and y with one '=', e.g. \"x^2 + y^2 = 25\".")
+    ],
+    wrt: Annotated[
+        str, typer.Option("--wrt", metavar="VAR", help="The independent variable.")
+    ] = "x",
+    dependent: Annotated[
+        str,
+        typer.Option("--dependent", metavar="VAR", help="The variable that is a function of it."),
+    ] = "y",
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """dy/dx from an equation, by implicit differentiation (the only command that takes '=').
+
+    Example: [bold]derivtutor implicit "x^3 + y^3 = 6 x y"[/bold]
+    """
+    with _errors(debug):
+        from derivtutor.implicit_diff import implicit as implicit_of
+
+        _start_engine()
+        _several(implicit_of(_read(equation), wrt=wrt, dependent=dependent), output)
+
+
 @app.command()
 def rules(
     name: Annotated[

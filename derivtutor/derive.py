@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivtutor import steps as s
 from derivtutor.functions import relu, sigmoid, softplus
@@ -79,6 +80,8 @@ class _Deriver:
             return s.ConstantRule(expr, var)
         if expr == var:
             return s.VariableRule(expr, var)
+        if isinstance(expr, AppliedUndef) and expr.args == (var,):
+            return s.DependentRule(expr, var)
         if isinstance(expr, sp.Add):
             return s.SumRule(expr, var, terms=tuple(self.derive(t, var) for t in expr.args))
         if isinstance(expr, sp.Mul):

@@ -386,6 +386,16 @@ class ReuseRule(Step):
 
 
 @dataclass(frozen=True)
+class DependentRule(Step):
+    """d/dx y = dy/dx, where y stands for an unknown function y(x) (implicit differentiation)"""
+
+    rule: ClassVar[str] = "dependent"
+
+    def eval(self) -> sp.Expr:
+        return sp.Derivative(self.expression, self.variable)
+
+
+@dataclass(frozen=True)
 class UnknownRule(Step):
     """d/dx f, by SymPy's own diff: no rule here explains it"""
 
@@ -420,5 +430,6 @@ RULE_IDS: tuple[str, ...] = (
     "log_differentiation",
     "rewrite",
     "reuse",
+    "dependent",
     "unknown",
 )

@@ -46,7 +46,12 @@ def tidy(raw: sp.Expr) -> Tidied:
     raw = raw.doit()
     best = raw
     quotient, cancelled, others = _candidates(raw)
-    if quotient is not None and size(quotient)[0] < size(best)[0]:
+    if quotient is not None and (
+        size(quotient)[0] < size(best)[0]
+        # A fraction inside a fraction (y/(1/y − x)) reads worse than a slightly longer
+        # single one (y²/(1 − x·y)).
+        or (size(quotient)[0] <= size(best)[0] + 2 and not is_simple_fraction(best))
+    ):
         best = quotient
     else:
         cancelled = ()

@@ -445,7 +445,7 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
 ]
 
 # Built by hand below, not by the dispatcher: see test_unknown_node_*.
-NOT_FROM_TEXT = {"unknown"}
+NOT_FROM_TEXT = {"unknown", "dependent"}
 
 
 @pytest.mark.parametrize(
@@ -830,3 +830,27 @@ def test_the_oracle_catches_a_false_step() -> None:
     # A step that claims d/dx sin(x) = 0 must not pass the property check.
     with pytest.raises(AssertionError, match="constant node is false"):
         assert_tree_is_true(s.ConstantRule(sp.sin(x), x))
+
+
+# --- y as a function of x (implicit differentiation) ---------------------------------------------
+
+Y = sp.Function("y")(x)
+
+
+@pytest.mark.parametrize(
+    ("expr", "sequence"),
+    [
+        (Y, ("dependent",)),
+        (Y**2, ("chain", "power", "dependent")),
+        (sp.sin(x * Y), ("chain", "trig", "product", "variable", "dependent")),
+        (sp.exp(Y) + x, ("sum", "variable", "chain", "exp", "dependent")),
+    ],
+    ids=["y", "y^2", "sin(xy)", "e^y + x"],
+)
+def test_a_dependent_variable_gives_dy_dx_by_the_chain_rule(
+    expr: sp.Expr, sequence: tuple[str, ...]
+) -> None:
+    step = derivation(expr, x)
+    assert rules(step) == sequence
+    for node in step.walk():  # symbolic: dy/dx has no numeric value to sample
+        assert sp.simplify(node.eval() - sp.diff(node.expression, node.variable)) == 0

@@ -518,6 +518,21 @@ class _Explainer:
     def _explain_ReuseRule(self, step: s.ReuseRule, label: list[Segment]) -> Node:
         return Node(step.rule, ["As above: ", *self.lhs(step, label), " = ", self.result(step)])
 
+    def _explain_DependentRule(self, step: s.DependentRule, label: list[Segment]) -> Node:
+        return Node(
+            step.rule,
+            [
+                "Chain rule for ",
+                Math(step.expression),
+                ", a function of ",
+                Math(step.variable),
+                ": ",
+                *self.lhs(step, label),
+                " = ",
+                self.result(step),
+            ],
+        )
+
     def _explain_UnknownRule(self, step: s.UnknownRule, label: list[Segment]) -> Node:
         return Node(
             step.rule,

@@ -15,6 +15,7 @@ from derivtutor.render.text import TextWriter
 from derivtutor.steps import Step
 
 if TYPE_CHECKING:
+    from derivtutor.implicit_diff import ImplicitDerivative
     from derivtutor.multivar import Gradient
     from derivtutor.softmax import SoftmaxJacobian
 
@@ -129,4 +130,18 @@ def softmax_dict(result: SoftmaxJacobian) -> dict[str, Any]:
         "general": general,
         "cross_entropy_gradient": cross_entropy,
         "logsumexp_gradient": logsumexp,
+    }
+
+
+def implicit_dict(result: ImplicitDerivative) -> dict[str, Any]:
+    writer = TextWriter()
+    return {
+        "equation": result.equation,
+        "variable": result.variable.name,
+        "dependent": result.dependent.name,
+        "derivative": expression_string(result.derivative),
+        "steps": [
+            _entry_step(result.left_derivation, writer),
+            _entry_step(result.right_derivation, writer),
+        ],
     }

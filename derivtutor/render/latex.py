@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
@@ -92,6 +93,19 @@ class _Printer(LatexPrinter):  # type: ignore[misc]
         if len(factors) == 1:
             return str(self._print(factors[0]))
         return str(self._print(sp.Mul(*factors, evaluate=False)))
+
+    def _print_Function(self, expr: sp.Expr, exp: str | None = None) -> str:
+        if isinstance(expr, AppliedUndef):
+            # y(x) in implicit differentiation is written y.
+            name = str(self._print(sp.Symbol(expr.func.__name__)))
+            return name if exp is None else f"{name}^{{{exp}}}"
+        return str(super()._print_Function(expr, exp))
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if isinstance(expr.expr, AppliedUndef) and len(expr.variables) == 1:
+            name = self._print(sp.Symbol(expr.expr.func.__name__))
+            return rf"\frac{{d{name}}}{{d{self._print(expr.variables[0])}}}"
+        return str(super()._print_Derivative(expr))
 
     def _print_Heaviside(self, expr: sp.Heaviside, exp: str | None = None) -> str:
         tex = rf"H\left({self._print(expr.args[0])}\right)"

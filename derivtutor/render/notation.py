@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Literal
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivtutor.derive import log_base
 from derivtutor.functions import relu, sigmoid, softplus
@@ -142,6 +143,13 @@ class Notation:
         if isinstance(e, sigmoid):
             name = "sigmoid" if self.ascii else "σ"
             return f"{name}({self._print(e.args[0], typed)})", _ATOM
+        if isinstance(e, AppliedUndef):
+            return self._symbol(e.func.__name__), _ATOM  # y(x) is written y
+        if isinstance(e, sp.Derivative) and isinstance(e.expr, AppliedUndef):
+            (var, count), *_ = e.variable_count
+            order = "" if count == 1 else str(count)
+            name = self._symbol(e.expr.func.__name__)
+            return f"d{order}{name}/d{self._print(var, typed)}{order}", _ATOM
         if isinstance(e, sp.Derivative):
             (var, count), *_ = e.variable_count
             order = "" if count == 1 else str(count)
@@ -374,6 +382,10 @@ def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
     base = factor.base if isinstance(factor, sp.Pow) else factor
     if factor.is_Number or base.is_NumberSymbol or base == sp.E:
         return (0, 0, 0, "")
+    if isinstance(base, AppliedUndef):
+        return (1, 0, 0, base.func.__name__)  # y(x) is written, and ordered, as the letter y
+    if isinstance(base, sp.Derivative):
+        return (6, 0, 0, "")  # dy/dx last: 2y·dy/dx
     if not factor.free_symbols:
         return (5, 0, 0, str(factor))  # a constant such as ln(2) goes last: 2^x·ln(2)
     if isinstance(base, sp.Symbol):
@@ -395,4 +407,4 @@ def _depth(e: sp.Basic) -> int:
 def _juxtaposes(factor: sp.Basic, text: str) -> bool:
     """After a number, write 2x and 3x² with no sign between (but 2·(x + 1), 2·sin(x))."""
     base = factor.base if isinstance(factor, sp.Pow) else factor
-    return isinstance(base, sp.Symbol) and not text.startswith("(")
+    return isinstance(base, (sp.Symbol, AppliedUndef)) and not text.startswith("(")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivtutor.differentiation import Differentiation
+from derivtutor.implicit_diff import ImplicitDerivative
 from derivtutor.multivar import Gradient, Hessian, Jacobian
 from derivtutor.render import explain as ex
 from derivtutor.softmax import SUM, IndexDerivation, SoftmaxJacobian, i, j, p
@@ -250,14 +251,78 @@ def softmax_blocks(result: SoftmaxJacobian, *, steps: bool) -> list[Block]:
     return blocks
 
 
+def implicit_blocks(result: ImplicitDerivative) -> list[Block]:
+    x, y = result.variable, result.dependent
+    rate: list[ex.Segment] = [ex.Math(sp.Derivative(result.function, x))]
+    equation: list[ex.Segment] = [
+        ex.Math(result.left, typed=True),
+        " = ",
+        ex.Math(result.right, typed=True),
+    ]
+    left = result.left_derivation.derivative
+    right = result.right_derivation.derivative
+    return [
+        Line(
+            [
+                "Implicit differentiation of ",
+                *equation,
+                ", with ",
+                ex.Math(y),
+                " a function of ",
+                ex.Math(x),
+            ]
+        ),
+        Line(
+            [
+                "1. Differentiate both sides with respect to ",
+                ex.Math(x),
+                "; wherever ",
+                ex.Math(y),
+                " appears, the chain rule brings in ",
+                *rate,
+                ".",
+            ]
+        ),
+        Derivation(["left side"], result.left_derivation),
+        Derivation(["right side"], result.right_derivation),
+        Line(["2. The two derivatives are equal: ", ex.Math(left), " = ", ex.Math(right)]),
+        Line(
+            [
+                "3. Collect the ",
+                *rate,
+                " terms on one side: ",
+                ex.Math(result.coefficient, grouped=True),
+                " · ",
+                *rate,
+                " = ",
+                ex.Math(-result.rest),
+            ]
+        ),
+        Line(["4. Solve: ", *rate, " = ", ex.Math(result.derivative)]),
+        Line(
+            [
+                "Check: with F = ",
+                ex.Math(sp.Add(result.left, -result.right, evaluate=False), typed=True),
+                ", the shortcut −F_x/F_y gives ",
+                ex.Math(result.shortcut),
+                " (the same)" if result.agrees else " (they differ: please report this)",
+            ]
+        ),
+    ]
+
+
 def render_result(result: object, fmt: str, *, ascii: bool = False, steps: bool = False) -> object:
     """A gradient, Jacobian, Hessian or softmax Jacobian in one format."""
     if fmt == "json":
         import json
 
-        assert isinstance(result, (Gradient, Jacobian, Hessian, SoftmaxJacobian))
+        assert isinstance(
+            result, (Gradient, Jacobian, Hessian, SoftmaxJacobian, ImplicitDerivative)
+        )
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if isinstance(result, Gradient):
+    if isinstance(result, ImplicitDerivative):
+        blocks = implicit_blocks(result)
+    elif isinstance(result, Gradient):
         blocks = gradient_blocks(result)
     elif isinstance(result, Hessian):
         blocks = hessian_blocks(result, steps=steps)
