@@ -13,10 +13,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from derivtutor.differentiation import Differentiation
+    from derivtutor.implicit_diff import ImplicitDerivative
+    from derivtutor.multivar import Gradient, Hessian, Jacobian
+    from derivtutor.softmax import SoftmaxJacobian
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "differentiate"]
+__all__ = [
+    "__version__",
+    "differentiate",
+    "gradient",
+    "hessian",
+    "implicit",
+    "jacobian",
+    "softmax_jacobian",
+]
 
 
 def differentiate(
@@ -32,3 +45,42 @@ def differentiate(
     from derivtutor.differentiation import differentiate as _differentiate
 
     return _differentiate(text, wrt=wrt, order=order, at=at)
+
+
+def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:
+    """The gradient of ``text``: one partial derivative per variable, each with its steps.
+
+    ``vars`` ("w,b" or ["w", "b"]) fixes the variables and their order; by default they are all
+    of them, alphabetically. ``at`` ("x=1,y=2") adds a finite-difference check per component.
+    """
+    from derivtutor.multivar import gradient as _gradient
+
+    return _gradient(text, vars, at)
+
+
+def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> Jacobian:
+    """The Jacobian matrix of the functions ``texts``: ``.matrix``, ``.entries``, ``.to_dict()``."""
+    from derivtutor.multivar import jacobian as _jacobian
+
+    return _jacobian(texts, vars)
+
+
+def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
+    """The Hessian of ``text``, each mixed partial derived once (Schwarz)."""
+    from derivtutor.multivar import hessian as _hessian
+
+    return _hessian(text, vars)
+
+
+def softmax_jacobian(n: int | str) -> SoftmaxJacobian:
+    """The softmax Jacobian pᵢ(δᵢⱼ − pⱼ): for n from 2 to 8 with explicit matrices, or "n"."""
+    from derivtutor.softmax import softmax_jacobian as _softmax_jacobian
+
+    return _softmax_jacobian(n)
+
+
+def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:
+    """dy/dx from an equation such as "x^2 + y^2 = 25", by implicit differentiation."""
+    from derivtutor.implicit_diff import implicit as _implicit
+
+    return _implicit(text, wrt, dependent)

@@ -46,6 +46,11 @@ class ImplicitDerivative:
 
         return implicit_dict(self)
 
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
+
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:
     """dy/dx for the equation ``text`` (one '='), with ``dependent`` a function of ``wrt``."""

@@ -55,6 +55,11 @@ class Gradient:
 
         return gradient_dict(self)
 
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
+
 
 @dataclass(frozen=True)
 class Jacobian:
@@ -74,6 +79,11 @@ class Jacobian:
         from derivtutor.render.json import matrix_dict
 
         return matrix_dict(self.inputs, self.variables, self.entries)
+
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,11 @@ class Hessian:
         from derivtutor.render.json import matrix_dict
 
         return matrix_dict((self.input,), self.variables, self.entries)
+
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
 
 
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:

@@ -195,6 +195,11 @@ class SoftmaxJacobian:
 
         return softmax_dict(self)
 
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
+
 
 def softmax_jacobian(size: int | str) -> SoftmaxJacobian:
     """``size`` from 2 to 8 for explicit matrices, or "n" for the general case only."""
