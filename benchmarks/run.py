@@ -10,7 +10,9 @@ Figures:
 - `derivtutor --help` and `derivtutor rules` wall time, and whether SymPy was imported;
 - the engine, warm (modules loaded) but with SymPy's result cache cleared before each
   expression: parse + derivation + tidy, median and p95 over the textbook expressions in
-  expressions.txt (budget: median <= 15 ms, p95 <= 100 ms; none above 2 s).
+  expressions.txt (budget: median <= 15 ms, p95 <= 100 ms; none above 2 s);
+- the gradient of a 10-variable expression and the softmax Jacobian for N = 8, each a whole
+  result (every entry derived and tidied; budget: under 2 s each, as for any one expression).
 """
 
 from __future__ import annotations
@@ -147,6 +149,46 @@ def engine(repeats: int) -> list[tuple[str, str, str]]:
     ]
 
 
+# Ten variables: the logistic-regression loss of a four-input neuron.
+TEN_VARIABLES = (
+    "-y*log(sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b))"
+    " - (1-y)*log(1 - sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b))"
+)
+
+
+def several(repeats: int) -> list[tuple[str, str, str]]:
+    """Whole results of several variables, each with every entry's steps and tidying."""
+    from sympy.core.cache import clear_cache
+
+    from derivtutor.multivar import gradient
+    from derivtutor.softmax import softmax_jacobian
+
+    def best(run: object) -> float:
+        times = []
+        for _ in range(repeats):
+            clear_cache()
+            start = time.perf_counter()
+            run()  # type: ignore[operator]
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    gradient(TEN_VARIABLES)  # warm the imports, as for the engine figures
+    ten = best(lambda: gradient(TEN_VARIABLES))
+    softmax = best(lambda: softmax_jacobian(8))
+    return [
+        (
+            "gradient, 10 variables (10 derivations)",
+            f"{ten * 1000:.0f} ms = {ten * 100:.1f} ms per entry",
+            _verdict(ten <= 2.0, "<= 2 s"),
+        ),
+        (
+            "softmax Jacobian, N = 8 (64 derivations)",
+            f"{softmax * 1000:.0f} ms = {softmax * 1000 / 64:.1f} ms per entry",
+            _verdict(softmax <= 2.0, "<= 2 s"),
+        ),
+    ]
+
+
 def _verdict(ok: bool, budget: str) -> str:
     return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
 
@@ -156,7 +198,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
     runs = 5 if args.quick else 9
-    rows = startup(runs) + engine(1 if args.quick else 3)
+    rows = startup(runs) + engine(1 if args.quick else 3) + several(1 if args.quick else 3)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")
