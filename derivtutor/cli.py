@@ -7,6 +7,7 @@ Heavy modules (SymPy and everything that uses it) are imported inside the comman
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ class ExpressionCommand(TyperCommand):
                     _fail(
                         f"'{arg}' starts with '-', so it reads as an option.\n"
                         f"To differentiate it, put -- before it:  "
-                        f"derivtutor {ctx.info_name} -- {arg}"
+                        f"derivtutor {ctx.info_name} -- {shlex.quote(arg)}"
                     )
         return super().parse_args(ctx, args)
 

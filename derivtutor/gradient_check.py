@@ -53,8 +53,22 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
                 suggestion="for example --at x=0.5 (or --at x=1,y=2 for several variables)",
             )
         symbol = parse(name.strip())
+        column = text.find(part) + 1 + len(part) - len(part.lstrip())
         if not isinstance(symbol, sp.Symbol):
-            raise InputError(f"--at: {name.strip()!r} is not a variable name", text=text, column=1)
+            raise InputError(
+                f"--at: {name.strip()!r} is not a variable name",
+                text=text,
+                column=column,
+                suggestion="for example --at x=0.5",
+            )
+        if expression.free_symbols and symbol not in expression.free_symbols:
+            known = ", ".join(v.name for v in variables(expression))
+            raise InputError(
+                f"--at: {symbol} is not a variable of the expression (its variables: {known})",
+                text=text,
+                column=column,
+                suggestion="give a value for each of the expression's variables, and no others",
+            )
         start = text.find(value_text) + len(value_text) - len(value_text.lstrip())
         try:
             value = parse(value_text.strip())

@@ -63,8 +63,8 @@ def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivat
             suggestion='for example: derivtutor implicit "x^2 + y^2 = 25"',
         )
     left_text, right_text = text.split("=")
-    left = _side(left_text, text, 0)
-    right = _side(right_text, text, len(left_text) + 1)
+    left = _side(left_text, text, 0, "left")
+    right = _side(right_text, text, len(left_text) + 1, "right")
     x, y = _name(wrt, "--wrt"), _name(dependent, "--dependent")
     if x == y:
         raise UsageError(f"--wrt and --dependent must be different variables, not both {x}")
@@ -89,8 +89,14 @@ def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivat
     )
     coefficient = difference.coeff(rate)
     rest = sp.expand(difference - coefficient * rate)
-    if coefficient == 0 or rest.has(rate):
-        raise UsageError("dy/dx cannot be solved for: it does not appear linearly")
+    if coefficient == 0:
+        # y = y, or x^2 + y = y + 1: F_y = 0, so the equation does not fix y as a function of x.
+        raise UsageError(
+            f"d{y}/d{x} cancels out of the differentiated equation, so it cannot be solved for "
+            f"(∂F/∂{y} = 0: the equation does not define {y} as a function of {x})"
+        )
+    if rest.has(rate):
+        raise UsageError(f"d{y}/d{x} cannot be solved for: it does not appear linearly")
     derivative = tidy(-rest / coefficient).derivative
 
     f = left - right
@@ -112,9 +118,18 @@ def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivat
     )
 
 
-def _side(part: str, text: str, offset: int) -> sp.Expr:
+def _side(part: str, text: str, offset: int, which: str) -> sp.Expr:
+    if not part.strip():
+        raise InputError(
+            f"the {which} side of the equation is empty",
+            text=text,
+            column=offset + 1 if which == "left" else len(text) + 1,
+            suggestion='for example: derivtutor implicit "x^2 + y^2 = 25"',
+        )
+    # Parsed without the spaces around '=', so a suggestion quotes the side as typed.
+    offset += len(part) - len(part.lstrip())
     try:
-        return parse(part)
+        return parse(part.strip())
     except InputError as err:
         column = None if err.column is None else err.column + offset
         raise InputError(err.message, text=text, column=column, suggestion=err.suggestion) from None

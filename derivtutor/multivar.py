@@ -175,17 +175,20 @@ def choose_variables(
         alphabetical = True
     else:
         names = [v.strip() for v in (vars.split(",") if isinstance(vars, str) else vars)]
+        listed = ",".join(names)
         symbols = []
-        for name in names:
+        for position, name in enumerate(names):
             symbol = parse(name) if name else None
             if not isinstance(symbol, sp.Symbol):
                 raise InputError(
                     f"--vars needs variable names separated by commas, not {name!r}",
-                    text=",".join(names),
-                    column=1,
+                    text=listed,
+                    # The caret goes under the entry that is not a name, not always the first.
+                    column=len(",".join(names[:position])) + (1 if position == 0 else 2),
                     suggestion="for example --vars x,y",
                 )
-            if symbol not in found:
+            # A constant has no variable to mistype: d/dx 5 = 0, as diff says.
+            if found and symbol not in found:
                 known = ", ".join(v.name for v in sorted(found, key=lambda s: s.name))
                 raise UsageError(
                     f"{symbol.name} does not appear in the expression; its variables: {known}"

@@ -397,5 +397,12 @@ def parse(text: str) -> sp.Expr:
 
 
 def variables(expr: sp.Expr) -> list[sp.Symbol]:
-    """The free variables of an expression, sorted by name."""
-    return sorted(expr.free_symbols, key=lambda s: s.name)
+    """The free variables of an expression in alphabetical order, with indices in numeric
+    order: z1, z2, ..., z10 (not z1, z10, z2)."""
+    return sorted(expr.free_symbols, key=lambda s: _natural(s.name))
+
+
+def _natural(name: str) -> tuple[str, int, str]:
+    stem = name.rstrip("0123456789")
+    digits = name[len(stem) :]
+    return (stem, int(digits) if digits else -1, name)

@@ -121,12 +121,12 @@ def cross_entropy_derivation() -> IndexDerivation:
                         (k, 1, n),
                     ),
                 ),
-                "chain rule: ∂ ln(pₖ)/∂zⱼ = (1/pₖ)·∂pₖ/∂zⱼ, and ∂pₖ/∂zⱼ = pₖ(δₖⱼ − pⱼ)",
+                "chain rule: ∂ ln(pₖ)/∂zⱼ = (1/pₖ)·∂pₖ/∂zⱼ, and ∂pₖ/∂zⱼ = pₖ(δⱼₖ − pⱼ)",
             ),
             IndexStep(
                 "sum",
                 _u(sp.Add, -y[j], _u(sp.Mul, p[j], y_sum)),
-                "the δₖⱼ term keeps only k = j; pⱼ does not depend on k",
+                "the δⱼₖ term keeps only k = j; pⱼ does not depend on k",
             ),
             IndexStep("target", _u(sp.Add, p[j], -y[j]), "the entries of y add up to 1"),
         ),
@@ -208,10 +208,11 @@ def softmax_jacobian(size: int | str) -> SoftmaxJacobian:
     )
     if size == "n":
         return general
-    try:
-        count = int(size)
-    except (TypeError, ValueError):
-        raise UsageError(f"--softmax takes a size from {MIN_N} to {MAX_N}, or n") from None
+    # int(3.7) would be 3 and int(True) 1: only a whole number, or its digits, is a size.
+    whole = isinstance(size, int) and not isinstance(size, bool)
+    if not (whole or (isinstance(size, str) and size.strip().isdecimal())):
+        raise UsageError(f"--softmax takes a size from {MIN_N} to {MAX_N}, or n; not {size!r}")
+    count = int(size)
     if not MIN_N <= count <= MAX_N:
         raise UsageError(f"--softmax takes a size from {MIN_N} to {MAX_N}, or n; not {count}")
     zs = tuple(variable(f"z{m}") for m in range(1, count + 1))

@@ -28,7 +28,15 @@ def test_import_is_cheap() -> None:
 
 
 def test_public_names() -> None:
-    assert derivtutor.__all__ == ["__version__", "differentiate"]
+    assert derivtutor.__all__ == [
+        "__version__",
+        "differentiate",
+        "gradient",
+        "hessian",
+        "implicit",
+        "jacobian",
+        "softmax_jacobian",
+    ]
     assert derivtutor.__version__.count(".") == 2
 
 

@@ -199,7 +199,9 @@ def test_double_dash_allows_a_leading_minus() -> None:
 
 def test_leading_minus_without_double_dash_suggests_it() -> None:
     err = _fails(["diff", "-x^2"])
-    assert "derivtutor diff -- -x^2" in err
+    # Quoted, so that the suggestion can be pasted into a shell as it stands.
+    assert "derivtutor diff -- '-x^2'" in err
+    assert "derivtutor diff -- '-x y + 1'" in _fails(["diff", "-x y + 1"])
 
 
 @pytest.mark.parametrize("flag", ["-h", "--help"])
@@ -236,7 +238,7 @@ def test_order_out_of_range(order: str) -> None:
         ("x=", "--at expects VAR=VALUE"),
         ("=1", "--at expects VAR=VALUE"),
         ("x=foo", "unknown name 'foo'"),
-        ("y=1", "missing: x"),
+        ("y=1", "y is not a variable of the expression"),
         ("2=1", "is not a variable name"),
         ("x=y", "must be a number"),
     ],

@@ -136,12 +136,21 @@ def hessian_blocks(result: Hessian, *, steps: bool) -> list[Block]:
     labels: list[list[ex.Segment]] = [["∂/∂", ex.Math(v)] for v in result.variables]
     blocks.append(Matrix(labels, labels, [[e.derivative for e in row] for row in result.entries]))
     if len(result.variables) > 1:
+        # Named in the user's own variables: for f(w, b), "∂²f/∂x∂y" would name neither.
+        first, second = ex.Math(result.variables[0]), ex.Math(result.variables[1])
         blocks.append(
             Line(
                 [
-                    "The mixed partials agree, ∂²f/∂x∂y = ∂²f/∂y∂x (Schwarz's theorem, "
-                    "for continuous second partials), so H is symmetric: each was "
-                    "derived once and mirrored."
+                    "The mixed partials agree, ∂²f/∂",
+                    first,
+                    "∂",
+                    second,
+                    " = ∂²f/∂",
+                    second,
+                    "∂",
+                    first,
+                    " (Schwarz's theorem, for continuous second partials), so H is "
+                    "symmetric: each was derived once and mirrored.",
                 ]
             )
         )
@@ -152,12 +161,11 @@ def hessian_blocks(result: Hessian, *, steps: bool) -> list[Block]:
         for r in range(n):
             for c in range(r, n):
                 entry = result.entries[r][c]
-                title: list[ex.Segment] = [
-                    "∂²f/∂",
-                    ex.Math(result.variables[c]),
-                    "∂",
-                    ex.Math(result.variables[r]),
-                ]
+                title: list[ex.Segment] = (
+                    ["∂²f/∂", ex.Math(result.variables[r]), "²"]
+                    if r == c
+                    else ["∂²f/∂", ex.Math(result.variables[c]), "∂", ex.Math(result.variables[r])]
+                )
                 blocks.append(Derivation(title, entry))
     else:
         blocks.append(Line(["(--steps shows the derivation of every entry)"]))
@@ -303,7 +311,7 @@ def implicit_blocks(result: ImplicitDerivative) -> list[Block]:
             [
                 "Check: with F = ",
                 ex.Math(sp.Add(result.left, -result.right, evaluate=False), typed=True),
-                ", the shortcut −F_x/F_y gives ",
+                f", the shortcut −F_{x}/F_{y} = −(∂F/∂{x})/(∂F/∂{y}) gives ",
                 ex.Math(result.shortcut),
                 " (the same)" if result.agrees else " (they differ: please report this)",
             ]
@@ -422,6 +430,9 @@ def _latex(blocks: list[Block]) -> str:
             rows = [" & ".join(latex.latex(e) for e in cells) + r" \\" for cells in block.cells]
             out.append("\\[\n\\begin{pmatrix}\n" + "\n".join(rows) + "\n\\end{pmatrix}\n\\]")
         else:
+            # The title says which entry (or which side) this is, as in the other formats.
+            title = "".join(_latex_inline(s) for s in block.title)
+            out.append("\\noindent\\textbf{" + title + "}\n")
             out.append(latex.render_differentiation(block.result))
     return "\n".join(out) + "\n"
 
