@@ -433,7 +433,8 @@ def _latex(blocks: list[Block]) -> str:
             # The title says which entry (or which side) this is, as in the other formats.
             title = "".join(_latex_inline(s) for s in block.title)
             out.append("\\noindent\\textbf{" + title + "}\n")
-            out.append(latex.render_differentiation(block.result))
+            # The amsmath note is said once, at the top, not before every entry.
+            out.append(latex.render_differentiation(block.result).split("\n", 1)[1])
     return "\n".join(out) + "\n"
 
 
