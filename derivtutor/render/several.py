@@ -55,19 +55,22 @@ def _f(index: int | None = None) -> str:
     return "f" if index is None else f"f{index}"
 
 
-def gradient_blocks(result: Gradient) -> list[Block]:
-    blocks: list[Block] = [
-        Line(
-            [
-                "Gradient of f = ",
-                ex.Math(result.expression, typed=True),
-                " with respect to ",
-                *_symbols(result.variables),
-            ]
-        ),
-    ]
-    if result.alphabetical:
+def _heading(
+    what: list[ex.Segment], variables: Sequence[sp.Symbol], alphabetical: bool
+) -> list[Block]:
+    """ "<what> with respect to (x, y)", and a note when the order was not given."""
+    blocks: list[Block] = [Line([*what, " with respect to ", *_symbols(variables)])]
+    if alphabetical:
         blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    return blocks
+
+
+def gradient_blocks(result: Gradient) -> list[Block]:
+    blocks = _heading(
+        ["Gradient of f = ", ex.Math(result.expression, typed=True)],
+        result.variables,
+        result.alphabetical,
+    )
     for component in result.components:
         title: list[ex.Segment] = [f"∂{_f()}/∂", ex.Math(component.variable)]
         blocks.append(Derivation(title, component))
@@ -90,19 +93,11 @@ def jacobian_blocks(result: Jacobian, *, steps: bool) -> list[Block]:
     functions: list[ex.Segment] = ["("]
     for m, expr in enumerate(result.expressions):
         functions += ([", "] if m else []) + [ex.Math(expr, typed=True)]
-    blocks: list[Block] = [
-        Line(
-            [
-                f"Jacobian of ({', '.join(names)}) = ",
-                *functions,
-                ")",
-                " with respect to ",
-                *_symbols(result.variables),
-            ]
-        ),
-    ]
-    if result.alphabetical:
-        blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    blocks = _heading(
+        [f"Jacobian of ({', '.join(names)}) = ", *functions, ")"],
+        result.variables,
+        result.alphabetical,
+    )
     blocks.append(
         Matrix(
             [[name] for name in names],
@@ -120,18 +115,11 @@ def jacobian_blocks(result: Jacobian, *, steps: bool) -> list[Block]:
 
 
 def hessian_blocks(result: Hessian, *, steps: bool) -> list[Block]:
-    blocks: list[Block] = [
-        Line(
-            [
-                "Hessian of f = ",
-                ex.Math(result.expression, typed=True),
-                " with respect to ",
-                *_symbols(result.variables),
-            ]
-        ),
-    ]
-    if result.alphabetical:
-        blocks.append(Line(["(no --vars given: the variables are taken in alphabetical order)"]))
+    blocks = _heading(
+        ["Hessian of f = ", ex.Math(result.expression, typed=True)],
+        result.variables,
+        result.alphabetical,
+    )
     blocks.append(Line(["Gradient: ∇f = ", *_tuple([g.derivative for g in result.gradient])]))
     labels: list[list[ex.Segment]] = [["∂/∂", ex.Math(v)] for v in result.variables]
     blocks.append(Matrix(labels, labels, [[e.derivative for e in row] for row in result.entries]))
