@@ -15,12 +15,13 @@ import sympy as sp
 
 from derivtutor.differentiation import Differentiation, derive_order
 from derivtutor.errors import InputError, UsageError
+from derivtutor.multivar import Notebook
 from derivtutor.parse import parse
 from derivtutor.tidy import tidy
 
 
 @dataclass(frozen=True)
-class ImplicitDerivative:
+class ImplicitDerivative(Notebook):
     """dy/dx from an equation, with the derivations of both sides and the check."""
 
     equation: str
@@ -45,11 +46,6 @@ class ImplicitDerivative:
         from derivtutor.render.json import implicit_dict
 
         return implicit_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
-
-        return str(render_result(self, "markdown"))
 
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:

@@ -27,8 +27,17 @@ MAX_FUNCTIONS = 12
 Partial = Differentiation
 
 
+class Notebook:
+    """A result that renders itself in Jupyter, as Markdown with maths."""
+
+    def _repr_markdown_(self) -> str:
+        from derivtutor.render.several import render_result
+
+        return str(render_result(self, "markdown"))
+
+
 @dataclass(frozen=True)
-class Gradient:
+class Gradient(Notebook):
     """∇f = (∂f/∂x₁, ..., ∂f/∂xₙ)."""
 
     input: str
@@ -55,14 +64,9 @@ class Gradient:
 
         return gradient_dict(self)
 
-    def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
-
-        return str(render_result(self, "markdown"))
-
 
 @dataclass(frozen=True)
-class Jacobian:
+class Jacobian(Notebook):
     """J[i][j] = ∂fᵢ/∂xⱼ: one row per function, one column per variable."""
 
     inputs: tuple[str, ...]
@@ -80,14 +84,9 @@ class Jacobian:
 
         return matrix_dict(self.inputs, self.variables, self.entries)
 
-    def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
-
-        return str(render_result(self, "markdown"))
-
 
 @dataclass(frozen=True)
-class Hessian:
+class Hessian(Notebook):
     """H[i][j] = ∂²f/∂xⱼ∂xᵢ, symmetric: each mixed partial is derived once (Schwarz)."""
 
     input: str
@@ -105,11 +104,6 @@ class Hessian:
         from derivtutor.render.json import matrix_dict
 
         return matrix_dict((self.input,), self.variables, self.entries)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
-
-        return str(render_result(self, "markdown"))
 
 
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:

@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivtutor.differentiation import partial
 from derivtutor.errors import UsageError
-from derivtutor.multivar import Partial
+from derivtutor.multivar import Notebook, Partial
 from derivtutor.parse import variable
 
 MIN_N, MAX_N = 2, 8
@@ -168,7 +168,7 @@ def _entry(e: sp.Indexed, zs: list[sp.Symbol], total: sp.Expr) -> sp.Expr:
 
 
 @dataclass(frozen=True)
-class SoftmaxJacobian:
+class SoftmaxJacobian(Notebook):
     """The softmax Jacobian: the index derivations, and for a concrete N every entry."""
 
     size: int | None  # None for the general case
@@ -194,11 +194,6 @@ class SoftmaxJacobian:
         from derivtutor.render.json import softmax_dict
 
         return softmax_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
-
-        return str(render_result(self, "markdown"))
 
 
 def softmax_jacobian(size: int | str) -> SoftmaxJacobian:
