@@ -11,18 +11,16 @@ minutes on sin(e^(x³)) at x = 100, so it is not used here.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import mpmath
 import sympy as sp
 
 from derivtutor.errors import InputError, UsageError
 from derivtutor.functions import relu
+from derivtutor.numeric import DIGITS, Compiled, to_mpf
 from derivtutor.parse import parse, variables
 
-DIGITS = 30
 STEP = mpmath.mpf("1e-6")  # h, as gradient checks in ML use it
 
 
@@ -86,7 +84,7 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
                 column=start + 1,
                 suggestion="for example --at x=0.5 or --at x=pi/4",
             )
-        rough = _Compiled(value, [])._rough([])
+        rough = Compiled(value, [])._rough([])
         if rough is None or not math.isfinite(rough):
             raise InputError(
                 f"--at: the value of {symbol} is "
@@ -114,10 +112,10 @@ def gradient_check(
     # A large x needs its own digits on top of the working precision: cos(10^30) is wrong
     # when 10^30 is rounded, and x ± h must still differ from x.
     digits = DIGITS + 10 + max(0, int(math.log10(max([1.0, *map(abs, floats)]))))
-    exact = [_to_mpf(point[s], digits) for s in symbols]
-    f = _Compiled(function, symbols, digits)
+    exact = [to_mpf(point[s], digits) for s in symbols]
+    f = Compiled(function, symbols, digits)
     at_point = f(floats, exact)
-    value = _Compiled(derivative, symbols, digits)(floats, exact) if at_point is not None else None
+    value = Compiled(derivative, symbols, digits)(floats, exact) if at_point is not None else None
     difference = None
     if variable in point and at_point is not None and math.isfinite(at_point):
         i = symbols.index(variable)
@@ -127,89 +125,7 @@ def gradient_check(
         difference = f.slope(ahead, behind, 2 * STEP)
     # A corner or jump sits where the argument of |u|, relu(u), sign(u) or H(u) is 0.
     kink = any(
-        _Compiled(call.args[0], symbols, digits)(floats, exact) == 0
+        Compiled(call.args[0], symbols, digits)(floats, exact) == 0
         for call in (function + derivative).atoms(sp.Abs, relu, sp.sign, sp.Heaviside)
     )
     return GradientCheck(point, value, difference, kink)
-
-
-def _to_mpf(value: sp.Expr, digits: int = DIGITS + 10) -> Any:
-    with mpmath.workdps(digits):
-        return mpmath.mpf(str(value.evalf(digits)))
-
-
-def _heaviside(t: Any, at_zero: Any = 0) -> Any:
-    return at_zero if t == 0 else (1 if t > 0 else 0)
-
-
-# Our own functions, for lambdify; SymPy's names map to math and mpmath by themselves.
-_FLOAT_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sigmoid": lambda t: 1 / (1 + math.exp(-t)) if t > -700 else 0.0,
-    "relu": lambda t: max(t, 0.0),
-    "softplus": lambda t: math.log1p(math.exp(t)) if t < 700 else t,
-    "Heaviside": _heaviside,
-    "sign": lambda t: (t > 0) - (t < 0),
-}
-_MPMATH_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
-    "relu": lambda t: max(t, 0),
-    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
-    "Heaviside": _heaviside,
-    "sign": mpmath.sign,
-}
-
-
-class _Compiled:
-    """One expression, compiled for floats (to find overflow cheaply) and for mpmath."""
-
-    def __init__(self, expr: sp.Expr, symbols: list[sp.Symbol], digits: int = DIGITS) -> None:
-        self._digits = digits
-        # The expression came from the safe parser, so every name in it is whitelisted:
-        # compiling it (not user text) is safe, as DESIGN.md says.
-        self._float = sp.lambdify(symbols, expr, modules=[_FLOAT_FUNCTIONS, "math"])
-        self._mpmath = sp.lambdify(symbols, expr, modules=[_MPMATH_FUNCTIONS, "mpmath"])
-
-    def __call__(self, floats: list[float], exact: list[Any]) -> float | None:
-        """The value, or None where undefined, or ±inf where it overflows a float."""
-        rough = self._rough(floats)
-        if rough is None or not math.isfinite(rough):
-            return rough
-        precise = self._precise(exact)
-        return None if precise is None else float(precise)
-
-    def slope(self, ahead: list[Any], behind: list[Any], width: Any) -> float | None:
-        """(f(ahead) − f(behind))/width at high precision: h is small, so the digits cancel."""
-        for point in (ahead, behind):
-            rough = self._rough([float(v) for v in point])
-            if rough is None or not math.isfinite(rough):
-                return None
-        high, low = self._precise(ahead), self._precise(behind)
-        if high is None or low is None:
-            return None
-        with mpmath.workdps(self._digits):
-            return float((high - low) / width)
-
-    def _rough(self, values: list[float]) -> float | None:
-        try:
-            result = self._float(*values)
-        except OverflowError:
-            return math.inf
-        except (ValueError, ZeroDivisionError, TypeError, NameError):
-            # Outside the domain (log of a negative number, 1/0, ...), or a function with no
-            # numeric form (SymPy's DiracDelta in an `unknown` step).
-            return None
-        if isinstance(result, complex):
-            return None
-        return float(result)
-
-    def _precise(self, values: list[Any]) -> Any:
-        with mpmath.workdps(self._digits):
-            try:
-                result = self._mpmath(*values)
-            except (ValueError, ZeroDivisionError, TypeError, OverflowError, NameError):
-                return None
-            if isinstance(result, mpmath.mpc):
-                if abs(result.imag) > mpmath.mpf(10) ** (5 - DIGITS) * max(1, abs(result)):
-                    return None
-                result = result.real
-            return result if mpmath.isfinite(result) else None

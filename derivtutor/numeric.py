@@ -1,0 +1,137 @@
+"""Numbers from expressions, bounded: compiled once, evaluated in floats (which overflow at
+once rather than building a number with billions of digits) and then with mpmath at a fixed
+precision. SymPy's own ``evalf`` raises its precision until satisfied, which can take minutes
+on sin(e^(x³)) at x = 100, so it is not used for evaluation here.
+
+Odd roots of negative numbers are real, as students mean them: x^(1/3) at x = −8 is −2, not
+SymPy's principal complex value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+DIGITS = 30
+
+
+class real_power(sp.Function):  # type: ignore[misc]  # noqa: N801 - a name for lambdify
+    """real_power(b, p, q) = b^(p/q) with q odd, taken real for b < 0: sign(b)^p·|b|^(p/q)."""
+
+    nargs = 3
+
+
+def real_roots(expr: sp.Expr) -> sp.Expr:
+    """expr with every power b^(p/q), q odd and b able to be negative, made a real_power."""
+
+    def odd_root(e: sp.Basic) -> bool:
+        return (
+            isinstance(e, sp.Pow)
+            and e.exp.is_Rational
+            and not e.exp.is_Integer
+            and e.exp.q % 2 == 1
+            and not e.base.is_nonnegative
+        )
+
+    return expr.replace(  # type: ignore[no-any-return]
+        odd_root, lambda e: real_power(e.base, e.exp.p, e.exp.q)
+    )
+
+
+def _float_real_power(b: float, p: int, q: int) -> float:
+    magnitude: float = abs(b) ** (p / q)
+    return -magnitude if b < 0 and p % 2 else magnitude
+
+
+def _mpmath_real_power(b: Any, p: int, q: int) -> Any:
+    magnitude = mpmath.power(abs(b), mpmath.mpf(p) / q)
+    return -magnitude if b < 0 and p % 2 else magnitude
+
+
+def to_mpf(value: sp.Expr, digits: int = DIGITS + 10) -> Any:
+    with mpmath.workdps(digits):
+        return mpmath.mpf(str(value.evalf(digits)))
+
+
+def _heaviside(t: Any, at_zero: Any = 0) -> Any:
+    return at_zero if t == 0 else (1 if t > 0 else 0)
+
+
+# Our own functions, for lambdify; SymPy's names map to math and mpmath by themselves.
+_FLOAT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sigmoid": lambda t: 1 / (1 + math.exp(-t)) if t > -700 else 0.0,
+    "relu": lambda t: max(t, 0.0),
+    "softplus": lambda t: math.log1p(math.exp(t)) if t < 700 else t,
+    "Heaviside": _heaviside,
+    "sign": lambda t: (t > 0) - (t < 0),
+    "real_power": _float_real_power,
+}
+_MPMATH_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
+    "relu": lambda t: max(t, 0),
+    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
+    "Heaviside": _heaviside,
+    "sign": mpmath.sign,
+    "real_power": _mpmath_real_power,
+}
+
+
+class Compiled:
+    """One expression, compiled for floats (to find overflow cheaply) and for mpmath."""
+
+    def __init__(self, expr: sp.Expr, symbols: list[sp.Symbol], digits: int = DIGITS) -> None:
+        self._digits = digits
+        expr = real_roots(expr)
+        # The expression came from the safe parser, so every name in it is whitelisted:
+        # compiling it (not user text) is safe, as DESIGN.md says.
+        self._float = sp.lambdify(symbols, expr, modules=[_FLOAT_FUNCTIONS, "math"])
+        self._mpmath = sp.lambdify(symbols, expr, modules=[_MPMATH_FUNCTIONS, "mpmath"])
+
+    def __call__(self, floats: list[float], exact: list[Any]) -> float | None:
+        """The value, or None where undefined, or ±inf where it overflows a float."""
+        rough = self._rough(floats)
+        if rough is None or not math.isfinite(rough):
+            return rough
+        precise = self._precise(exact)
+        return None if precise is None else float(precise)
+
+    def slope(self, ahead: list[Any], behind: list[Any], width: Any) -> float | None:
+        """(f(ahead) − f(behind))/width at high precision: h is small, so the digits cancel."""
+        for point in (ahead, behind):
+            rough = self._rough([float(v) for v in point])
+            if rough is None or not math.isfinite(rough):
+                return None
+        high, low = self._precise(ahead), self._precise(behind)
+        if high is None or low is None:
+            return None
+        with mpmath.workdps(self._digits):
+            return float((high - low) / width)
+
+    def _rough(self, values: list[float]) -> float | None:
+        try:
+            result = self._float(*values)
+        except OverflowError:
+            return math.inf
+        except (ValueError, ZeroDivisionError, TypeError, NameError):
+            # Outside the domain (log of a negative number, 1/0, ...), or a function with no
+            # numeric form (SymPy's DiracDelta in an `unknown` step).
+            return None
+        if isinstance(result, complex):
+            return None
+        return float(result)
+
+    def _precise(self, values: list[Any]) -> Any:
+        with mpmath.workdps(self._digits):
+            try:
+                result = self._mpmath(*values)
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError, NameError):
+                return None
+            if isinstance(result, mpmath.mpc):
+                if abs(result.imag) > mpmath.mpf(10) ** (5 - DIGITS) * max(1, abs(result)):
+                    return None
+                result = result.real
+            return result if mpmath.isfinite(result) else None
