@@ -37,7 +37,7 @@ def real_roots(expr: sp.Expr) -> sp.Expr:
             and not e.base.is_nonnegative
         )
 
-    return expr.replace(  # type: ignore[no-any-return]
+    return expr.replace(
         odd_root, lambda e: real_power(e.base, e.exp.p, e.exp.q)
     )
 
