@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from derivtutor.differentiation import Differentiation
+    from derivtutor.grading import Verdict
     from derivtutor.implicit_diff import ImplicitDerivative
     from derivtutor.multivar import Gradient, Hessian, Jacobian
     from derivtutor.softmax import SoftmaxJacobian
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 __all__ = [
     "__version__",
+    "check",
     "differentiate",
     "gradient",
     "hessian",
@@ -84,3 +86,14 @@ def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivat
     from derivtutor.implicit_diff import implicit as _implicit
 
     return _implicit(text, wrt, dependent)
+
+
+def check(function: str, answer: str, wrt: str | None = None, domain: str | None = None) -> Verdict:
+    """Is ``answer`` the derivative of ``function``? Numeric, at seeded points (so a verdict
+    never changes between runs); a wrong answer gets a witness point and, where one of the
+    known mistakes reproduces it, the mistake's id and where it was made. ``.to_dict()`` gives
+    the JSON shape.
+    """
+    from derivtutor.grading import check as _check
+
+    return _check(function, answer, wrt=wrt, domain=domain)

@@ -269,6 +269,45 @@ def implicit(
         _several(implicit_of(_read(equation), wrt=wrt, dependent=dependent), output)
 
 
+@app.command(cls=ExpressionCommand)
+def check(
+    function: Annotated[str, typer.Argument(help='The function, e.g. "sin(x^2)".')],
+    answer: Annotated[str, typer.Argument(help='Your derivative, e.g. "2x cos(x^2)".')],
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
+    ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", metavar="A:B", help="Where to sample points (default -2:2), e.g. 0:3."
+        ),
+    ] = None,
+    steps: Annotated[
+        bool, typer.Option("--steps", help="Also show the correct derivation.")
+    ] = False,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check ANSWER as the derivative of FUNCTION, and name the mistake if it is wrong.
+
+    Exit code 0 when correct, 1 when incorrect, 2 for bad input or an undecided verdict.
+
+    Example: [bold]derivtutor check "sin(x^2)" "cos(x^2)"[/bold]
+    """
+    with _errors(debug):
+        from derivtutor.grading import CORRECT, INCORRECT
+        from derivtutor.grading import check as check_answer
+        from derivtutor.render.feedback import render_verdict
+
+        _start_engine()
+        verdict = check_answer(_read(function), answer, wrt=wrt, domain=domain)
+        fmt = _format(output).value
+        typer.echo(render_verdict(verdict, fmt, ascii=_ascii_only(), steps=steps), nl=False)
+    code = {CORRECT: 0, INCORRECT: 1}.get(verdict.verdict, 2)
+    raise typer.Exit(code)
+
+
 @app.command()
 def rules(
     name: Annotated[

@@ -37,9 +37,7 @@ def real_roots(expr: sp.Expr) -> sp.Expr:
             and not e.base.is_nonnegative
         )
 
-    return expr.replace(
-        odd_root, lambda e: real_power(e.base, e.exp.p, e.exp.q)
-    )
+    return expr.replace(odd_root, lambda e: real_power(e.base, e.exp.p, e.exp.q))
 
 
 def _float_real_power(b: float, p: int, q: int) -> float:
@@ -135,3 +133,23 @@ class Compiled:
                     return None
                 result = result.real
             return result if mpmath.isfinite(result) else None
+
+
+def float_values(
+    expr: sp.Expr, symbols: list[sp.Symbol], points: list[dict[sp.Symbol, float]]
+) -> list[float | None]:
+    """expr in double precision at each point: enough to tell candidate answers apart quickly.
+    None where it is undefined; ±inf where it overflows."""
+    compiled = sp.lambdify(symbols, real_roots(expr), modules=[_FLOAT_FUNCTIONS, "math"])
+    values: list[float | None] = []
+    for point in points:
+        try:
+            result = compiled(*(point[v] for v in symbols))
+        except OverflowError:
+            values.append(math.inf)
+            continue
+        except (ValueError, ZeroDivisionError, TypeError, NameError):
+            values.append(None)
+            continue
+        values.append(None if isinstance(result, complex) else float(result))
+    return values

@@ -15,6 +15,7 @@ from derivtutor.render.text import TextWriter
 from derivtutor.steps import Step
 
 if TYPE_CHECKING:
+    from derivtutor.grading import Verdict
     from derivtutor.implicit_diff import ImplicitDerivative
     from derivtutor.multivar import Gradient
     from derivtutor.softmax import SoftmaxJacobian
@@ -144,4 +145,31 @@ def implicit_dict(result: ImplicitDerivative) -> dict[str, Any]:
             _entry_step(result.left_derivation, writer),
             _entry_step(result.right_derivation, writer),
         ],
+    }
+
+
+def verdict_dict(verdict: Verdict) -> dict[str, Any]:
+    """DESIGN.md's check shape."""
+    from derivtutor.render import feedback
+
+    writer = TextWriter()
+    witness = None
+    if verdict.witness is not None:
+        witness = {
+            "point": {v.name: value for v, value in verdict.witness.point.items()},
+            "expected": _finite(verdict.witness.expected),
+            "got": _finite(verdict.witness.got),
+        }
+    diagnosis = verdict.diagnosis
+    return {
+        "function": expression_string(verdict.function, typed=True),
+        "variable": verdict.variable.name,
+        "answer": verdict.answer_text,
+        "read_as": expression_string(verdict.answer, typed=True),
+        "verdict": verdict.verdict,
+        "mistake": diagnosis.mistake if diagnosis else None,
+        "also": list(diagnosis.also) if diagnosis else [],
+        "where": expression_string(diagnosis.where, typed=True) if diagnosis else None,
+        "message": " ".join(writer.line(line) for line in feedback.message(verdict)),
+        "witness": witness,
     }

@@ -1,0 +1,231 @@
+"""Is this the derivative? Numeric first, as WeBWorK and STACK check answers.
+
+``simplify(a − b) == 0`` is slow and wrong in both directions: it rejects correct answers with
+|x|, H(x), x^x or logs, and can run for more than 20 s on a 43-character answer. Instead both
+sides are compared at sampled points, at 30 digits, re-checked at 90 digits before an answer is
+called wrong. The points come from a seed made from the function, so a verdict never changes
+between runs. Where too few points are valid, the verdict is "undecided": a problem with the
+question, not the student's error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import mpmath
+import sympy as sp
+
+from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.errors import InputError, UsageError
+from derivtutor.numeric import Compiled, to_mpf
+from derivtutor.parse import parse, variables
+
+if TYPE_CHECKING:
+    from derivtutor.mistakes import Diagnosis
+
+POINTS = 8  # agreeing points needed for "correct"
+DRAWS = 400  # points tried before "undecided"
+WIDEN_EVERY = 100  # draws after which the sampling interval doubles
+DIGITS, RECHECK_DIGITS = 30, 90
+RELATIVE, ABSOLUTE = 1e-6, 1e-10
+DEFAULT_DOMAIN = (-2.0, 2.0)
+
+CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A point where the answer and the derivative differ (got is None: the answer is
+    undefined there, though the derivative is not)."""
+
+    point: dict[sp.Symbol, float]
+    expected: float
+    got: float | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking one answer."""
+
+    function_text: str
+    answer_text: str
+    answer: sp.Expr
+    differentiation: Differentiation  # the correct derivation, for --steps
+    verdict: str  # correct, incorrect or undecided
+    witness: Witness | None = None
+    diagnosis: Diagnosis | None = None
+    points: int = 0  # how many points were compared
+
+    @property
+    def function(self) -> sp.Expr:
+        return self.differentiation.expression
+
+    @property
+    def variable(self) -> sp.Symbol:
+        return self.differentiation.variable
+
+    @property
+    def derivative(self) -> sp.Expr:
+        return self.differentiation.derivative
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == CORRECT
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import verdict_dict
+
+        return verdict_dict(self)
+
+
+def check(
+    function: str,
+    answer: str,
+    wrt: str | None = None,
+    domain: tuple[float, float] | str | None = None,
+    *,
+    diagnose: bool = True,
+) -> Verdict:
+    """Check ``answer`` as the derivative of ``function`` with respect to ``wrt``."""
+    result = differentiate(function, wrt=wrt)
+    expected = result.derivative
+    given = parse(answer)
+    foreign = sorted(given.free_symbols - result.expression.free_symbols, key=lambda s: s.name)
+    if foreign and result.expression.free_symbols:
+        names = ", ".join(v.name for v in foreign)
+        known = ", ".join(v.name for v in variables(result.expression))
+        raise UsageError(
+            f"your answer uses {names}, which the function does not have (its variables: {known})"
+        )
+    low, high = parse_domain(domain)
+    symbols = variables(sp.Tuple(result.expression, given)) or [result.variable]
+    comparison = compare(
+        expected, given, symbols, (low, high), seed=f"{function}|{result.variable}"
+    )
+    verdict = Verdict(
+        function,
+        answer,
+        given,
+        result,
+        comparison.verdict,
+        comparison.witness,
+        None,
+        comparison.points,
+    )
+    if verdict.verdict == INCORRECT and diagnose:
+        from derivtutor.mistakes import diagnose as find_mistake
+
+        verdict = Verdict(
+            function,
+            answer,
+            given,
+            result,
+            comparison.verdict,
+            comparison.witness,
+            find_mistake(verdict, comparison.samples),
+            comparison.points,
+        )
+    return verdict
+
+
+def parse_domain(domain: tuple[float, float] | str | None) -> tuple[float, float]:
+    """'a:b' (each side read by the safe parser, so pi/2 works) or a pair of numbers."""
+    if domain is None:
+        return DEFAULT_DOMAIN
+    if isinstance(domain, str):
+        parts = domain.split(":")
+        if len(parts) != 2:
+            raise InputError(
+                f"--domain expects a:b, not {domain!r}",
+                text=domain,
+                column=1,
+                suggestion="for example --domain 0:3 or --domain -pi:pi",
+            )
+        values = []
+        for part in parts:
+            value = parse(part.strip())
+            if value.free_symbols or not value.is_real:
+                raise InputError(
+                    f"--domain: {part.strip()!r} is not a real number",
+                    text=domain,
+                    column=domain.find(part) + 1,
+                    suggestion="for example --domain 0:3",
+                )
+            values.append(float(value.evalf(17)))
+        low, high = values
+    else:
+        low, high = (float(v) for v in domain)
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise UsageError(f"--domain needs a < b, both finite, not {low}:{high}")
+    return low, high
+
+
+@dataclass(frozen=True)
+class Comparison:
+    verdict: str
+    witness: Witness | None
+    points: int
+    samples: list[dict[sp.Symbol, float]]  # the points where the derivative is defined
+
+
+def compare(
+    expected: sp.Expr,
+    given: sp.Expr,
+    symbols: list[sp.Symbol],
+    domain: tuple[float, float],
+    *,
+    seed: str,
+) -> Comparison:
+    """Compare two expressions at seeded random points where ``expected`` is real and finite."""
+    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
+    want, got = Compiled(expected, symbols, DIGITS), Compiled(given, symbols, DIGITS)
+    low, high = domain
+    samples: list[dict[sp.Symbol, float]] = []
+    seen: set[tuple[float, ...]] = set()
+    for draw in range(DRAWS):
+        if draw and draw % WIDEN_EVERY == 0:
+            centre, half = (low + high) / 2, (high - low)
+            low, high = centre - half, centre + half
+        # Two decimals: "at x = 0.73" reads better than at x = 0.7315926...
+        floats = [round(rng.uniform(low, high), 2) for _ in symbols]
+        key = tuple(floats)
+        if key in seen:
+            continue
+        seen.add(key)
+        exact = [mpmath.mpf(str(v)) for v in floats]
+        value = want(floats, exact)
+        if value is None or not math.isfinite(value):
+            continue
+        point = dict(zip(symbols, floats, strict=True))
+        samples.append(point)
+        answer = got(floats, exact)
+        if answer is None or not math.isfinite(answer) or not close(answer, value):
+            if not _agrees_closely(expected, given, symbols, floats):
+                return Comparison(
+                    INCORRECT, Witness(point, value, _finite(answer)), len(samples), samples
+                )
+        if len(samples) >= POINTS:
+            return Comparison(CORRECT, None, len(samples), samples)
+    return Comparison(UNDECIDED, None, len(samples), samples)
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(ABSOLUTE, RELATIVE * abs(b))
+
+
+def _agrees_closely(
+    expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], floats: list[float]
+) -> bool:
+    """The re-check at 90 digits: a difference at 30 digits may be cancellation, not a mistake."""
+    exact = [to_mpf(sp.Rational(str(v)), RECHECK_DIGITS) for v in floats]
+    a = Compiled(expected, symbols, RECHECK_DIGITS)(floats, exact)
+    b = Compiled(given, symbols, RECHECK_DIGITS)(floats, exact)
+    return a is not None and b is not None and math.isfinite(b) and close(b, a)
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None

@@ -1,0 +1,162 @@
+"""What `check` says to a student: how the answer was read, the verdict, where it fails, and a
+sentence that teaches the rule behind the mistake. Format-neutral segments."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivtutor import steps as s
+from derivtutor.grading import CORRECT, UNDECIDED, Verdict
+from derivtutor.mistakes import Diagnosis
+from derivtutor.render import explain as ex
+
+
+def lines(verdict: Verdict) -> list[list[ex.Segment]]:
+    out: list[list[ex.Segment]] = [
+        ["Read as:  ", ex.Math(verdict.answer, typed=True)],
+        ["Verdict:  ", verdict.verdict],
+    ]
+    out.extend(message(verdict))
+    return out
+
+
+def message(verdict: Verdict) -> list[list[ex.Segment]]:
+    """The explanation of the verdict, a sentence per line."""
+    d = verdict.derivative
+    if verdict.verdict == CORRECT:
+        return [
+            ["It equals the derivative ", ex.Math(d), f" at all {verdict.points} points checked."]
+        ]
+    if verdict.verdict == UNDECIDED:
+        return [
+            [
+                "Too few points in the domain give the derivative a real value "
+                f"({verdict.points} found), so no verdict is possible. This is a problem with "
+                "the question, not your answer: give a domain where the function is defined, "
+                "e.g. --domain 0:2."
+            ]
+        ]
+    out: list[list[ex.Segment]] = []
+    w = verdict.witness
+    if w is not None:
+        at: list[ex.Segment] = []
+        for n, (symbol, value) in enumerate(w.point.items()):
+            at += ([", "] if n else []) + [ex.Math(symbol), f" = {value:g}"]
+        got = "is undefined" if w.got is None else f"gives {w.got:.4g}"
+        out.append(["At ", *at, f", your answer {got}, but the derivative is {w.expected:.4g}."])
+    if verdict.diagnosis is not None:
+        out.extend(explain_mistake(verdict.diagnosis, verdict))
+    out.append(["The derivative is ", ex.Math(d), "."])
+    return out
+
+
+def explain_mistake(diagnosis: Diagnosis, verdict: Verdict) -> list[list[ex.Segment]]:
+    node, mistake = diagnosis.node, diagnosis.mistake
+    where: list[ex.Segment] = ["in ", ex.Math(node.expression, typed=True), ": "]
+    head: list[ex.Segment] = [f"Likely mistake ({mistake}), "]
+    if node is verdict.differentiation.steps[0] and mistake in (
+        "not_differentiated",
+        "integrated",
+    ):
+        where = []
+    lesson = _lesson(mistake, node)
+    out = [[*head, *where, *lesson]]
+    if diagnosis.also:
+        out.append([f"(Your answer also fits: {', '.join(diagnosis.also)}.)"])
+    return out
+
+
+def _lesson(mistake: str, node: s.Step) -> list[ex.Segment]:
+    correct = ex.Math(node.eval())
+    if isinstance(node, s.ChainRule) and mistake in ("missing_chain_factor", "log_missing_inner"):
+        inner = node.substeps[1].eval()
+        u: list[ex.Segment] = [
+            "here u = ",
+            ex.Math(node.inner, typed=True),
+            ", so du/dx = ",
+            ex.Math(inner),
+        ]
+        if mistake == "log_missing_inner":
+            return ["d/dx ln(u) = u′/u, not 1/u; ", *u, " is missing from the top."]
+        return [
+            "the chain factor ",
+            ex.Math(inner),
+            " is missing. By the chain rule, d/dx f(u) = f′(u)·du/dx, and ",
+            *u,
+            ".",
+        ]
+    lessons: dict[str, list[ex.Segment]] = {
+        "product_of_derivatives": [
+            "the derivative of a product is not the product of the "
+            "derivatives. By the product rule, (f·g)′ = f′·g + f·g′."
+        ],
+        "product_rule_sign": ["the product rule adds its two terms: (f·g)′ = f′·g + f·g′."],
+        "quotient_rule_sign": [
+            "the quotient rule's numerator is f′·g − f·g′, in that order: "
+            "yours is the other way round."
+        ],
+        "quotient_denominator_not_squared": [
+            "the quotient rule divides by g², not g: (f/g)′ = (f′·g − f·g′)/g²."
+        ],
+        "quotient_of_derivatives": [
+            "the derivative of a quotient is not f′/g′. By the "
+            "quotient rule, (f/g)′ = (f′·g − f·g′)/g²."
+        ],
+        "power_rule_on_exponential": [
+            "the variable is in the exponent, so the power rule does "
+            "not apply: d/dx aˣ = aˣ·ln(a), and d/dx eˣ = eˣ."
+        ],
+        "exp_power_rule": ["xⁿ is a power, not an exponential: d/dx xⁿ = n·xⁿ⁻¹."],
+        "trig_sign": [
+            "the sign is wrong: the derivative is ",
+            correct,
+            " (d/dx sin = cos, but d/dx cos = −sin).",
+        ],
+        "tanh_sign": ["d/dx tanh(x) = 1 − tanh²(x) = sech²(x), with a minus sign."],
+        "power_not_decremented": [
+            "the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹, so the derivative is ",
+            correct,
+            ".",
+        ],
+        "not_differentiated": [
+            "your answer is the function itself: it still has to be differentiated."
+        ],
+        "integrated": [
+            "the derivative of your answer is the function: you integrated instead "
+            "of differentiating."
+        ],
+        "sign_flipped": ["the sign is wrong: the derivative is ", correct, "."],
+        "constant_factor": ["a constant factor is off: the derivative is ", correct, "."],
+        "missing_chain_factor": ["the chain factor is missing: the derivative is ", correct, "."],
+    }
+    return lessons.get(mistake, ["the derivative is ", correct, "."])
+
+
+def where_text(diagnosis: Diagnosis | None) -> sp.Expr | None:
+    return None if diagnosis is None else diagnosis.where
+
+
+def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bool = False) -> str:
+    """The verdict in one format (rich prints the text form; the derivation follows on --steps)."""
+    if fmt == "json":
+        import json
+
+        from derivtutor.render.json import verdict_dict
+
+        return json.dumps(verdict_dict(verdict), ensure_ascii=False, indent=2) + "\n"
+    from derivtutor.render import render_differentiation
+    from derivtutor.render.text import TextWriter
+
+    if fmt in ("latex", "markdown"):
+        from derivtutor.render import markdown
+
+        body = "\n\n".join(markdown.line(line) for line in lines(verdict)) + "\n"
+        if steps:
+            body += "\n" + str(render_differentiation(verdict.differentiation, fmt))
+        return body
+    writer = TextWriter(ascii=ascii)
+    body = "\n".join(writer.line(line) for line in lines(verdict)) + "\n"
+    if steps:
+        body += "\nThe correct derivation:\n\n"
+        body += str(render_differentiation(verdict.differentiation, "text", ascii=ascii))
+    return body
