@@ -12,12 +12,15 @@ Figures:
   expression: parse + derivation + tidy, median and p95 over the textbook expressions in
   expressions.txt (budget: median <= 15 ms, p95 <= 100 ms; none above 2 s);
 - the gradient of a 10-variable expression and the softmax Jacobian for N = 8, each a whole
-  result (every entry derived and tidied; budget: under 2 s each, as for any one expression).
+  result (every entry derived and tidied; budget: under 2 s each, as for any one expression);
+- check, per (function, answer) pair over 244 pairs, half of them wrong and diagnosed
+  (budget: median <= 10 ms, p99 <= 150 ms, none above 5 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import statistics
@@ -189,6 +192,47 @@ def several(repeats: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def checking(repeats: int) -> list[tuple[str, str, str]]:
+    """check per (function, answer) pair: the correct derivative, and a wrong answer (the
+    derivative without its last factor, or the function itself), diagnosis included."""
+    import sympy as sp
+    from sympy.core.cache import clear_cache
+
+    from derivtutor.differentiation import differentiate
+    from derivtutor.grading import check
+    from derivtutor.render.notation import Notation
+
+    plain = Notation(ascii=True)  # prints what the parser reads back, as a student types it
+
+    pairs: list[tuple[str, str, str | None]] = []
+    for text, var in _expressions():
+        derivative = differentiate(text, wrt=var).derivative
+        pairs.append((text, plain.show(derivative), var))
+        factors = sp.Mul.make_args(derivative)
+        wrong = plain.show(sp.Mul(*factors[:-1])) if len(factors) > 1 else text
+        pairs.append((text, wrong, var))
+    for function, answer, var in pairs[:10]:  # warm the imports
+        check(function, answer, wrt=var)
+    times = []
+    for function, answer, var in pairs:
+        best = math.inf
+        for _ in range(repeats):
+            clear_cache()
+            start = time.perf_counter()
+            check(function, answer, wrt=var)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+    times.sort()
+    median = statistics.median(times)
+    p99 = times[int(0.99 * (len(times) - 1))]
+    return [
+        ("check: pairs (half of them wrong)", str(len(times)), ""),
+        ("check: median", f"{median * 1000:.1f} ms", _verdict(median <= 0.010, "<= 10 ms")),
+        ("check: p99", f"{p99 * 1000:.1f} ms", _verdict(p99 <= 0.150, "<= 150 ms")),
+        ("check: slowest", f"{times[-1] * 1000:.0f} ms", _verdict(times[-1] <= 5, "<= 5 s")),
+    ]
+
+
 def _verdict(ok: bool, budget: str) -> str:
     return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
 
@@ -198,7 +242,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
     runs = 5 if args.quick else 9
-    rows = startup(runs) + engine(1 if args.quick else 3) + several(1 if args.quick else 3)
+    repeats = 1 if args.quick else 3
+    rows = startup(runs) + engine(repeats) + several(repeats) + checking(repeats)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")

@@ -139,7 +139,8 @@ class Notation:
         if isinstance(e, sp.Abs):
             return f"|{self._print(e.args[0], typed)}|", _ATOM
         if isinstance(e, sp.Heaviside):
-            return f"H({self._print(e.args[0], typed)})", _ATOM
+            name = "heaviside" if self.ascii else "H"  # ASCII output can be typed back in
+            return f"{name}({self._print(e.args[0], typed)})", _ATOM
         if isinstance(e, sigmoid):
             name = "sigmoid" if self.ascii else "σ"
             return f"{name}({self._print(e.args[0], typed)})", _ATOM
