@@ -132,8 +132,6 @@ class _Build(Transformer[Token, sp.Expr]):
             raise _error_at(op, "division by zero", suggestion="check the denominator.")
         if _n(a) and _n(b):
             return a / b
-        if _n(b):
-            return _product(a, 1 / b)
         return sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False)
 
     def neg(self, _op: Token, a: sp.Expr) -> sp.Expr:

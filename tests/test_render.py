@@ -203,7 +203,7 @@ NOTATION = [
     (sigmoid(x) * (1 - sigmoid(x)), "σ(x)·(1 − σ(x))", "sigmoid(x)*(1 - sigmoid(x))"),
     (relu(x), "relu(x)", "relu(x)"),
     (softplus(x), "softplus(x)", "softplus(x)"),
-    (sp.Heaviside(x), "H(x)", "H(x)"),
+    (sp.Heaviside(x), "H(x)", "heaviside(x)"),  # ASCII is what the parser reads back
     (sp.sign(x), "sign(x)", "sign(x)"),
     (-(x**2), "−x²", "-x^2"),
     (-2 * x * sp.sin(x**2), "−2x·sin(x²)", "-2x*sin(x^2)"),

@@ -353,8 +353,9 @@ def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Ba
         # A nested 1 is the numerator of the user's 1/x: (1/x)·ln(1 + x) is ln(1 + x)/x.
         factors.extend((a for a in factor.args if a != 1) if nested else (factor,))
     for factor in factors:
-        if typed == "powers" and (factor.is_Pow or factor.is_Rational):
-            above.append(factor)  # a rewrite into powers: show 2x⁻¹, not 2/x
+        if (typed == "powers" and factor.is_Pow) or (typed and factor.is_Rational):
+            # A rewrite into powers shows 2x⁻¹, not 2/x; a typed (5/3)·x stays as typed.
+            above.append(factor)
         elif typed and isinstance(factor, sp.Pow) and factor.exp != -1:
             above.append(factor)  # the user wrote x^-3 as a power, not a division
         elif isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
