@@ -21,13 +21,14 @@ import sympy as sp
 
 from derivtutor.differentiation import Differentiation, differentiate
 from derivtutor.errors import InputError, UsageError
-from derivtutor.numeric import Compiled, to_mpf
+from derivtutor.numeric import Compiled, float_function, to_mpf
 from derivtutor.parse import parse, variables
 
 if TYPE_CHECKING:
     from derivtutor.mistakes import Diagnosis
 
 POINTS = 8  # agreeing points needed for "correct"
+DIAGNOSIS_POINTS = 5  # points drawn, past a witness, for mistakes.diagnose to compare at
 DRAWS = 400  # points tried before "undecided"
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
@@ -104,7 +105,12 @@ def check(
     low, high = parse_domain(domain)
     symbols = variables(sp.Tuple(result.expression, given)) or [result.variable]
     comparison = compare(
-        expected, given, symbols, (low, high), seed=f"{function}|{result.variable}"
+        expected,
+        given,
+        symbols,
+        (low, high),
+        seed=f"{function}|{result.variable}",
+        function=result.expression,
     )
     verdict = Verdict(
         function,
@@ -179,13 +185,17 @@ def compare(
     domain: tuple[float, float],
     *,
     seed: str,
+    function: sp.Expr | None = None,
 ) -> Comparison:
-    """Compare two expressions at seeded random points where ``expected`` is real and finite."""
+    """Compare two expressions at seeded random points where ``expected`` is real and finite
+    (and ``function``, when given, is real: ln(x)' = 1/x says nothing about x < 0)."""
     rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
     want, got = Compiled(expected, symbols, DIGITS), Compiled(given, symbols, DIGITS)
+    defined = None if function is None else float_function(function, symbols)
     low, high = domain
     samples: list[dict[sp.Symbol, float]] = []
     seen: set[tuple[float, ...]] = set()
+    witness: Witness | None = None
     for draw in range(DRAWS):
         if draw and draw % WIDEN_EVERY == 0:
             centre, half = (low + high) / 2, (high - low)
@@ -196,20 +206,34 @@ def compare(
         if key in seen:
             continue
         seen.add(key)
+        if defined is not None and defined(floats) is None:
+            continue
         exact = [mpmath.mpf(str(v)) for v in floats]
         value = want(floats, exact)
         if value is None or not math.isfinite(value):
             continue
         point = dict(zip(symbols, floats, strict=True))
         samples.append(point)
+        if witness is not None:
+            # Past the witness, points are only gathered so that the diagnosis compares the
+            # mistake variants at several points, not at the witness alone.
+            if len(samples) >= DIAGNOSIS_POINTS:
+                break
+            continue
         answer = got(floats, exact)
         if answer is None or not math.isfinite(answer) or not close(answer, value):
             if not _agrees_closely(expected, given, symbols, floats):
-                return Comparison(
-                    INCORRECT, Witness(point, value, _finite(answer)), len(samples), samples
-                )
+                witness = Witness(point, value, _finite(answer))
+                points = len(samples)
+                if len(samples) >= DIAGNOSIS_POINTS:
+                    break
+                continue
         if len(samples) >= POINTS:
             return Comparison(CORRECT, None, len(samples), samples)
+    if witness is not None:
+        # The witness first: diagnose compares at the leading samples.
+        others = [p for p in samples if p is not witness.point]
+        return Comparison(INCORRECT, witness, points, [witness.point, *others])
     return Comparison(UNDECIDED, None, len(samples), samples)
 
 

@@ -20,6 +20,7 @@ import sympy as sp
 
 from derivtutor import steps as s
 from derivtutor.derive import derivation
+from derivtutor.grading import DIAGNOSIS_POINTS
 from derivtutor.numeric import float_values
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ MISTAKES: tuple[str, ...] = (
     "constant_factor",
 )
 
-COMPARED_POINTS = 5
+COMPARED_POINTS = DIAGNOSIS_POINTS
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,27 @@ class Diagnosis:
     mistake: str
     node: s.Step  # the step of the correct derivation where the rule was misapplied
     also: tuple[str, ...] = ()
+    # (u, what u stands for) for each chain rule whose outer step holds the node, outermost
+    # first: the node of sin(x²) misapplied is sin(u₁), which the student never wrote.
+    substitutions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    # The correct derivative of ``where`` (d/dx sin(x²) = 2x·cos(x²), not the node's cos(u₁)).
+    derivative: sp.Expr | None = None
+
+    @property
+    def correct(self) -> sp.Expr:
+        """The derivative of ``where``, which the answer got wrong."""
+        return self.node.eval() if self.derivative is None else self.derivative
 
     @property
     def where(self) -> sp.Expr:
-        return self.node.expression
+        """The sub-expression where it went wrong, in the function's own variables."""
+        return self.unsubstituted(self.node.expression)
+
+    def unsubstituted(self, expr: sp.Expr) -> sp.Expr:
+        """expr with every u the chain rule introduced replaced by what it stands for."""
+        for u, inner in reversed(self.substitutions):
+            expr = expr.subs(u, inner)
+        return expr
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,7 +111,26 @@ def diagnose(verdict: Verdict, samples: list[dict[sp.Symbol, float]]) -> Diagnos
     if not found:
         return None
     ordered = [m for m in MISTAKES if m in found]
-    return Diagnosis(ordered[0], found[ordered[0]], tuple(ordered[1:]))
+    node = found[ordered[0]]
+    substitutions = _substitutions(root, node)
+    diagnosis = Diagnosis(ordered[0], node, tuple(ordered[1:]), substitutions)
+    if substitutions:
+        derivative = derivation(diagnosis.where, root.variable).eval()
+        diagnosis = replace(diagnosis, derivative=derivative)
+    return diagnosis
+
+
+def _substitutions(root: s.Step, target: s.Step) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """(u, inner) for every chain rule between root and target whose outer step holds target."""
+    if root is target:
+        return ()
+    for sub in root.substeps:
+        if _contains(sub, target):
+            below = _substitutions(sub, target)
+            if isinstance(root, s.ChainRule) and sub is root.outer_step:
+                return ((root.u, root.inner), *below)
+            return below
+    return ()
 
 
 def _matches(candidate: list[float | None], answer: list[float | None]) -> bool:

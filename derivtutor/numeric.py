@@ -135,21 +135,29 @@ class Compiled:
             return result if mpmath.isfinite(result) else None
 
 
+def float_function(
+    expr: sp.Expr, symbols: list[sp.Symbol]
+) -> Callable[[list[float]], float | None]:
+    """expr compiled once for double precision: None where it is undefined; ±inf where it
+    overflows."""
+    compiled = sp.lambdify(symbols, real_roots(expr), modules=[_FLOAT_FUNCTIONS, "math"])
+
+    def value(floats: list[float]) -> float | None:
+        try:
+            result = compiled(*floats)
+        except OverflowError:
+            return math.inf
+        except (ValueError, ZeroDivisionError, TypeError, NameError):
+            return None
+        return None if isinstance(result, complex) else float(result)
+
+    return value
+
+
 def float_values(
     expr: sp.Expr, symbols: list[sp.Symbol], points: list[dict[sp.Symbol, float]]
 ) -> list[float | None]:
     """expr in double precision at each point: enough to tell candidate answers apart quickly.
     None where it is undefined; ±inf where it overflows."""
-    compiled = sp.lambdify(symbols, real_roots(expr), modules=[_FLOAT_FUNCTIONS, "math"])
-    values: list[float | None] = []
-    for point in points:
-        try:
-            result = compiled(*(point[v] for v in symbols))
-        except OverflowError:
-            values.append(math.inf)
-            continue
-        except (ValueError, ZeroDivisionError, TypeError, NameError):
-            values.append(None)
-            continue
-        values.append(None if isinstance(result, complex) else float(result))
-    return values
+    value = float_function(expr, symbols)
+    return [value([point[v] for v in symbols]) for point in points]

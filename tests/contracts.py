@@ -12,3 +12,16 @@ DIFF_KEYS = {
     "at",
 }
 STEP_KEYS = {"rule", "expression", "variable", "derivative", "explanation", "substeps"}
+CHECK_KEYS = {
+    "function",
+    "variable",
+    "answer",
+    "read_as",
+    "verdict",
+    "mistake",
+    "also",
+    "where",
+    "message",
+    "witness",
+}
+WITNESS_KEYS = {"point", "expected", "got"}

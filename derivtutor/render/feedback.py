@@ -52,27 +52,28 @@ def message(verdict: Verdict) -> list[list[ex.Segment]]:
 
 def explain_mistake(diagnosis: Diagnosis, verdict: Verdict) -> list[list[ex.Segment]]:
     node, mistake = diagnosis.node, diagnosis.mistake
-    where: list[ex.Segment] = ["in ", ex.Math(node.expression, typed=True), ": "]
+    where: list[ex.Segment] = ["in ", ex.Math(diagnosis.where, typed=True), ": "]
     head: list[ex.Segment] = [f"Likely mistake ({mistake}), "]
     if node is verdict.differentiation.steps[0] and mistake in (
         "not_differentiated",
         "integrated",
     ):
         where = []
-    lesson = _lesson(mistake, node)
+    lesson = _lesson(mistake, node, diagnosis)
     out = [[*head, *where, *lesson]]
     if diagnosis.also:
         out.append([f"(Your answer also fits: {', '.join(diagnosis.also)}.)"])
     return out
 
 
-def _lesson(mistake: str, node: s.Step) -> list[ex.Segment]:
-    correct = ex.Math(node.eval())
+def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis) -> list[ex.Segment]:
+    correct = ex.Math(diagnosis.correct)
+    unsubstituted = diagnosis.unsubstituted
     if isinstance(node, s.ChainRule) and mistake in ("missing_chain_factor", "log_missing_inner"):
-        inner = node.substeps[1].eval()
+        inner = unsubstituted(node.substeps[1].eval())
         u: list[ex.Segment] = [
             "here u = ",
-            ex.Math(node.inner, typed=True),
+            ex.Math(unsubstituted(node.inner), typed=True),
             ", so du/dx = ",
             ex.Math(inner),
         ]
