@@ -43,20 +43,38 @@ class ExpressionCommand(TyperCommand):
         # Options that take a value: '--order -1' is a (bad) value, not an expression.
         valued = {opt for p in params if not getattr(p, "is_flag", True) for opt in p.opts}
         skip = False
+        options: list[str] = []  # what stays before '--' in the suggested command
+        positional: list[str] = []
+        negative = None
         for arg in args:
-            if skip or arg == "--":
-                if arg == "--":
-                    break
+            if arg == "--":
+                break
+            if skip:
+                options.append(arg)
                 skip = False
                 continue
             skip = arg in valued
-            if arg.startswith("-") and arg != "-" and not arg.startswith("--"):
-                if arg.split("=", 1)[0] not in known:
-                    _fail(
-                        f"'{arg}' starts with '-', so it reads as an option.\n"
-                        f"To differentiate it, put -- before it:  "
-                        f"derivtutor {ctx.info_name} -- {shlex.quote(arg)}"
-                    )
+            if arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] in known:
+                options.append(arg)
+            else:
+                positional.append(arg)
+                if arg.startswith("-") and arg != "-" and negative is None:
+                    negative = arg
+        if negative is not None:
+            # Every expression goes after --, quoted so that the line can be pasted as it is.
+            suggestion = " ".join(
+                [
+                    "derivtutor",
+                    str(ctx.info_name),
+                    *map(shlex.quote, options),
+                    "--",
+                    *map(shlex.quote, positional),
+                ]
+            )
+            _fail(
+                f"'{negative}' starts with '-', so it reads as an option.\n"
+                f"Put -- before the expressions:  {suggestion}"
+            )
         return super().parse_args(ctx, args)
 
 

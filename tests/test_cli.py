@@ -485,7 +485,7 @@ def test_the_result_names_the_identity_it_used() -> None:
 def test_a_negative_option_value_is_not_taken_for_an_expression() -> None:
     result = runner.invoke(app, ["diff", "x^2", "--order", "-1"])
     assert result.exit_code == 2
-    assert "put -- before it" not in result.output
+    assert "Put -- before the expressions" not in result.output
     assert "--order" in result.output
 
 

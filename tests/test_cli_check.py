@@ -271,3 +271,9 @@ def test_help_has_an_example() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0
     assert 'derivtutor check "sin(x^2)" "cos(x^2)"' in result.stdout
+
+
+def test_an_answer_starting_with_minus_gets_a_complete_command_to_paste() -> None:
+    result = runner.invoke(app, ["check", "--domain", "0:1", "cos(x)", "-sin(x)"])
+    assert result.exit_code == 2
+    assert "derivtutor check --domain 0:1 -- 'cos(x)' '-sin(x)'" in result.stderr

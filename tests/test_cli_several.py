@@ -164,7 +164,7 @@ def test_grad_of_an_expression_starting_with_minus_after_double_dash() -> None:
 
 def test_grad_of_a_bare_negative_expression_explains_double_dash() -> None:
     err = _fails(["grad", "-x^2 y"])
-    assert "put -- before it" in err
+    assert "Put -- before the expressions" in err
 
 
 def test_the_logistic_loss_after_double_dash() -> None:
