@@ -289,11 +289,32 @@ def implicit(
 
 @app.command(cls=ExpressionCommand)
 def check(
-    function: Annotated[str, typer.Argument(help='The function, e.g. "sin(x^2)".')],
-    answer: Annotated[str, typer.Argument(help='Your derivative, e.g. "2x cos(x^2)".')],
+    function: Annotated[
+        str | None, typer.Argument(help='The function, e.g. "sin(x^2)".', show_default=False)
+    ] = None,
+    answer: Annotated[
+        str | None,
+        typer.Argument(help='Your derivative, e.g. "2x cos(x^2)".', show_default=False),
+    ] = None,
     wrt: Annotated[
         str | None,
         typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
+    ] = None,
+    grad: Annotated[
+        str | None,
+        typer.Option(
+            "--grad",
+            metavar="ANSWERS",
+            help="A gradient to check, its components separated by commas (variables A to Z).",
+        ),
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            metavar="SHEET",
+            help="A YAML or CSV sheet of rows: function, answer, id, wrt.",
+        ),
     ] = None,
     domain: Annotated[
         str | None,
@@ -312,18 +333,45 @@ def check(
     Exit code 0 when correct, 1 when incorrect, 2 for bad input or an undecided verdict.
 
     Example: [bold]derivtutor check "sin(x^2)" "cos(x^2)"[/bold]
+
+    More: [bold]derivtutor check "x^2 y + sin(y)" --grad "2x y, x^2 + cos(y)"[/bold]   and
+    [bold]derivtutor check --file homework.yaml[/bold]
     """
     with _errors(debug):
         from derivtutor.grading import CORRECT, INCORRECT
-        from derivtutor.grading import check as check_answer
-        from derivtutor.render.feedback import render_verdict
 
         _start_engine()
-        verdict = check_answer(_read(function), answer, wrt=wrt, domain=domain)
-        fmt = _format(output).value
-        typer.echo(render_verdict(verdict, fmt, ascii=_ascii_only(), steps=steps), nl=False)
-    code = {CORRECT: 0, INCORRECT: 1}.get(verdict.verdict, 2)
-    raise typer.Exit(code)
+        fmt, ascii = _format(output).value, _ascii_only()
+        if file is not None:
+            if function or answer or grad:
+                raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
+            from derivtutor.render.feedback import render_sheet
+            from derivtutor.sheet import check_sheet
+
+            sheet = check_sheet(file)
+            _emit(render_sheet(sheet, fmt, ascii=ascii))
+            raise typer.Exit(sheet.exit_code)
+        if function is None:
+            raise UsageError('give FUNCTION and ANSWER, e.g. derivtutor check "x^2" "2x"')
+        if grad is not None:
+            if answer is not None:
+                raise UsageError("with --grad, the answer is the --grad list: give no ANSWER")
+            from derivtutor.grading import check_gradient
+            from derivtutor.render.feedback import render_gradient_verdict
+
+            result = check_gradient(_read(function), grad, domain=domain)
+            _emit(render_gradient_verdict(result, fmt, ascii=ascii))
+            verdict = result.verdict
+        else:
+            if answer is None:
+                raise UsageError("give the ANSWER to check after the FUNCTION")
+            from derivtutor.grading import check as check_answer
+            from derivtutor.render.feedback import render_verdict
+
+            single = check_answer(_read(function), answer, wrt=wrt, domain=domain)
+            _emit(render_verdict(single, fmt, ascii=ascii, steps=steps))
+            verdict = single.verdict
+    raise typer.Exit({CORRECT: 0, INCORRECT: 1}.get(verdict, 2))
 
 
 @app.command()

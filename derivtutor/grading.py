@@ -253,3 +253,75 @@ def _agrees_closely(
 
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class GradientVerdict:
+    """A gradient checked component by component, in the order of ``variables``."""
+
+    function_text: str
+    variables: tuple[sp.Symbol, ...]
+    components: tuple[Verdict, ...]
+
+    @property
+    def verdict(self) -> str:
+        kinds = {c.verdict for c in self.components}
+        if kinds == {CORRECT}:
+            return CORRECT
+        return INCORRECT if INCORRECT in kinds else UNDECIDED
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import verdict_dict
+
+        return {
+            "function": self.function_text,
+            "variables": [v.name for v in self.variables],
+            "verdict": self.verdict,
+            "components": [verdict_dict(c) for c in self.components],
+        }
+
+
+def check_gradient(
+    function: str, answers: str, domain: tuple[float, float] | str | None = None
+) -> GradientVerdict:
+    """Check "2x y, x^2 + cos(y)" as the gradient of ``function``, one component per variable
+    in alphabetical order. Only top-level commas separate: log(x, 10) stays one component."""
+    expression = parse(function)
+    names = variables(expression)
+    parts = split_components(answers)
+    if len(parts) != len(names):
+        listed = ", ".join(v.name for v in names)
+        raise UsageError(
+            f"the gradient has {len(names)} components (one per variable: {listed}), "
+            f"but {len(parts)} were given"
+        )
+    components = tuple(
+        check(function, part, wrt=v.name, domain=domain)
+        for part, v in zip(parts, names, strict=True)
+    )
+    return GradientVerdict(function, tuple(names), components)
+
+
+def split_components(text: str) -> list[str]:
+    """Split at commas outside parentheses and |bars|."""
+    parts, depth, start, bars = [], 0, 0, 0
+    for n, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|":
+            bars ^= 1
+        elif ch == "," and depth == 0 and not bars:
+            parts.append(text[start:n])
+            start = n + 1
+    parts.append(text[start:])
+    parts = [p.strip() for p in parts]
+    if any(not p for p in parts):
+        raise InputError(
+            "a gradient component is empty",
+            text=text,
+            column=None,
+            suggestion='separate the components with commas, e.g. --grad "2x y, x^2"',
+        )
+    return parts

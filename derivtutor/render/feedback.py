@@ -3,12 +3,17 @@ sentence that teaches the rule behind the mistake. Format-neutral segments."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import sympy as sp
 
 from derivtutor import steps as s
-from derivtutor.grading import CORRECT, UNDECIDED, Verdict
+from derivtutor.grading import CORRECT, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.mistakes import Diagnosis
 from derivtutor.render import explain as ex
+
+if TYPE_CHECKING:
+    from derivtutor.sheet import Sheet
 
 
 def lines(verdict: Verdict) -> list[list[ex.Segment]]:
@@ -161,3 +166,77 @@ def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bo
         body += "\nThe correct derivation:\n\n"
         body += str(render_differentiation(verdict.differentiation, "text", ascii=ascii))
     return body
+
+
+def render_gradient_verdict(result: GradientVerdict, fmt: str, *, ascii: bool = False) -> str:
+    """Each component's verdict under its own heading."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    from derivtutor.render.text import TextWriter
+
+    writer = TextWriter(ascii=ascii)
+    order = ", ".join(writer.notation.show(v) for v in result.variables)
+    out = [f"Gradient components, in the order ({order}):"]
+    for variable, component in zip(result.variables, result.components, strict=True):
+        out.append("")
+        out.append(f"── ∂f/∂{writer.notation.show(variable)} ──")
+        out.extend(writer.line(line) for line in lines(component))
+    out.append("")
+    out.append(f"Overall: {result.verdict}")
+    return writer.prose("\n".join(out)) + "\n"
+
+
+def render_sheet(sheet: Sheet, fmt: str, *, ascii: bool = False) -> object:
+    """A table of the rows (id, verdict, mistake, witness), the malformed rows, a summary."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    from derivtutor.render.text import TextWriter
+
+    writer = TextWriter(ascii=ascii)
+    rows = [
+        (
+            result.id,
+            result.verdict.verdict,
+            result.verdict.diagnosis.mistake if result.verdict.diagnosis else "",
+            _witness_text(result.verdict, writer),
+        )
+        for result in sheet.results
+    ]
+    counts = sheet.to_dict()["summary"]
+    summary = f"{counts['correct']} correct, {counts['incorrect']} incorrect"
+    if sheet.errors:
+        summary += f", {len(sheet.errors)} malformed"
+    errors = [f"line {e.line}: {e.message}" for e in sheet.errors]
+    if fmt == "rich":
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table("id", "verdict", "mistake", "witness", title=sheet.path, title_justify="left")
+        for row in rows:
+            style = "green" if row[1] == CORRECT else "red"
+            table.add_row(Text(row[0]), Text(row[1], style=style), Text(row[2]), Text(row[3]))
+        return Group(table, *(Text(e, style="yellow") for e in errors), Text(summary, style="bold"))
+    header = ("id", "verdict", "mistake", "witness")
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(4)]
+    out = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    if fmt == "markdown":
+        out = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
+        out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join([*out, *errors, summary]) + "\n"
+
+
+def _witness_text(verdict: Verdict, writer: Any) -> str:
+    w = verdict.witness
+    if w is None:
+        return ""
+    at = ", ".join(f"{writer.notation.show(v)} = {value:g}" for v, value in w.point.items())
+    got = "undefined" if w.got is None else f"{w.got:.4g}"
+    return f"at {at}: {got}, not {w.expected:.4g}"

@@ -1,0 +1,153 @@
+"""A homework sheet: many (function, answer) rows from a YAML or CSV file, each checked.
+
+This module reads a file, so it sits at the edge, beside the CLI; the checking itself is
+grading.check. A malformed row is reported with its line number, and the other rows are still
+checked.
+
+YAML: a list of mappings with keys function, answer, and optionally id and wrt.
+CSV: a header row with the same column names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from derivtutor.errors import DerivtutorError, UsageError
+from derivtutor.grading import CORRECT, INCORRECT, Verdict, check
+
+COLUMNS = ("id", "function", "answer", "wrt")
+MAX_BYTES = 1_000_000
+MAX_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    line: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    path: str
+    results: tuple[Result, ...]
+    errors: tuple[RowError, ...]
+
+    def count(self, verdict: str) -> int:
+        return sum(r.verdict.verdict == verdict for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every row is correct, 1 when some are incorrect, 2 when any is malformed."""
+        if self.errors:
+            return 2
+        return 0 if self.count(CORRECT) == len(self.results) else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor.render.json import verdict_dict
+
+        return {
+            "results": [
+                {**verdict_dict(r.verdict), "id": r.id, "line": r.line} for r in self.results
+            ],
+            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
+            "summary": {
+                "correct": self.count(CORRECT),
+                "incorrect": self.count(INCORRECT),
+                "errors": len(self.errors),
+            },
+        }
+
+
+def check_sheet(path: str | Path) -> Sheet:
+    """Read the sheet at ``path`` and check every row."""
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read {file}: {err.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{file} is too large for a homework sheet ({len(data)} bytes)")
+    text = data.decode("utf-8", errors="replace")
+    rows = _csv_rows(text) if file.suffix.lower() == ".csv" else _yaml_rows(text)
+    if len(rows) > MAX_ROWS:
+        raise UsageError(f"{file} has {len(rows)} rows; at most {MAX_ROWS}")
+    results: list[Result] = []
+    errors: list[RowError] = []
+    for n, row in enumerate(rows, start=1):
+        unknown = set(row.fields) - set(COLUMNS)
+        missing = [c for c in ("function", "answer") if not row.fields.get(c, "").strip()]
+        if unknown or missing:
+            problem = (
+                f"unknown column {', '.join(sorted(unknown))}"
+                if unknown
+                else f"missing {' and '.join(missing)}"
+            )
+            errors.append(RowError(row.line, f"{problem} (columns: {', '.join(COLUMNS)})"))
+            continue
+        wrt = row.fields.get("wrt", "").strip() or None
+        try:
+            verdict = check(row.fields["function"], row.fields["answer"], wrt=wrt)
+        except DerivtutorError as err:
+            errors.append(RowError(row.line, str(err).splitlines()[0]))
+            continue
+        if verdict.verdict not in (CORRECT, INCORRECT):
+            errors.append(RowError(row.line, "undecided: too few real points to check"))
+            continue
+        results.append(Result(row.fields.get("id", "").strip() or str(n), row.line, verdict))
+    return Sheet(str(file), tuple(results), tuple(errors))
+
+
+def _csv_rows(text: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(text))
+    rows = []
+    for record in reader:
+        fields = {k.strip().lower(): (v or "") for k, v in record.items() if k is not None}
+        rows.append(Row(reader.line_num, fields))
+    return rows
+
+
+def _yaml_rows(text: str) -> list[Row]:
+    import yaml
+
+    try:
+        # compose, not load: the nodes keep their line numbers, and no tag builds an object.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UsageError(
+            f"the sheet is not valid YAML{where}: {getattr(err, 'problem', err)}"
+        ) from None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        raise UsageError("a YAML sheet is a list of rows, each with function and answer")
+    rows = []
+    for item in root.value:
+        line = item.start_mark.line + 1
+        if not isinstance(item, yaml.MappingNode):
+            rows.append(Row(line, {"?": ""}))
+            continue
+        fields = {
+            str(k.value).strip().lower(): str(v.value) if isinstance(v, yaml.ScalarNode) else ""
+            for k, v in item.value
+        }
+        rows.append(Row(line, fields))
+    return rows

@@ -1,0 +1,161 @@
+"""Whole homework sheets (check --file) and gradients checked component by component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from derivtutor.cli import app
+from derivtutor.errors import InputError, UsageError
+from derivtutor.grading import check_gradient, split_components
+from derivtutor.sheet import check_sheet
+
+runner = CliRunner()
+
+SHEET = """\
+- id: q1
+  function: "x^2 sin(x)"
+  answer: "2x sin(x) + x^2 cos(x)"
+- id: q2
+  function: "sin(x^2)"
+  answer: "cos(x^2)"
+- id: q3
+  function: "x^2 y"
+  answer: "2x y"
+  wrt: x
+- id: q4
+  function: "sin x"
+  answer: "cos(x)"
+- id: q5
+  answer: "2x"
+- function: "log(x, 10)"
+  answer: "1/(x ln(10))"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_yaml_sheet_checks_every_good_row_and_reports_the_bad_ones(tmp_path: Path) -> None:
+    sheet = check_sheet(write(tmp_path, "hw.yaml", SHEET))
+    assert [(r.id, r.line, r.verdict.verdict) for r in sheet.results] == [
+        ("q1", 1, "correct"),
+        ("q2", 4, "incorrect"),
+        ("q3", 7, "correct"),
+        ("6", 16, "correct"),  # no id: its position in the sheet
+    ]
+    assert [e.line for e in sheet.errors] == [11, 14]
+    assert "parentheses" in sheet.errors[0].message
+    assert "missing function" in sheet.errors[1].message
+    assert sheet.exit_code == 2
+
+
+def test_the_sheet_json_shape(tmp_path: Path) -> None:
+    data = check_sheet(write(tmp_path, "hw.yaml", SHEET)).to_dict()
+    assert set(data) == {"results", "errors", "summary"}
+    assert data["summary"] == {"correct": 3, "incorrect": 1, "errors": 2}
+    assert {"id", "line", "verdict", "mistake", "witness"} <= set(data["results"][1])
+    assert data["results"][1]["mistake"] == "missing_chain_factor"
+    assert data["errors"][0] == {"line": 11, "message": data["errors"][0]["message"]}
+
+
+def test_a_csv_sheet_with_a_wrong_answer_exits_1(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.csv", "id,function,answer,wrt\na,x^3,3x^2,\nb,e^(2x),e^(2x),\n")
+    result = runner.invoke(app, ["check", "--file", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "1 correct, 1 incorrect" in result.stdout
+    assert "not_differentiated" in result.stdout
+
+
+def test_an_all_correct_sheet_exits_0(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.yaml", '- function: "x^2"\n  answer: "2x"\n')
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"] == {"correct": 1, "incorrect": 0, "errors": 0}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bad.yaml", "- function: [x\n", "not valid YAML at line"),
+        ("map.yaml", "function: x^2\nanswer: 2x\n", "a list of rows"),
+        ("extra.yaml", '- function: "x"\n  answer: "1"\n  grade: 5\n', "unknown column grade"),
+    ],
+)
+def test_malformed_sheets(tmp_path: Path, name: str, text: str, message: str) -> None:
+    result = runner.invoke(app, ["check", "--file", str(write(tmp_path, name, text))])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_sheet_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot read"):
+        check_sheet(tmp_path / "nope.yaml")
+
+
+def test_a_sheet_takes_no_other_arguments(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.yaml", '- function: "x^2"\n  answer: "2x"\n')
+    result = runner.invoke(app, ["check", "x^2", "--file", str(path)])
+    assert result.exit_code == 2
+    assert "--file checks a whole sheet" in result.stderr
+
+
+# --- gradients --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("2x y, x^2 + cos(y)", ["2x y", "x^2 + cos(y)"]),
+        ("log(x, 10), 1", ["log(x, 10)", "1"]),  # the comma of log(x, b) stays inside
+        ("|x, y|, 2", ["|x, y|", "2"]),
+    ],
+)
+def test_components_split_at_top_level_commas(text: str, parts: list[str]) -> None:
+    assert split_components(text) == parts
+
+
+def test_an_empty_component_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="empty"):
+        split_components("2x, ")
+
+
+def test_a_gradient_is_checked_component_by_component() -> None:
+    right = check_gradient("x^2 y + sin(y)", "2x y, x^2 + cos(y)")
+    assert [c.verdict for c in right.components] == ["correct", "correct"]
+    assert right.verdict == "correct"
+    wrong = check_gradient("x^2 y + sin(y)", "2x y, x^2 - cos(y)")
+    assert [c.verdict for c in wrong.components] == ["correct", "incorrect"]
+    assert wrong.verdict == "incorrect"
+    assert wrong.components[1].witness is not None
+
+
+def test_a_gradient_needs_one_component_per_variable() -> None:
+    with pytest.raises(UsageError, match="2 components"):
+        check_gradient("x^2 y", "2x y")
+
+
+@pytest.mark.parametrize(
+    ("answers", "code"),
+    [("2x y, x^2 + cos(y)", 0), ("2x y, x^2 - cos(y)", 1), ("2x y", 2)],
+)
+def test_check_grad_exit_codes(answers: str, code: int) -> None:
+    result = runner.invoke(app, ["check", "x^2 y + sin(y)", "--grad", answers])
+    assert result.exit_code == code, result.output
+    if code < 2:
+        assert "── ∂f/∂y ──" in result.stdout
+
+
+def test_check_grad_json() -> None:
+    result = runner.invoke(app, ["check", "x^2 y", "--grad", "2x y, x^2", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert set(data) == {"function", "variables", "verdict", "components"}
+    assert data["variables"] == ["x", "y"]
+    assert [c["verdict"] for c in data["components"]] == ["correct", "correct"]
