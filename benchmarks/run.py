@@ -225,12 +225,37 @@ def checking(repeats: int) -> list[tuple[str, str, str]]:
     times.sort()
     median = statistics.median(times)
     p99 = times[int(0.99 * (len(times) - 1))]
+    hostile = 0.0
+    for function, answer in HOSTILE:  # answers built to be slow: each must still be quick
+        clear_cache()
+        start = time.perf_counter()
+        try:
+            check(function, answer)
+        except Exception:  # noqa: BLE001 - a refusal (InputError) is a fine outcome here
+            pass
+        hostile = max(hostile, time.perf_counter() - start)
     return [
         ("check: pairs (half of them wrong)", str(len(times)), ""),
         ("check: median", f"{median * 1000:.1f} ms", _verdict(median <= 0.010, "<= 10 ms")),
         ("check: p99", f"{p99 * 1000:.1f} ms", _verdict(p99 <= 0.150, "<= 150 ms")),
         ("check: slowest", f"{times[-1] * 1000:.0f} ms", _verdict(times[-1] <= 5, "<= 5 s")),
+        (
+            f"check: slowest of {len(HOSTILE)} hostile answers",
+            f"{hostile * 1000:.0f} ms",
+            _verdict(hostile <= 5, "<= 5 s"),
+        ),
     ]
+
+
+# Answers that make a naive checker hang: simplify runs for more than 20 s on the first.
+HOSTILE = (
+    ("x^2", "(sin(x)+cos(x)+tan(x))^40 (x+1)^40/(x-1)^30"),
+    ("x^2", "x^x^x^x^x"),
+    ("x^2", "e^e^e^e^x"),
+    ("x^2", "((((x+1)^10+1)^10+1)^10+1)^10"),
+    ("sin(x)", "sin(sin(sin(sin(sin(sin(sin(sin(x))))))))"),
+    ("x^2", "__import__('os').system('true')"),
+)
 
 
 def _verdict(ok: bool, budget: str) -> str:
