@@ -159,3 +159,13 @@ def test_check_grad_json() -> None:
     assert set(data) == {"function", "variables", "verdict", "components"}
     assert data["variables"] == ["x", "y"]
     assert [c["verdict"] for c in data["components"]] == ["correct", "correct"]
+
+
+def test_the_readme_sheet_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    sheet = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shown = readme.split("$ derivtutor check --file homework.yaml\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, "homework.yaml", sheet)
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "text"])
+    assert result.exit_code == 1
+    assert result.stdout == shown
