@@ -6,14 +6,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from derivtutor.differentiation import Differentiation
 from derivtutor.functions import sigmoid
-from derivtutor.gradient_check import GradientCheck
 from derivtutor.render import explain as ex
 from derivtutor.tidy import shown_form
+
+if TYPE_CHECKING:
+    from derivtutor.gradient_check import GradientCheck
 
 # A gradient check passes when the two agree to this relative tolerance.
 AGREEMENT = 1e-5
