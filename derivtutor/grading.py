@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from derivtutor.mistakes import Diagnosis
 
 POINTS = 8  # agreeing points needed for "correct"
-DIAGNOSIS_POINTS = 5  # points drawn, past a witness, for mistakes.diagnose to compare at
+DIAGNOSIS_POINTS = 5  # of the sampled points, how many mistakes.diagnose compares at
 DRAWS = 400  # points tried before "undecided"
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
@@ -189,68 +189,106 @@ def compare(
     function: sp.Expr | None = None,
     widen: bool = True,
 ) -> Comparison:
-    """Compare two expressions at seeded random points where ``expected`` is real and finite
-    (and ``function``, when given, is real: ln(x)' = 1/x says nothing about x < 0)."""
+    """Compare two expressions at seeded random points where ``expected`` is real and finite,
+    and where ``function`` (when given) is real and has no corner: ln(x)' = 1/x says nothing
+    about x < 0, and |x|' = sign(x) has a value at 0 only by convention."""
+    points = _sample(expected, symbols, domain, seed=seed, function=function, widen=widen)
+    if len(points) < POINTS:
+        return Comparison(UNDECIDED, None, len(points), [p for p, _, _ in points])
+    # Tolerances scale with the derivative's size here: 0 is not 10^-12·x.
+    scale = max(1e-6, *(abs(v) for _, _, v in points if math.isfinite(v)))
+    got = Compiled(given, symbols, DIGITS)
+    failures: list[tuple[float, Witness]] = []
+    for point, exact, value in points:
+        floats = list(point.values())
+        answer = got(floats, exact)
+        if math.isinf(value):
+            # Too large for a float: the answer must be too, with the same sign (a point
+            # skipped here would leave only the points where the derivative is tiny).
+            if answer is not None and answer == value:
+                continue
+            failures.append((math.inf, Witness(point, value, _finite(answer))))
+            continue
+        if answer is not None and math.isfinite(answer) and close(answer, value, scale):
+            continue
+        if _agrees_closely(expected, given, symbols, floats, scale):
+            continue
+        error = math.inf if answer is None or not math.isfinite(answer) else abs(answer - value)
+        failures.append((error / max(abs(value), ABSOLUTE), Witness(point, value, _finite(answer))))
+    samples = [p for p, _, _ in points]
+    if not failures:
+        return Comparison(CORRECT, None, len(points), samples)
+    # The most convincing witness: where the answer is furthest off.
+    witness = max(failures, key=lambda f: f[0])[1]
+    others = [p for p in samples if p is not witness.point]
+    return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
+
+
+def _sample(
+    expected: sp.Expr,
+    symbols: list[sp.Symbol],
+    domain: tuple[float, float],
+    *,
+    seed: str,
+    function: sp.Expr | None,
+    widen: bool,
+) -> list[tuple[dict[sp.Symbol, float], list[Any], float]]:
+    """Up to POINTS (point, exact coordinates, derivative there), drawn from a seeded generator."""
     rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
-    want, got = Compiled(expected, symbols, DIGITS), Compiled(given, symbols, DIGITS)
+    want = Compiled(expected, symbols, DIGITS)
     defined = None if function is None else float_function(function, symbols)
+    corners = [] if function is None else _corners(function, symbols)
     low, high = domain
-    samples: list[dict[sp.Symbol, float]] = []
+    points: list[tuple[dict[sp.Symbol, float], list[Any], float]] = []
     seen: set[tuple[float, ...]] = set()
-    witness: Witness | None = None
     for draw in range(DRAWS):
         if widen and draw and draw % WIDEN_EVERY == 0:
             centre, half = (low + high) / 2, (high - low)
             low, high = centre - half, centre + half
-        # Two decimals: "at x = 0.73" reads better than at x = 0.7315926...
-        floats = [round(rng.uniform(low, high), 2) for _ in symbols]
+        # Few digits, so that "at x = 0.73" reads well; more on a narrow domain.
+        digits = max(2, 3 - math.floor(math.log10(high - low)))
+        floats = [round(rng.uniform(low, high), digits) + 0.0 for _ in symbols]
         key = tuple(floats)
         if key in seen:
             continue
         seen.add(key)
         if defined is not None and defined(floats) is None:
             continue
+        if any(corner(floats) == 0 for corner in corners):
+            continue
         exact = [mpmath.mpf(str(v)) for v in floats]
         value = want(floats, exact)
-        if value is None or not math.isfinite(value):
+        if value is None:
             continue
-        point = dict(zip(symbols, floats, strict=True))
-        samples.append(point)
-        if witness is not None:
-            # Past the witness, points are only gathered so that the diagnosis compares the
-            # mistake variants at several points, not at the witness alone.
-            if len(samples) >= DIAGNOSIS_POINTS:
-                break
-            continue
-        answer = got(floats, exact)
-        if answer is None or not math.isfinite(answer) or not close(answer, value):
-            if not _agrees_closely(expected, given, symbols, floats):
-                witness = Witness(point, value, _finite(answer))
-                points = len(samples)
-                if len(samples) >= DIAGNOSIS_POINTS:
-                    break
-                continue
-        if len(samples) >= POINTS:
-            return Comparison(CORRECT, None, len(samples), samples)
-    if witness is not None:
-        # The witness first: diagnose compares at the leading samples.
-        others = [p for p in samples if p is not witness.point]
-        return Comparison(INCORRECT, witness, points, [witness.point, *others])
-    return Comparison(UNDECIDED, None, len(samples), samples)
+        points.append((dict(zip(symbols, floats, strict=True)), exact, value))
+        if len(points) >= POINTS:
+            break
+    return points
 
 
-def close(a: float, b: float) -> bool:
-    return abs(a - b) <= max(ABSOLUTE, RELATIVE * abs(b))
+def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[Any]:
+    """The arguments of |u|, relu(u), sign(u) and H(u): where one is 0, there is no derivative."""
+    from derivtutor.functions import relu
+
+    return [
+        float_function(call.args[0], symbols)
+        for call in function.atoms(sp.Abs, sp.sign, sp.Heaviside, relu)
+    ]
+
+
+def close(a: float, b: float, scale: float = 1.0) -> bool:
+    """Within RELATIVE of b, or within ABSOLUTE of the derivative's size (scale) near zero."""
+    return abs(a - b) <= max(ABSOLUTE * scale, RELATIVE * abs(b))
 
 
 def _agrees_closely(
-    expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], floats: list[float]
+    expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], floats: list[float], scale: float
 ) -> bool:
     """The re-check at 90 digits: a difference at 30 digits may be cancellation, not a mistake."""
     exact = [to_mpf(sp.Rational(str(v)), RECHECK_DIGITS) for v in floats]
     a = Compiled(expected, symbols, RECHECK_DIGITS)(floats, exact)
     b = Compiled(given, symbols, RECHECK_DIGITS)(floats, exact)
-    return a is not None and b is not None and math.isfinite(b) and close(b, a)
+    return a is not None and b is not None and math.isfinite(b) and close(b, a, scale)
 
 
 def _finite(value: float | None) -> float | None:

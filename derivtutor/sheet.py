@@ -115,11 +115,21 @@ def check_sheet(path: str | Path) -> Sheet:
 
 
 def _csv_rows(text: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text))
+    csv.field_size_limit(MAX_BYTES)
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))  # Excel's BOM
     rows = []
-    for record in reader:
-        fields = {k.strip().lower(): (v or "") for k, v in record.items() if k is not None}
-        rows.append(Row(reader.line_num, fields))
+    try:
+        for record in reader:
+            extra = record.pop(None, None)
+            fields = {k.strip().lower(): (v or "") for k, v in record.items() if k is not None}
+            if extra:
+                fields["(extra fields)"] = ""
+            rows.append(Row(reader.line_num, fields))
+    except csv.Error as err:
+        line = max(1, reader.line_num)
+        raise UsageError(f"the sheet is not valid CSV at line {line}: {err}") from None
+    if reader.fieldnames and not set(COLUMNS) & {f.strip().lower() for f in reader.fieldnames}:
+        raise UsageError("a CSV sheet needs a header row: id,function,answer,wrt")
     return rows
 
 

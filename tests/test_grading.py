@@ -804,3 +804,45 @@ def test_to_dict_of_a_partial_derivative() -> None:
     data = check("x^2 y", "2x", wrt="x").to_dict()
     assert data["variable"] == "x"
     assert set(data["witness"]["point"]) == {"x", "y"}
+
+
+# --- from the review: corners, huge and tiny derivatives, narrow domains ---------------------
+
+
+@pytest.mark.parametrize("k", range(1, 40))
+def test_equivalent_forms_at_a_corner_are_not_sampled_there(k: int) -> None:
+    # Points are rounded, so 0 is drawn; |x| has no derivative there, and sign(0) = 0 is only
+    # a convention that the student's x/|x| does not share.
+    assert check(f"{k} abs(x)", f"{k} x/abs(x)").verdict == "correct"
+    assert check(f"relu(x) + {k}", "(x + abs(x))/(2x)").verdict == "correct"
+
+
+@pytest.mark.parametrize(
+    ("function", "answer"),
+    [
+        ("x^1000 (x+1)^1000 (x+2)^1000 (x+3)^1000", "0"),  # overflows a float almost everywhere
+        ("x^2/10^12", "0"),  # tiny, but not zero
+        ("0", "10^(-11)"),
+    ],
+)
+def test_a_wrong_answer_is_not_excused_by_the_size_of_the_derivative(
+    function: str, answer: str
+) -> None:
+    assert check(function, answer).verdict == "incorrect"
+
+
+def test_a_narrow_domain_still_gives_a_verdict() -> None:
+    assert check("x^2", "2x", domain="0:0.001").verdict == "correct"
+    assert check("x^2", "2x", domain="1000:1000.004").verdict == "correct"
+
+
+def test_a_huge_function_still_gets_a_verdict() -> None:
+    # Diagnosis has its own deadline; the verdict comes first (pytest-timeout guards a hang).
+    function = "+".join(f"sin({k}x)" for k in range(1, 80))
+    assert check(function, "0").verdict == "incorrect"
+
+
+def test_the_witness_is_the_most_convincing_failure() -> None:
+    witness = check("sin(x)", "1").witness
+    assert witness is not None
+    assert abs(witness.got - witness.expected) > 0.5  # type: ignore[operator]

@@ -70,7 +70,7 @@ def test_a_csv_sheet_with_a_wrong_answer_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", "--file", str(path)])
     assert result.exit_code == 1, result.output
     assert "1 correct, 1 incorrect" in result.stdout
-    assert "not_differentiated" in result.stdout
+    assert "missing_chain_factor" in result.stdout
 
 
 def test_an_all_correct_sheet_exits_0(tmp_path: Path) -> None:
@@ -169,3 +169,26 @@ def test_the_readme_sheet_prints_what_the_readme_shows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", "--file", str(path), "--format", "text"])
     assert result.exit_code == 1
     assert result.stdout == shown
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'\x00\xff\x10\n\r\x81\x82,\x83\n"a\nb', "not valid CSV"),
+        (b"x^2,2x\nx^3,3x^2\n", "needs a header row"),
+    ],
+)
+def test_broken_csv_is_a_usage_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["check", "--file", str(path)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "internal error" not in result.output
+
+
+def test_a_csv_with_a_byte_order_mark_reads_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffid,function,answer\nq,x^2,2x\n".encode())
+    sheet = check_sheet(path)
+    assert [r.id for r in sheet.results] == ["q"] and not sheet.errors

@@ -3,6 +3,7 @@ sentence that teaches the rule behind the mistake. Format-neutral segments."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
@@ -46,9 +47,10 @@ def message(verdict: Verdict) -> list[list[ex.Segment]]:
     if w is not None:
         at: list[ex.Segment] = []
         for n, (symbol, value) in enumerate(w.point.items()):
-            at += ([", "] if n else []) + [ex.Math(symbol), f" = {value:g}"]
+            at += ([", "] if n else []) + [ex.Math(symbol), f" = {value + 0.0:g}"]
         got = "is undefined" if w.got is None else f"gives {w.got:.4g}"
-        out.append(["At ", *at, f", your answer {got}, but the derivative is {w.expected:.4g}."])
+        want = f"{w.expected:.4g}" if math.isfinite(w.expected) else "too large for a float"
+        out.append(["At ", *at, f", your answer {got}, but the derivative is {want}."])
     if verdict.diagnosis is not None:
         out.extend(explain_mistake(verdict.diagnosis, verdict))
     out.append(["The derivative is ", ex.Math(d), "."])
