@@ -368,7 +368,7 @@ def check(
             from derivtutor.grading import check as check_answer
             from derivtutor.render.feedback import render_verdict
 
-            single = check_answer(_read(function), answer, wrt=wrt, domain=domain)
+            single = check_answer(_read(function), _read(answer), wrt=wrt, domain=domain)
             _emit(render_verdict(single, fmt, ascii=ascii, steps=steps))
             verdict = single.verdict
     raise typer.Exit({CORRECT: 0, INCORRECT: 1}.get(verdict, 2))

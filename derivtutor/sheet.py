@@ -155,9 +155,15 @@ def _yaml_rows(text: str) -> list[Row]:
         if not isinstance(item, yaml.MappingNode):
             rows.append(Row(line, {"?": ""}))
             continue
-        fields = {
-            str(k.value).strip().lower(): str(v.value) if isinstance(v, yaml.ScalarNode) else ""
-            for k, v in item.value
-        }
+        fields: dict[str, str] = {}
+        for key, value in item.value:
+            name = str(key.value).strip().lower()
+            if name in fields:
+                name = f"{name} (twice)"  # a duplicate key is reported, not silently dropped
+            if value.tag == "tag:yaml.org,2002:null":
+                continue  # wrt: ~ or null means no wrt
+            fields[name] = value.value if isinstance(value, yaml.ScalarNode) else "\x00"
+        if "\x00" in fields.values():
+            fields = {"(a list or mapping as a value)": ""}
         rows.append(Row(line, fields))
     return rows

@@ -192,3 +192,21 @@ def test_a_csv_with_a_byte_order_mark_reads_its_header(tmp_path: Path) -> None:
     path.write_bytes("\ufeffid,function,answer\nq,x^2,2x\n".encode())
     sheet = check_sheet(path)
     assert [r.id for r in sheet.results] == ["q"] and not sheet.errors
+
+
+def test_yaml_nulls_lists_and_duplicate_keys(tmp_path: Path) -> None:
+    text = (
+        '- function: "x^2"\n  answer: "2x"\n  wrt: ~\n'
+        '- function: [x]\n  answer: "1"\n'
+        '- function: "x"\n  answer: "1"\n  answer: "2"\n'
+    )
+    sheet = check_sheet(write(tmp_path, "n.yaml", text))
+    assert [r.verdict.verdict for r in sheet.results] == ["correct"]  # wrt: ~ is no wrt
+    assert [e.line for e in sheet.errors] == [4, 6]
+    assert "a list or mapping" in sheet.errors[0].message
+    assert "answer (twice)" in sheet.errors[1].message
+
+
+def test_the_answer_can_come_from_stdin() -> None:
+    result = runner.invoke(app, ["check", "x^2", "-"], input="2x\n")
+    assert result.exit_code == 0, result.output
