@@ -205,21 +205,21 @@ def compare(
         if math.isinf(value):
             # Too large for a float: the answer must be too, with the same sign (a point
             # skipped here would leave only the points where the derivative is tiny).
-            if answer is not None and answer == value:
-                continue
-            failures.append((math.inf, Witness(point, value, _finite(answer))))
+            if answer is None or answer != value:
+                failures.append((math.inf, Witness(point, value, _finite(answer))))
             continue
         if answer is not None and math.isfinite(answer) and close(answer, value, scale):
             continue
-        if _agrees_closely(expected, given, symbols, floats, scale):
-            continue
         error = math.inf if answer is None or not math.isfinite(answer) else abs(answer - value)
         failures.append((error / max(abs(value), ABSOLUTE), Witness(point, value, _finite(answer))))
+    # The most convincing failure first; a difference at 30 digits may be cancellation, so it
+    # must survive the re-check at 90 before the answer is called wrong.
+    failures.sort(key=lambda f: f[0], reverse=True)
+    recheck = _Recheck(expected, given, symbols, scale)
+    witness = next((w for _, w in failures if math.isinf(w.expected) or recheck.differs(w)), None)
     samples = [p for p, _, _ in points]
-    if not failures:
+    if witness is None:
         return Comparison(CORRECT, None, len(points), samples)
-    # The most convincing witness: where the answer is furthest off.
-    witness = max(failures, key=lambda f: f[0])[1]
     others = [p for p in samples if p is not witness.point]
     return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
 
@@ -281,14 +281,29 @@ def close(a: float, b: float, scale: float = 1.0) -> bool:
     return abs(a - b) <= max(ABSOLUTE * scale, RELATIVE * abs(b))
 
 
-def _agrees_closely(
-    expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], floats: list[float], scale: float
-) -> bool:
-    """The re-check at 90 digits: a difference at 30 digits may be cancellation, not a mistake."""
-    exact = [to_mpf(sp.Rational(str(v)), RECHECK_DIGITS) for v in floats]
-    a = Compiled(expected, symbols, RECHECK_DIGITS)(floats, exact)
-    b = Compiled(given, symbols, RECHECK_DIGITS)(floats, exact)
-    return a is not None and b is not None and math.isfinite(b) and close(b, a, scale)
+class _Recheck:
+    """The same comparison at 90 digits, compiled only if some point needs it."""
+
+    def __init__(
+        self, expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], scale: float
+    ) -> None:
+        self._args = expected, given, symbols
+        self._scale = scale
+        self._compiled: tuple[Compiled, Compiled] | None = None
+
+    def differs(self, witness: Witness) -> bool:
+        expected, given, symbols = self._args
+        if self._compiled is None:
+            self._compiled = (
+                Compiled(expected, symbols, RECHECK_DIGITS),
+                Compiled(given, symbols, RECHECK_DIGITS),
+            )
+        floats = [witness.point[v] for v in symbols]
+        exact = [to_mpf(sp.Rational(str(v)), RECHECK_DIGITS) for v in floats]
+        a, b = (compiled(floats, exact) for compiled in self._compiled)
+        return not (
+            a is not None and b is not None and math.isfinite(b) and close(b, a, self._scale)
+        )
 
 
 def _finite(value: float | None) -> float | None:
