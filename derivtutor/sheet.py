@@ -86,6 +86,8 @@ def check_sheet(path: str | Path) -> Sheet:
         raise UsageError(f"{file} is too large for a homework sheet ({len(data)} bytes)")
     text = data.decode("utf-8", errors="replace")
     rows = _csv_rows(text) if file.suffix.lower() == ".csv" else _yaml_rows(text)
+    if not rows:
+        raise UsageError(f"{file} has no rows to check (columns: {', '.join(COLUMNS)})")
     if len(rows) > MAX_ROWS:
         raise UsageError(f"{file} has {len(rows)} rows; at most {MAX_ROWS}")
     results: list[Result] = []

@@ -210,3 +210,19 @@ def test_yaml_nulls_lists_and_duplicate_keys(tmp_path: Path) -> None:
 def test_the_answer_can_come_from_stdin() -> None:
     result = runner.invoke(app, ["check", "x^2", "-"], input="2x\n")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("empty.yaml", ""), ("header.csv", "id,function,answer\n")]
+)
+def test_a_sheet_without_rows_is_a_usage_error(tmp_path: Path, name: str, text: str) -> None:
+    result = runner.invoke(app, ["check", "--file", str(write(tmp_path, name, text))])
+    assert result.exit_code == 2
+    assert "no rows" in result.stderr
+
+
+def test_a_sheet_has_no_latex_form(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.yaml", '- function: "x^2"\n  answer: "2x"\n')
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "latex"])
+    assert result.exit_code == 2
+    assert "no LaTeX form" in result.stderr

@@ -196,6 +196,10 @@ def render_sheet(sheet: Sheet, fmt: str, *, ascii: bool = False) -> object:
         import json
 
         return json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "latex":
+        from derivtutor.errors import UsageError
+
+        raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
     from derivtutor.render.text import TextWriter
 
     writer = TextWriter(ascii=ascii)
