@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import mpmath
@@ -126,16 +126,8 @@ def check(
     if verdict.verdict == INCORRECT and diagnose:
         from derivtutor.mistakes import diagnose as find_mistake
 
-        verdict = Verdict(
-            function,
-            answer,
-            given,
-            result,
-            comparison.verdict,
-            comparison.witness,
-            find_mistake(verdict, comparison.samples),
-            comparison.points,
-        )
+        # The diagnosis reads the verdict (the answer, the correct step tree), then joins it.
+        verdict = replace(verdict, diagnosis=find_mistake(verdict, comparison.samples))
     return verdict
 
 
