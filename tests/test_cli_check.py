@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,7 +79,8 @@ def test_the_witness_line_shows_the_numbers() -> None:
     w = data["witness"]
     out = _run(["sin(x^2)", "cos(x^2)"], 1)
     line = f"At x = {w['point']['x']:g}, your answer gives {w['got']:.4g}, "
-    assert line + f"but the derivative is {w['expected']:.4g}." in out
+    line += f"but the derivative is {w['expected']:.4g}."
+    assert line.replace("-", "−") in out  # a true minus sign, as in the maths
 
 
 def test_an_answer_undefined_at_the_witness_says_so() -> None:
@@ -277,3 +279,10 @@ def test_an_answer_starting_with_minus_gets_a_complete_command_to_paste() -> Non
     result = runner.invoke(app, ["check", "--domain", "0:1", "cos(x)", "-sin(x)"])
     assert result.exit_code == 2
     assert "derivtutor check --domain 0:1 -- 'cos(x)' '-sin(x)'" in result.stderr
+
+
+def test_the_readme_shows_what_check_prints() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split('$ derivtutor check "sin(x^2)" "cos(x^2)"\n', 1)[1].split("```", 1)[0]
+    result = runner.invoke(app, ["check", "sin(x^2)", "cos(x^2)", "--format", "text"])
+    assert result.stdout == shown

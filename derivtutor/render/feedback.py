@@ -47,14 +47,20 @@ def message(verdict: Verdict) -> list[list[ex.Segment]]:
     if w is not None:
         at: list[ex.Segment] = []
         for n, (symbol, value) in enumerate(w.point.items()):
-            at += ([", "] if n else []) + [ex.Math(symbol), f" = {value + 0.0:g}"]
-        got = "is undefined" if w.got is None else f"gives {w.got:.4g}"
-        want = f"{w.expected:.4g}" if math.isfinite(w.expected) else "too large for a float"
+            at += ([", "] if n else []) + [ex.Math(symbol), f" = {_signed(value + 0.0, 'g')}"]
+        got = "is undefined" if w.got is None else f"gives {_signed(w.got, '.4g')}"
+        want = _signed(w.expected, ".4g") if math.isfinite(w.expected) else "too large for a float"
         out.append(["At ", *at, f", your answer {got}, but the derivative is {want}."])
     if verdict.diagnosis is not None:
         out.extend(explain_mistake(verdict.diagnosis, verdict))
     out.append(["The derivative is ", ex.Math(d), "."])
     return out
+
+
+def _signed(value: float, spec: str) -> str:
+    """A number with a true minus sign, as the maths around it is printed (ASCII output turns
+    it back into '-')."""
+    return format(value, spec).replace("-", "−")
 
 
 def explain_mistake(diagnosis: Diagnosis, verdict: Verdict) -> list[list[ex.Segment]]:
