@@ -12,7 +12,6 @@ Length, nesting depth and literal size are bounded here, before any parsing star
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -197,6 +196,8 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
             "Write a space or * between factors.",
         )
     if next_char == "(":
+        import difflib  # here, not at the top: it costs ~5 ms of start-up, and only errors use it
+
         close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
         hint = (
             f"did you mean {close[0]}?"
@@ -204,6 +205,8 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
             else "the functions known are listed in the README."
         )
         return InputError(f"unknown function '{name}'", text=text, column=column, suggestion=hint)
+    import difflib
+
     close = difflib.get_close_matches(name, [*FUNCTIONS, *CONSTANTS, *GREEK_NAMES], n=1)
     hint = (
         f"did you mean {close[0]}?"
