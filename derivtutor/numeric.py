@@ -140,6 +140,8 @@ def float_function(
 ) -> Callable[[list[float]], float | None]:
     """expr compiled once for double precision: None where it is undefined; ±inf where it
     overflows."""
+    # Like Compiled: expr is a SymPy expression the safe parser (or the engine) built, never
+    # text, so every name in it is whitelisted and compiling it runs nothing a user typed.
     compiled = sp.lambdify(symbols, real_roots(expr), modules=[_FLOAT_FUNCTIONS, "math"])
 
     def value(floats: list[float]) -> float | None:
