@@ -396,6 +396,54 @@ def rules(
         _emit(render_rules(rows, _format(output).value, ascii=_ascii_only()))
 
 
+bank_app = typer.Typer(
+    no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(bank_app, name="bank", help="List or validate a problem bank.")
+
+BankPath = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[PATH]",
+        help="A bank: a directory of YAML files, or one file. Default: the bundled bank.",
+        show_default=False,
+    ),
+]
+
+
+@bank_app.command("list")
+def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
+    """Show the topics of a bank, with problem counts by level.
+
+    Example: [bold]derivtutor bank list[/bold]
+    """
+    from derivtutor.bank import load_bank
+    from derivtutor.render.bank import render_bank_list
+
+    with _errors(debug=False):
+        _emit(render_bank_list(load_bank(path), _format(output).value))
+
+
+@bank_app.command("validate")
+def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
+    """Check a bank: schema, expressions, ids, and every stated answer against the engine.
+
+    Every error is reported with its file, line and problem id; the exit code is 2 if any.
+
+    Example: [bold]derivtutor bank validate mybank/[/bold]
+    """
+    from derivtutor.bank import load_bank, validate
+    from derivtutor.render.bank import render_validation
+
+    with _errors(debug=False):
+        _start_engine()
+        bank = load_bank(path)
+        errors = validate(bank)
+        _emit(render_validation(bank, errors, _format(output).value))
+        if errors:
+            _fail(f"the bank at {bank.root} has errors")
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 

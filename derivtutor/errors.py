@@ -37,3 +37,22 @@ class InputError(DerivtutorError):
 
 class UsageError(DerivtutorError):
     """The arguments do not fit together (for example, several variables and no --wrt)."""
+
+
+class BankError(DerivtutorError):
+    """A problem bank file is wrong at a line: a bad key, a wrong answer, a duplicate id."""
+
+    def __init__(self, message: str, *, file: str, line: int, problem: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.problem = problem
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: [{self.problem}] {self.message}" if self.problem else f"{where}: {self.message}"
+
+
+class ProgressError(DerivtutorError):
+    """The progress database cannot be used as it is (corrupt, or from a newer derivtutor)."""

@@ -1,0 +1,496 @@
+"""The problem bank: YAML files of exercises, one topic per file (schema in DESIGN.md).
+
+Reading files makes this an edge module, beside the CLI, like sheet.py. ``load_bank`` checks
+the schema with pydantic (no unknown keys, and strict types, so ``answer: no``, which YAML reads
+as the boolean false, is an error rather than the string "False") and parses every expression
+with the safe parser. ``verify`` then checks every stated answer against the engine. Every
+error names the file, the line and the problem id, and all of them are reported, not the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import model_validator
+
+from derivtutor.errors import BankError, DerivtutorError, InputError, UsageError
+
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 1_000_000
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+TOPIC_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+_Text = Annotated[StrictStr, Field(min_length=1, max_length=1000)]
+
+
+class _ProblemEntry(BaseModel):
+    """One problem as written in YAML."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[StrictStr, Field(pattern=ID_PATTERN, max_length=80)]
+    level: Annotated[StrictInt, Field(ge=1, le=5)]
+    function: _Text
+    variable: _Text | None = None
+    variables: Annotated[list[_Text], Field(min_length=1, max_length=20)] | None = None
+    answer: _Text | Annotated[list[_Text], Field(min_length=1, max_length=20)] | None = None
+    domain: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
+    hints: Annotated[list[_Text], Field(max_length=10)] = []
+    tags: list[Annotated[StrictStr, Field(pattern=TOPIC_PATTERN)]] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _ProblemEntry:
+        if self.variable is not None and self.variables is not None:
+            raise ValueError("give variable (a derivative) or variables (a gradient), not both")
+        if self.variables is not None and isinstance(self.answer, str):
+            raise ValueError("a gradient's answer is a list, one component per variable")
+        if self.variables is None and isinstance(self.answer, list):
+            raise ValueError("an answer list is for a gradient: list its variables too")
+        if self.variables and isinstance(self.answer, list):
+            if len(self.answer) != len(self.variables):
+                raise ValueError(
+                    f"the answer has {len(self.answer)} components but there are "
+                    f"{len(self.variables)} variables"
+                )
+        if self.domain is not None and not self.domain[0] < self.domain[1]:
+            raise ValueError("domain is [low, high] with low < high")
+        return self
+
+
+class _TopicFile(BaseModel):
+    """One YAML file: a topic and its problems."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1]
+    topic: Annotated[StrictStr, Field(pattern=TOPIC_PATTERN, max_length=60)]
+    title: _Text
+    problems: Annotated[list[_ProblemEntry], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem ready to pose: a derivative (one variable) or a gradient (several)."""
+
+    id: str
+    topic: str
+    level: int
+    function: str
+    variables: tuple[str, ...]  # empty: the function's only variable
+    gradient: bool = False
+    answer: tuple[str, ...] | None = None  # as the author wrote it; the engine's is the truth
+    domain: tuple[float, float] | None = None
+    hints: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def wrt(self) -> str | None:
+        """The variable of a derivative problem (None: the function's only one)."""
+        return self.variables[0] if self.variables and not self.gradient else None
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Every problem of a bank, with the errors found while loading it."""
+
+    root: str
+    titles: dict[str, str]  # topic -> title, in the order the files were read
+    problems: tuple[Problem, ...]
+    errors: tuple[BankError, ...] = ()
+
+    def topics(self) -> list[str]:
+        return list(self.titles)
+
+    def by_id(self) -> dict[str, Problem]:
+        return {p.id: p for p in self.problems}
+
+    def select(
+        self, topic: str | None = None, level: int | None = None
+    ) -> list[Problem]:
+        return [
+            p
+            for p in self.problems
+            if (topic is None or p.topic == topic) and (level is None or p.level == level)
+        ]
+
+
+def bundled_path() -> Path:
+    """The bank shipped with derivtutor: inside the wheel, or problems/ beside the source."""
+    packaged = resources.files("derivtutor") / "problems"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # An editable install (or a source checkout) has the bank at the top of the repository.
+    return Path(__file__).resolve().parent.parent / "problems"
+
+
+def load_bank(path: str | Path | None = None) -> Bank:
+    """Read every .yaml file under ``path`` (a directory or one file; default: the bundled
+    bank). Schema and parse errors are collected in ``Bank.errors``, never raised."""
+    root = Path(path) if path is not None else bundled_path()
+    if root.is_dir():
+        files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise UsageError(f"{root} has no .yaml files: a bank is one YAML file per topic")
+    elif root.is_file():
+        files = [root]
+    else:
+        raise UsageError(f"no bank at {root}: give a directory of .yaml files or one file")
+    titles: dict[str, str] = {}
+    problems: list[Problem] = []
+    errors: list[BankError] = []
+    for file in files:
+        name = str(file)
+        try:
+            topic, title, found = _read_file(file, name, errors)
+        except BankError as err:
+            errors.append(err)
+            continue
+        titles.setdefault(topic, title)
+        problems.extend(found)
+    seen: dict[str, Problem] = {}
+    for problem in problems:
+        first = seen.setdefault(problem.id, problem)
+        if first is not problem:
+            errors.append(
+                BankError(
+                    f"duplicate id: already used at {first.file}:{first.line}",
+                    file=problem.file,
+                    line=problem.line,
+                    problem=problem.id,
+                )
+            )
+    errors.sort(key=lambda e: (e.file, e.line))
+    return Bank(str(root), titles, tuple(problems), tuple(errors))
+
+
+def validate(bank: Bank) -> tuple[BankError, ...]:
+    """Every error of the bank, from loading and from the engine, in file and line order."""
+    return tuple(sorted(bank.errors + verify(bank), key=lambda e: (e.file, e.line)))
+
+
+def verify(bank: Bank) -> tuple[BankError, ...]:
+    """Check every problem against the engine: a stated answer must be right, and the engine
+    must derive the function with named rules and be able to grade answers to it."""
+    found: list[BankError] = []
+    for problem in bank.problems:
+        message = _verify_problem(problem)
+        if message:
+            found.append(BankError(message, file=problem.file, line=problem.line, problem=problem.id))
+    return tuple(found)
+
+
+def _verify_problem(problem: Problem) -> str | None:
+    from derivtutor.grading import CORRECT, check
+
+    try:
+        if problem.gradient:
+            targets = list(zip(problem.variables, problem.answer or [None] * len(problem.variables)))
+        else:
+            targets = [(problem.wrt, problem.answer[0] if problem.answer else None)]
+        for variable, answer in targets:
+            from derivtutor.differentiation import differentiate
+
+            result = differentiate(problem.function, wrt=variable)
+            if any(step.rule == "unknown" for step in result.steps[0].walk()):
+                return "the engine has no named rule for part of this function"
+            # With no stated answer, the engine's own derivative must still be gradable.
+            verdict = check(
+                problem.function,
+                answer if answer is not None else _engine_text(result.derivative),
+                wrt=variable,
+                domain=problem.domain,
+                diagnose=False,
+            )
+            if verdict.verdict != CORRECT:
+                return _verify_message(verdict, answer, variable)
+    except DerivtutorError as err:
+        return str(err).splitlines()[0]
+    return None
+
+
+def _engine_text(derivative: Any) -> str:
+    """The engine's derivative as text the safe parser reads back."""
+    from derivtutor.render.notation import Notation
+
+    return Notation(ascii=True).show(derivative)
+
+
+def _verify_message(verdict: Any, answer: str | None, variable: str | None) -> str:
+    from derivtutor.grading import INCORRECT
+
+    where = f" (d/d{variable})" if variable else ""
+    if verdict.verdict == INCORRECT and answer is not None:
+        witness = verdict.witness
+        at = ", ".join(f"{v.name} = {x:g}" for v, x in witness.point.items())
+        got = "undefined" if witness.got is None else f"{witness.got:.6g}"
+        return (
+            f"the stated answer{where} {answer!r} is wrong: at {at} it gives {got}, "
+            f"but the derivative is {witness.expected:.6g}"
+        )
+    return (
+        f"cannot check answers{where}: too few points in the domain where the derivative is "
+        "real; set domain: [low, high]"
+    )
+
+
+# --- reading one file ----------------------------------------------------------------------------
+
+
+def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str, list[Problem]]:
+    data = file.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise BankError(f"the file is too large ({len(data)} bytes)", file=name, line=1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BankError(f"not UTF-8 text ({err.reason})", file=name, line=1) from None
+    try:
+        # compose, not load: the nodes keep their line numbers, and no tag builds an object.
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            value = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise BankError(
+            f"not valid YAML: {getattr(err, 'problem', None) or err}", file=name, line=line
+        ) from None
+    if node is None or not isinstance(value, dict):
+        raise BankError(
+            "a bank file is a mapping with schema_version, topic, title and problems",
+            file=name,
+            line=1,
+        )
+    for key, line in _duplicate_keys(node):
+        errors.append(
+            BankError(f"the key {key!r} appears twice", file=name, line=line, problem=None)
+        )
+    if value.get("schema_version") not in (None, SCHEMA_VERSION) and isinstance(
+        value.get("schema_version"), int
+    ):
+        raise BankError(
+            f"schema_version {value['schema_version']} is not supported "
+            f"(this derivtutor reads version {SCHEMA_VERSION})",
+            file=name,
+            line=_line(node, ("schema_version",)),
+        )
+    try:
+        parsed = _TopicFile.model_validate(value)
+    except ValidationError as err:
+        reported: set[tuple[Any, ...]] = set()
+        # A union field (answer: text or a list) fails once per branch: report it once.
+        for e in sorted(err.errors(), key=lambda e: e["type"] != "string_type"):
+            loc = tuple(part for part in e["loc"] if not _is_type_name(part))
+            if loc in reported:
+                continue
+            reported.add(loc)
+            errors.append(
+                BankError(
+                    _schema_message(e, node, loc),
+                    file=name,
+                    line=_line(node, loc),
+                    problem=_problem_id(value, loc),
+                )
+            )
+        return _salvage(value, node, name, errors)
+    problems = []
+    for index, entry in enumerate(parsed.problems):
+        line = _line(node, ("problems", index))
+        problem = _problem(entry, parsed.topic, name, line, errors)
+        if problem is not None:
+            problems.append(problem)
+    return parsed.topic, parsed.title, problems
+
+
+def _salvage(
+    value: dict[str, Any], node: yaml.Node, name: str, errors: list[BankError]
+) -> tuple[str, str, list[Problem]]:
+    """After a schema error, keep the problems that are valid, so every error is reported."""
+    topic = value.get("topic") if isinstance(value.get("topic"), str) else file_topic(name)
+    title = value.get("title") if isinstance(value.get("title"), str) else topic
+    problems = []
+    entries = value.get("problems")
+    for index, raw in enumerate(entries if isinstance(entries, list) else []):
+        try:
+            entry = _ProblemEntry.model_validate(raw)
+        except ValidationError:
+            continue  # already reported
+        problem = _problem(entry, str(topic), name, _line(node, ("problems", index)), errors)
+        if problem is not None:
+            problems.append(problem)
+    return str(topic), str(title), problems
+
+
+def file_topic(name: str) -> str:
+    return Path(name).stem
+
+
+def _problem(
+    entry: _ProblemEntry, topic: str, name: str, line: int, errors: list[BankError]
+) -> Problem | None:
+    """Parse the expressions of one entry; on any error, report it and drop the problem."""
+    from derivtutor.parse import parse
+
+    def fail(message: str) -> None:
+        errors.append(BankError(message, file=name, line=line, problem=entry.id))
+
+    try:
+        function = parse(entry.function)
+    except InputError as err:
+        fail(f"function {entry.function!r} does not parse: {_input_message(err)}")
+        return None
+    names = {s.name for s in function.free_symbols}
+    wanted = entry.variables or ([entry.variable] if entry.variable else [])
+    for variable in wanted:
+        if variable not in names:
+            known = ", ".join(sorted(names)) or "none"
+            fail(f"{variable!r} is not a variable of {entry.function!r} (its variables: {known})")
+            return None
+    if not wanted and len(names) > 1:
+        fail(f"{entry.function!r} has several variables ({', '.join(sorted(names))}): "
+             "set variable, or variables for a gradient")
+        return None
+    answers = [entry.answer] if isinstance(entry.answer, str) else entry.answer
+    for answer in answers or []:
+        try:
+            parse(answer)
+        except InputError as err:
+            fail(f"answer {answer!r} does not parse: {_input_message(err)}")
+            return None
+    return Problem(
+        id=entry.id,
+        topic=topic,
+        level=entry.level,
+        function=entry.function,
+        variables=tuple(wanted),
+        gradient=entry.variables is not None,
+        answer=tuple(answers) if answers else None,
+        domain=(entry.domain[0], entry.domain[1]) if entry.domain else None,
+        hints=tuple(entry.hints),
+        tags=tuple(entry.tags),
+        file=name,
+        line=line,
+    )
+
+
+def _input_message(err: InputError) -> str:
+    column = f" (column {err.column})" if err.column is not None else ""
+    hint = f"; {err.suggestion}" if err.suggestion else ""
+    return f"{err.message}{column}{hint}"
+
+
+# --- YAML nodes and pydantic errors ----------------------------------------------------------
+
+
+def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v  # type: ignore[no-any-return]
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]  # type: ignore[no-any-return]
+    return None
+
+
+def _key_node(node: yaml.Node, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if k.value == key:
+                return k  # type: ignore[no-any-return]
+    return None
+
+
+def _walk(node: yaml.Node, loc: Sequence[str | int]) -> tuple[yaml.Node, yaml.Node | None]:
+    """The deepest node that ``loc`` reaches, and the node for the whole of ``loc`` if any."""
+    here = node
+    for key in loc:
+        nxt = _child(here, key)
+        if nxt is None:
+            # An unknown key lives in the mapping: point at the key itself.
+            return (_key_node(here, key) or here), None
+        here = nxt
+    return here, here
+
+
+def _line(node: yaml.Node, loc: Sequence[str | int]) -> int:
+    deepest, _ = _walk(node, loc)
+    return int(deepest.start_mark.line) + 1
+
+
+def _problem_id(value: dict[str, Any], loc: tuple[Any, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "problems" and isinstance(loc[1], int):
+        entries = value.get("problems")
+        if isinstance(entries, list) and loc[1] < len(entries):
+            entry = entries[loc[1]]
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                return str(entry["id"])
+        return f"problem {loc[1] + 1}"
+    return None
+
+
+_YAML_TYPES = {
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "empty (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _schema_message(error: Any, node: yaml.Node, loc: tuple[Any, ...]) -> str:
+    # Inside a problem, the id is shown beside the message: name the field from there.
+    inner = loc[2:] if loc[:1] == ("problems",) and len(loc) > 2 else loc
+    field = ".".join(str(part) for part in inner)
+    _, target = _walk(node, loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}" + _known_keys(loc)
+    if kind == "missing":
+        return f"missing key {loc[-1]!r}"
+    if kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
+        seen = _YAML_TYPES.get(target.tag)
+        if seen:
+            return (
+                f"{field}: YAML reads {target.value!r} as {seen}, not text; "
+                f'put it in quotes: "{target.value}"'
+            )
+    if kind == "literal_error" and loc == ("schema_version",):
+        return f"schema_version must be {SCHEMA_VERSION}"
+    if kind == "value_error":
+        return f"{field}: {str(error['msg']).removeprefix('Value error, ')}"
+    return f"{field}: {error['msg']}"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> str:
+    model = _ProblemEntry if loc[0] == "problems" else _TopicFile
+    return f" (known keys: {', '.join(model.model_fields)})"
+
+
+def _is_type_name(part: Any) -> bool:
+    return isinstance(part, str) and bool(re.match(r"^(str|list\[.*\]|constrained-.*)$", part))
+
+
+def _duplicate_keys(node: yaml.Node) -> Iterator[tuple[str, int]]:
+    """YAML keeps the last of two equal keys silently; a bank author wants to know."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield str(key.value), key.start_mark.line + 1
+            seen.add(key.value)
+            yield from _duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item)
