@@ -17,8 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
-from pydantic import model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
 from derivtutor.errors import BankError, DerivtutorError, InputError, UsageError
 
@@ -91,6 +98,7 @@ class Problem:
     tags: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    generated: bool = False  # composed by generate.py: practised, but never scheduled
 
     @property
     def wrt(self) -> str | None:
@@ -113,9 +121,7 @@ class Bank:
     def by_id(self) -> dict[str, Problem]:
         return {p.id: p for p in self.problems}
 
-    def select(
-        self, topic: str | None = None, level: int | None = None
-    ) -> list[Problem]:
+    def select(self, topic: str | None = None, level: int | None = None) -> list[Problem]:
         return [
             p
             for p in self.problems
@@ -184,7 +190,9 @@ def verify(bank: Bank) -> tuple[BankError, ...]:
     for problem in bank.problems:
         message = _verify_problem(problem)
         if message:
-            found.append(BankError(message, file=problem.file, line=problem.line, problem=problem.id))
+            found.append(
+                BankError(message, file=problem.file, line=problem.line, problem=problem.id)
+            )
     return tuple(found)
 
 
@@ -193,7 +201,10 @@ def _verify_problem(problem: Problem) -> str | None:
 
     try:
         if problem.gradient:
-            targets = list(zip(problem.variables, problem.answer or [None] * len(problem.variables)))
+            stated = problem.answer or (None,) * len(problem.variables)
+            targets: list[tuple[str | None, str | None]] = list(
+                zip(problem.variables, stated, strict=True)
+            )
         else:
             targets = [(problem.wrt, problem.answer[0] if problem.answer else None)]
         for variable, answer in targets:
@@ -359,8 +370,10 @@ def _problem(
             fail(f"{variable!r} is not a variable of {entry.function!r} (its variables: {known})")
             return None
     if not wanted and len(names) > 1:
-        fail(f"{entry.function!r} has several variables ({', '.join(sorted(names))}): "
-             "set variable, or variables for a gradient")
+        fail(
+            f"{entry.function!r} has several variables ({', '.join(sorted(names))}): "
+            "set variable, or variables for a gradient"
+        )
         return None
     answers = [entry.answer] if isinstance(entry.answer, str) else entry.answer
     for answer in answers or []:

@@ -444,6 +444,374 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
             _fail(f"the bank at {bank.root} has errors")
 
 
+# --- practice: quiz, review, stats, progress -----------------------------------------------------
+
+BankOption = Annotated[
+    str | None,
+    typer.Option("--bank", metavar="DIR", help="A problem bank to use instead of the bundled one."),
+]
+
+
+@app.command()
+def quiz(
+    topic: Annotated[
+        str | None, typer.Option("--topic", metavar="T", help="Only this topic (see bank list).")
+    ] = None,
+    level: Annotated[
+        int | None, typer.Option("--level", min=1, max=5, metavar="L", help="Only this level, 1-5.")
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option(
+            "--count",
+            min=1,
+            metavar="N",
+            help="How many problems. Default: 10, or endless with --generate.",
+        ),
+    ] = None,
+    problem: Annotated[
+        str | None, typer.Option("--problem", metavar="ID", help="Just this problem, by id.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="S", help="Seed for a repeatable selection.")
+    ] = None,
+    bank: BankOption = None,
+    generate: Annotated[
+        bool,
+        typer.Option(
+            "--generate", help="Compose new problems for the topic and level, without end."
+        ),
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Practise: one problem at a time, with hints, steps after a miss, and saved progress.
+
+    At the prompt, type your answer, or hint, steps, skip, quit or help.
+
+    Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
+    """
+    from derivtutor.bank import load_bank
+    from derivtutor.quiz import choose
+
+    with _errors(debug):
+        _start_engine()
+        store = _progress()
+        if generate:
+            from derivtutor.generate import TOPICS, generated
+
+            if problem is not None:
+                raise UsageError("--generate composes new problems; it cannot take --problem")
+            if topic is not None and topic not in TOPICS:
+                raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
+            _practise(generated(topic, level, seed), count, store)
+            return
+        loaded = _usable_bank(load_bank(bank))
+        if problem is not None:
+            found = loaded.by_id().get(problem)
+            if found is None:
+                raise UsageError(
+                    f"no problem {problem!r} in {loaded.root}" + _close(problem, loaded.by_id())
+                )
+            _practise(iter([found]), 1, store)
+            return
+        if topic is not None and topic not in loaded.titles:
+            raise UsageError(f"no topic {topic!r}. Topics: {', '.join(loaded.topics())}")
+        pool = loaded.select(topic, level)
+        if not pool:
+            raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
+        picked = choose(pool, count or 10, seed)
+        _practise(iter(picked), len(picked), store)
+
+
+@app.command()
+def review(
+    count: Annotated[
+        int, typer.Option("--count", min=1, metavar="N", help="At most this many problems.")
+    ] = 10,
+    bank: BankOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Practise what is due: spaced repetition (FSRS) over your history, then new problems.
+
+    Example: [bold]derivtutor review[/bold]
+    """
+    import time
+
+    from derivtutor.bank import load_bank
+    from derivtutor.quiz import review_selection
+
+    with _errors(debug):
+        _start_engine()
+        store = _progress()
+        loaded = _usable_bank(load_bank(bank))
+        due = [problem for problem, _ in store.due(time.time())]
+        chosen, due_count = review_selection(list(loaded.problems), due, store.seen(), count)
+        if not chosen:
+            typer.echo(_next_review_text(store.next_due()))
+            return
+        new = len(chosen) - due_count
+        typer.echo(f"{due_count} due for review, {new} new.")
+        _practise(iter(chosen), len(chosen), store)
+
+
+@app.command()
+def stats(output: FormatOption = None) -> None:
+    """Your progress per topic: attempts, accuracy, last practised, current streak.
+
+    Example: [bold]derivtutor stats --format json[/bold]
+    """
+    import time
+
+    from derivtutor.render.progress import render_stats
+
+    with _errors(debug=False):
+        store = _progress(create=False)
+        _emit(render_stats(store.stats(), len(store.due(time.time())), _format(output).value))
+
+
+progress_app = typer.Typer(
+    no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+app.add_typer(progress_app, name="progress", help="Export, import or reset your progress.")
+
+
+@progress_app.command("export")
+def progress_export(
+    file: Annotated[str, typer.Argument(help="Where to write the JSON; '-' for stdout.")],
+) -> None:
+    """Write your whole history (attempts and reviews) as JSON.
+
+    Example: [bold]derivtutor progress export progress.json[/bold]
+    """
+    import json
+
+    with _errors(debug=False):
+        store = _progress(create=False)
+        data = json.dumps(store.export(), ensure_ascii=False, indent=2) + "\n"
+        if file == "-":
+            typer.echo(data, nl=False)
+            return
+        _write_new(file, data)
+        typer.echo(f"Exported {len(store.attempts())} attempts to {file}", err=True)
+
+
+@progress_app.command("import")
+def progress_import(
+    file: Annotated[str, typer.Argument(help="A JSON file from progress export; '-' for stdin.")],
+) -> None:
+    """Merge an exported history into yours (records you already have are skipped).
+
+    Example: [bold]derivtutor progress import progress.json[/bold]
+    """
+    import json
+
+    with _errors(debug=False):
+        text = sys.stdin.read() if file == "-" else _read_file(file)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise UsageError(f"{file} is not JSON: {err.msg} at line {err.lineno}") from None
+        store = _progress()
+        attempts, reviews = store.import_history(data)
+        typer.echo(f"Imported {attempts} attempts and {reviews} reviews from {file}")
+
+
+@progress_app.command("reset")
+def progress_reset(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete your whole history and every review schedule. Asks first.
+
+    Example: [bold]derivtutor progress reset[/bold]
+    """
+    with _errors(debug=False):
+        store = _progress(create=False)
+        count = len(store.attempts())
+        if not yes:
+            question = (
+                f"Delete all {count} attempts and every review schedule in {store.path}? "
+                "(derivtutor progress export FILE keeps a copy)"
+            )
+            try:
+                confirmed = typer.confirm(question, default=False)
+            except typer.Abort:  # end of input: no answer is not a yes
+                confirmed = False
+                typer.echo("")
+            if not confirmed:
+                _fail("nothing was deleted (answer y to confirm, or pass --yes)", code=1)
+        attempts, _ = store.reset()
+        typer.echo(f"Deleted {attempts} attempts; your progress starts afresh.")
+
+
+def _progress(create: bool = True) -> Any:
+    from derivtutor.progress import Progress
+
+    return Progress(create=create)
+
+
+def _usable_bank(bank: Any) -> Any:
+    if bank.errors:
+        first = "\n".join(e.render() for e in bank.errors[:5])
+        more = f"\n... and {len(bank.errors) - 5} more" if len(bank.errors) > 5 else ""
+        raise UsageError(
+            f"the bank at {bank.root} has errors:\n{first}{more}\n"
+            f"Run derivtutor bank validate {shlex.quote(bank.root)} for the full report."
+        )
+    return bank
+
+
+def _close(name: str, known: Any) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(name, list(known), n=3)
+    return f". Did you mean {', '.join(near)}?" if near else ""
+
+
+def _next_review_text(due: str | None) -> str:
+    if due is None:
+        return "Nothing to review, and no new problems left in this bank."
+    from datetime import datetime
+
+    when = datetime.fromisoformat(due).astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"Nothing is due now. The next review is due at {when}."
+
+
+def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
+    """The quiz loop: read a line, let the quiz decide, save what it records, show what it says."""
+    import time
+
+    from derivtutor.progress import iso
+    from derivtutor.quiz import Attempt, Quiz
+    from derivtutor.render.quiz import QuizWriter
+
+    writer = QuizWriter(ascii=_ascii_only())
+    show = _QuizScreen(writer, styled=_format(None) is Format.rich)
+    session = Quiz(problems, total, time.time(), hint_texts=writer.hints)
+    show(session, session.start())
+    read = _line_reader()
+    while not session.finished:
+        try:
+            line = read()
+            events = session.handle(line, time.time())
+        except (EOFError, KeyboardInterrupt):
+            events = session.stop(time.time())
+        for record in session.take_records():
+            problem = record.problem
+            if isinstance(record, Attempt):
+                store.add_attempt(
+                    {
+                        "time": iso(record.time),
+                        "problem": problem.id,
+                        "topic": problem.topic,
+                        "level": problem.level,
+                        "function": problem.function,
+                        "answer": record.answer,
+                        "verdict": record.verdict,
+                        "mistake": record.mistake,
+                        "hints": record.hints,
+                        "seconds": round(record.seconds, 3),
+                    }
+                )
+            elif not problem.generated:
+                store.add_review(problem.id, int(record.rating), iso(record.time))
+        show(session, events)
+
+
+class _QuizScreen:
+    """Prints quiz events: plain lines, or styled through Rich on a terminal."""
+
+    def __init__(self, writer: Any, styled: bool) -> None:
+        self.writer = writer
+        self.console = None
+        if styled:
+            from derivtutor.render.console import console
+
+            self.console = console(ascii=_ascii_only())
+
+    def __call__(self, session: Any, events: list[Any]) -> None:
+        from derivtutor import quiz as q
+
+        w = self.writer
+        for event in events:
+            if isinstance(event, q.Posed):
+                lines = w.posed(event)
+            elif isinstance(event, q.Graded):
+                lines = w.graded(event)
+            elif isinstance(event, q.Unreadable):
+                lines = w.unreadable(event)
+            elif isinstance(event, q.Hint):
+                lines = w.hint(event, session.hint_text(event))
+            elif isinstance(event, q.Steps):
+                lines = w.steps(event)
+            elif isinstance(event, q.Skipped):
+                lines = w.skipped(event)
+            elif isinstance(event, q.Help):
+                lines = w.help()
+            elif isinstance(event, q.Empty):
+                lines = w.empty()
+            else:
+                lines = w.summary(event.summary)
+            self.print(lines)
+
+    def print(self, lines: list[tuple[str, str]]) -> None:
+        if self.console is None:
+            for text, _ in lines:
+                typer.echo(text)
+            return
+        from rich.text import Text
+
+        for text, style in lines:
+            self.console.print(Text(text, style=style))
+
+
+def _line_reader() -> Any:
+    """Line editing and history (prompt_toolkit) on a terminal; plain lines otherwise."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+
+        from derivtutor.progress import default_path
+
+        history = default_path().parent / "answers.history"
+        session: Any = PromptSession(history=FileHistory(str(history)))
+        return lambda: session.prompt("> ")
+
+    def plain() -> str:
+        typer.echo("> ", nl=False)
+        line = sys.stdin.readline(_STDIN_LIMIT)
+        if not line:
+            typer.echo("")
+            raise EOFError
+        typer.echo(line.rstrip("\n"))  # so a transcript shows what was answered
+        return line
+
+    return plain
+
+
+def _read_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read(50_000_000)
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+def _write_new(path: str, text: str) -> None:
+    """Write through a temporary file and rename it, so a half-written export never exists."""
+    directory = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError as err:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 

@@ -51,7 +51,11 @@ class BankError(DerivtutorError):
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: [{self.problem}] {self.message}" if self.problem else f"{where}: {self.message}"
+        return (
+            f"{where}: [{self.problem}] {self.message}"
+            if self.problem
+            else f"{where}: {self.message}"
+        )
 
 
 class ProgressError(DerivtutorError):

@@ -26,8 +26,9 @@ def lines(verdict: Verdict) -> list[list[ex.Segment]]:
     return out
 
 
-def message(verdict: Verdict) -> list[list[ex.Segment]]:
-    """The explanation of the verdict, a sentence per line."""
+def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
+    """The explanation of the verdict, a sentence per line. ``reveal=False`` keeps the
+    derivative back, for a quiz where the learner tries again."""
     d = verdict.derivative
     if verdict.verdict == CORRECT:
         return [
@@ -53,7 +54,8 @@ def message(verdict: Verdict) -> list[list[ex.Segment]]:
         out.append(["At ", *at, f", your answer {got}, but the derivative is {want}."])
     if verdict.diagnosis is not None:
         out.extend(explain_mistake(verdict.diagnosis, verdict))
-    out.append(["The derivative is ", ex.Math(d), "."])
+    if reveal:
+        out.append(["The derivative is ", ex.Math(d), "."])
     return out
 
 

@@ -1,0 +1,392 @@
+"""The progress store: every attempt, and a spaced-repetition card per problem, in SQLite.
+
+One file, ``progress.sqlite3``, in ``$DERIVTUTOR_HOME`` or the user's data directory. Three
+tables: ``attempts`` (append-only: every answer given), ``reviews`` (append-only: the rating of
+each finished problem) and ``cards`` (the FSRS state per problem, which the reviews determine:
+an import replays them). Each record is committed as it is given, so Ctrl-C or a killed terminal
+loses nothing already answered. A file that is not a derivtutor database, or comes from a newer
+version, is reported and never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from derivtutor.errors import ProgressError, UsageError
+
+SCHEMA_VERSION = 1
+FILENAME = "progress.sqlite3"
+EXPORT_FORMAT = "derivtutor-progress"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_SCHEMA = """
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,          -- ISO 8601, UTC
+    problem TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    function TEXT NOT NULL,
+    answer TEXT,                 -- NULL: the steps were asked for
+    verdict TEXT NOT NULL,       -- correct, incorrect or revealed
+    mistake TEXT,
+    hints INTEGER NOT NULL,
+    seconds REAL NOT NULL
+);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    problem TEXT NOT NULL,
+    rating INTEGER NOT NULL      -- fsrs.Rating: 1 again, 2 hard, 3 good, 4 easy
+);
+CREATE TABLE cards (
+    problem TEXT PRIMARY KEY,
+    due TEXT NOT NULL,
+    card TEXT NOT NULL           -- fsrs.Card.to_dict(), as JSON
+);
+CREATE INDEX attempts_topic ON attempts (topic, time);
+CREATE INDEX cards_due ON cards (due);
+"""
+
+ATTEMPT_FIELDS = (
+    "time",
+    "problem",
+    "topic",
+    "level",
+    "function",
+    "answer",
+    "verdict",
+    "mistake",
+    "hints",
+    "seconds",
+)
+
+
+REVIEW_FIELDS = ("time", "problem", "rating")
+
+
+def default_path() -> Path:
+    home = os.environ.get("DERIVTUTOR_HOME")
+    if home:
+        return Path(home) / FILENAME
+    from platformdirs import user_data_path
+
+    return user_data_path("derivtutor") / FILENAME
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    topic: str
+    attempts: int
+    correct: int
+    last: str | None  # ISO time of the last attempt
+    streak: int  # correct answers in a row, counting back from the latest
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+
+class Progress:
+    """The store, opened on a file. ``create=False`` never makes a file that is not there."""
+
+    def __init__(self, path: Path | str | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self._db: sqlite3.Connection | None = None
+        if self.path.exists():
+            self._db = self._open_existing()
+        elif create:
+            self._db = self._create()
+
+    @property
+    def exists(self) -> bool:
+        return self._db is not None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- opening -------------------------------------------------------------------------
+
+    def _create(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._connect()
+        with db:
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return db
+
+    def _open_existing(self) -> sqlite3.Connection:
+        try:
+            with open(self.path, "rb") as file:
+                header = file.read(len(_SQLITE_MAGIC))
+        except OSError as err:
+            raise ProgressError(f"cannot read {self.path}: {err.strerror}") from None
+        if header != _SQLITE_MAGIC:
+            raise self._corrupt("it is not an SQLite database")
+        # Read-only until the file is known to be ours: a bad file is never written to.
+        try:
+            probe = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            try:
+                version = probe.execute("PRAGMA user_version").fetchone()[0]
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+                if probe.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise self._corrupt("SQLite reports it damaged")
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as err:
+            raise self._corrupt(f"SQLite cannot read it ({err})") from None
+        if version > SCHEMA_VERSION:
+            raise ProgressError(
+                f"{self.path} was written by a newer derivtutor (progress format {version}; "
+                f"this one reads {SCHEMA_VERSION}). Upgrade derivtutor; the file was left as it is."
+            )
+        if version < SCHEMA_VERSION or not {"attempts", "reviews", "cards"} <= tables:
+            raise self._corrupt("it has no derivtutor progress tables")
+        return self._connect()
+
+    def _corrupt(self, why: str) -> ProgressError:
+        return ProgressError(
+            f"{self.path} cannot be used: {why}. It was left untouched. Move it away to start "
+            "afresh (derivtutor then makes a new one), or restore it from a backup."
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise ProgressError("there is no progress yet: practise with derivtutor quiz first")
+        return self._db
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def add_attempt(self, attempt: dict[str, Any]) -> None:
+        """One answer, committed at once."""
+        with self.db:
+            self._insert_attempt(attempt)
+
+    def add_review(self, problem: str, rating: int, time: str) -> None:
+        """A finished problem's rating, and its card rescheduled, in one transaction."""
+        with self.db:
+            self._review(problem, rating, time)
+
+    def _insert_attempt(self, attempt: dict[str, Any]) -> None:
+        columns = ", ".join(ATTEMPT_FIELDS)
+        marks = ", ".join("?" for _ in ATTEMPT_FIELDS)
+        self.db.execute(
+            f"INSERT INTO attempts ({columns}) VALUES ({marks})",
+            [attempt[f] for f in ATTEMPT_FIELDS],
+        )
+
+    def _review(self, problem: str, rating: int, time: str, log: bool = True) -> None:
+        from fsrs import Card, Rating
+
+        row = self.db.execute("SELECT card FROM cards WHERE problem = ?", (problem,)).fetchone()
+        card = Card.from_dict(json.loads(row["card"])) if row else Card(card_id=_card_id(problem))
+        card, _ = _scheduler().review_card(card, Rating(rating), parse_time(time))
+        if log:
+            self.db.execute(
+                "INSERT INTO reviews (time, problem, rating) VALUES (?, ?, ?)",
+                (time, problem, rating),
+            )
+        self.db.execute(
+            "INSERT OR REPLACE INTO cards (problem, due, card) VALUES (?, ?, ?)",
+            (problem, card.due.isoformat(), json.dumps(card.to_dict())),
+        )
+
+    def reset(self) -> tuple[int, int]:
+        """Delete every attempt, review and card. Returns the counts deleted."""
+        with self.db:
+            attempts = self.db.execute("DELETE FROM attempts").rowcount
+            reviews = self.db.execute("DELETE FROM reviews").rowcount
+            self.db.execute("DELETE FROM cards")
+        return attempts, reviews
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def attempts(self) -> list[dict[str, Any]]:
+        if self._db is None:
+            return []
+        fields = ", ".join(ATTEMPT_FIELDS)
+        rows = self._db.execute(f"SELECT {fields} FROM attempts ORDER BY time, id")
+        return [dict(r) for r in rows]
+
+    def reviews(self) -> list[dict[str, Any]]:
+        if self._db is None:
+            return []
+        rows = self._db.execute("SELECT time, problem, rating FROM reviews ORDER BY time, id")
+        return [dict(r) for r in rows]
+
+    def due(self, now: float) -> list[tuple[str, str]]:
+        """(problem id, due time) of every card due by ``now``, the most overdue first."""
+        if self._db is None:
+            return []
+        moment = datetime.fromtimestamp(now, timezone.utc).isoformat()
+        rows = self._db.execute(
+            "SELECT problem, due FROM cards WHERE due <= ? ORDER BY due", (moment,)
+        )
+        return [(r["problem"], r["due"]) for r in rows]
+
+    def next_due(self) -> str | None:
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
+        return row[0] if row else None
+
+    def seen(self) -> set[str]:
+        """Every problem id with an attempt."""
+        if self._db is None:
+            return set()
+        return {r[0] for r in self._db.execute("SELECT DISTINCT problem FROM attempts")}
+
+    def stats(self) -> list[TopicStats]:
+        """Per topic: attempts, correct ones, the last time, and the current streak."""
+        by_topic: dict[str, list[dict[str, Any]]] = {}
+        for attempt in self.attempts():
+            by_topic.setdefault(attempt["topic"], []).append(attempt)
+        out = []
+        for topic, rows in sorted(by_topic.items()):
+            streak = 0
+            for row in reversed(rows):
+                if row["verdict"] != "correct":
+                    break
+                streak += 1
+            correct = sum(r["verdict"] == "correct" for r in rows)
+            out.append(TopicStats(topic, len(rows), correct, rows[-1]["time"], streak))
+        return out
+
+    # --- moving the history ------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        return {
+            "format": EXPORT_FORMAT,
+            "version": SCHEMA_VERSION,
+            "attempts": self.attempts(),
+            "reviews": self.reviews(),
+        }
+
+    def import_history(self, data: Any) -> tuple[int, int]:
+        """Merge an export into this store (records already present are skipped), then replay
+        every review to rebuild the cards. One transaction: all of it, or nothing."""
+        attempts, reviews = _validated(data)
+        have_attempts = {_key(a, ATTEMPT_FIELDS) for a in self.attempts()}
+        have_reviews = {_key(r, REVIEW_FIELDS) for r in self.reviews()}
+        new_attempts = [a for a in attempts if _key(a, ATTEMPT_FIELDS) not in have_attempts]
+        new_reviews = [
+            r for r in reviews if _key(r, ("time", "problem", "rating")) not in have_reviews
+        ]
+        with self.db:
+            for attempt in new_attempts:
+                self._insert_attempt(attempt)
+            for review in new_reviews:
+                self.db.execute(
+                    "INSERT INTO reviews (time, problem, rating) VALUES (?, ?, ?)",
+                    (review["time"], review["problem"], review["rating"]),
+                )
+            self.db.execute("DELETE FROM cards")
+            for review in _sorted(self.db.execute("SELECT * FROM reviews")):
+                self._review(review["problem"], review["rating"], review["time"], log=False)
+        return len(new_attempts), len(new_reviews)
+
+
+def _sorted(rows: Iterable[sqlite3.Row]) -> Iterator[dict[str, Any]]:
+    return iter(sorted((dict(r) for r in rows), key=lambda r: (parse_time(r["time"]), r["id"])))
+
+
+def _key(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(record[f] for f in fields)
+
+
+def _card_id(problem: str) -> int:
+    return zlib.crc32(problem.encode())
+
+
+_SCHEDULER: Any = None
+
+
+def _scheduler() -> Any:
+    """FSRS with its default parameters. No fuzzing: the same history gives the same dates."""
+    global _SCHEDULER
+    if _SCHEDULER is None:
+        from fsrs import Scheduler
+
+        _SCHEDULER = Scheduler(enable_fuzzing=False)
+    return _SCHEDULER
+
+
+def _validated(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records of an export, checked field by field before anything is written."""
+    from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+    class _Attempt(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        time: StrictStr
+        problem: StrictStr
+        topic: StrictStr
+        level: StrictInt
+        function: StrictStr
+        answer: StrictStr | None
+        verdict: StrictStr = Field(pattern="^(correct|incorrect|revealed)$")
+        mistake: StrictStr | None
+        hints: StrictInt = Field(ge=0)
+        seconds: float = Field(ge=0)
+
+    class _Review(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        time: StrictStr
+        problem: StrictStr
+        rating: StrictInt = Field(ge=1, le=4)
+
+    class _Export(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        format: StrictStr = Field(pattern=f"^{EXPORT_FORMAT}$")
+        version: StrictInt = Field(ge=1, le=SCHEMA_VERSION)
+        attempts: list[_Attempt]
+        reviews: list[_Review]
+
+    try:
+        parsed = _Export.model_validate(data)
+        for when in [a.time for a in parsed.attempts] + [r.time for r in parsed.reviews]:
+            parse_time(when)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(
+            f"not a derivtutor progress export: {where}: {first['msg']} "
+            f"({err.error_count()} problem{'s' * (err.error_count() != 1)} in all)"
+        ) from None
+    except ValueError as err:
+        raise UsageError(f"not a derivtutor progress export: a bad time ({err})") from None
+    return (
+        [a.model_dump() for a in parsed.attempts],
+        [r.model_dump() for r in parsed.reviews],
+    )

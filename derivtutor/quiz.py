@@ -1,0 +1,384 @@
+"""A practice session as a pure state machine: lines in, events out. No I/O, no clock.
+
+The CLI reads each line the learner types and passes it to ``Quiz.handle`` with the current
+time; the quiz answers with events to show (a problem, a verdict, a hint, the steps) and records
+to keep (each attempt, and the spaced-repetition rating of each finished problem). Because the
+records are events, the CLI writes them as they happen, so an interrupted session loses nothing.
+
+Ratings follow the issue's rule: a wrong answer (or asking for the steps) is Again, right after a
+hint is Hard, right at once is Good.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from derivtutor.bank import Problem
+from derivtutor.errors import DerivtutorError, InputError
+from derivtutor.grading import CORRECT, INCORRECT, Verdict, check, split_components
+
+COMMANDS = {
+    "hint": "show the next hint",
+    "steps": "show the whole derivation (the problem counts as missed)",
+    "skip": "go on to the next problem",
+    "quit": "end the session (exit and Ctrl-D work too)",
+    "help": "show this list",
+}
+_ALIASES = {"exit": "quit", "?": "help", "hints": "hint", "step": "steps"}
+
+
+class Rating(IntEnum):
+    """The spaced-repetition grades (the values of ``fsrs.Rating``)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+
+
+# --- events: what to show ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posed:
+    problem: Problem
+    number: int  # 1-based
+    total: int | None  # None: endless (generated problems)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """An answer was read and checked: one verdict, or one per component of a gradient."""
+
+    problem: Problem
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def correct(self) -> bool:
+        return all(v.verdict == CORRECT for v in self.verdicts)
+
+    @property
+    def mistake(self) -> str | None:
+        for v in self.verdicts:
+            if v.diagnosis is not None:
+                return v.diagnosis.mistake
+        return None
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """The line could not be read as an answer. Not an attempt: the learner types it again."""
+
+    text: str
+    error: DerivtutorError
+
+
+@dataclass(frozen=True)
+class Hint:
+    problem: Problem
+    number: int  # 1-based; 0 when there are no more
+    total: int
+
+
+@dataclass(frozen=True)
+class Steps:
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Skipped:
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Empty:
+    """A blank line: a reminder of what can be typed."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    summary: Summary
+
+
+# --- records: what to keep ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One answer given (or the steps asked for, verdict "revealed")."""
+
+    time: float  # seconds since the epoch
+    problem: Problem
+    answer: str | None
+    verdict: str  # correct, incorrect or revealed
+    mistake: str | None
+    hints: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Review:
+    """A problem finished: its spaced-repetition rating."""
+
+    time: float
+    problem: Problem
+    rating: Rating
+
+
+Event = Posed | Graded | Unreadable | Hint | Steps | Skipped | Help | Empty | Finished
+Record = Attempt | Review
+REVEALED = "revealed"
+
+
+@dataclass(frozen=True)
+class Summary:
+    posed: int
+    first_try: int  # right at the first answer, no hints
+    solved: int  # right in the end, at any try
+    missed: int  # steps asked for, or given up after a wrong answer
+    skipped: int
+    seconds: float
+    mistakes: dict[str, int]
+
+    @property
+    def answered(self) -> int:
+        return self.solved + self.missed
+
+
+@dataclass
+class _Current:
+    problem: Problem
+    since: float  # when it was posed, or last answered
+    hints: int = 0
+    wrong: int = 0
+
+
+@dataclass
+class Quiz:
+    """One session over ``problems`` (any iterator: a bank's selection, or endless generated
+    ones). Create it, call ``start``, then ``handle`` each line until ``finished``."""
+
+    problems: Iterator[Problem]
+    total: int | None
+    started: float
+    hint_texts: Any = None  # Problem -> tuple[str, ...]: the hints to give, in order
+    records: list[Record] = field(default_factory=list)
+    finished: bool = False
+    _current: _Current | None = None
+    _number: int = 0
+    _solved: int = 0
+    _first_try: int = 0
+    _missed: int = 0
+    _skipped: int = 0
+    _mistakes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def current(self) -> Problem | None:
+        return self._current.problem if self._current else None
+
+    @property
+    def hints_used(self) -> int:
+        return self._current.hints if self._current else 0
+
+    def start(self) -> list[Event]:
+        return self._next(self.started)
+
+    def handle(self, line: str, now: float) -> list[Event]:
+        """What the learner typed: a command (hint, steps, skip, quit, help) or an answer."""
+        if self.finished or self._current is None:
+            return []
+        text = line.strip()
+        command = _ALIASES.get(text.lower(), text.lower())
+        if not text:
+            return [Empty()]
+        if command == "quit":
+            return self.stop(now)
+        if command == "help":
+            return [Help()]
+        if command == "hint":
+            return [self._hint()]
+        if command == "steps":
+            return self._reveal(now)
+        if command == "skip":
+            return self._skip(now)
+        return self._answer(text, now)
+
+    def stop(self, now: float) -> list[Event]:
+        """quit, Ctrl-C or the end of input: rate the problem in hand if it was tried."""
+        if self.finished:
+            return []
+        current = self._current
+        if current is not None and current.wrong:
+            self.records.append(Review(now, current.problem, Rating.AGAIN))
+            self._missed += 1
+        self._current = None
+        self.finished = True
+        return [Finished(self.summary(now))]
+
+    def summary(self, now: float) -> Summary:
+        return Summary(
+            posed=self._number,
+            first_try=self._first_try,
+            solved=self._solved,
+            missed=self._missed,
+            skipped=self._skipped,
+            seconds=max(0.0, now - self.started),
+            mistakes=dict(self._mistakes.most_common()),
+        )
+
+    def take_records(self) -> list[Record]:
+        """The records since the last call, for the caller to store."""
+        taken, self.records = self.records, []
+        return taken
+
+    # --- transitions -------------------------------------------------------------------------
+
+    def _next(self, now: float) -> list[Event]:
+        if self.total is not None and self._number >= self.total:
+            return self.stop(now)
+        problem = next(self.problems, None)
+        if problem is None:
+            return self.stop(now)
+        self._number += 1
+        self._current = _Current(problem, now)
+        return [Posed(problem, self._number, self.total)]
+
+    def _hint(self) -> Event:
+        assert self._current is not None
+        texts = self._hints(self._current.problem)
+        if self._current.hints >= len(texts):
+            return Hint(self._current.problem, 0, len(texts))
+        self._current.hints += 1
+        return Hint(self._current.problem, self._current.hints, len(texts))
+
+    def _hints(self, problem: Problem) -> tuple[str, ...]:
+        if problem.hints:
+            return problem.hints
+        return tuple(self.hint_texts(problem)) if self.hint_texts else ()
+
+    def hint_text(self, event: Hint) -> str | None:
+        """The text of a Hint event (None when the hints are used up)."""
+        return self._hints(event.problem)[event.number - 1] if event.number else None
+
+    def _reveal(self, now: float) -> list[Event]:
+        assert self._current is not None
+        current = self._current
+        self.records.append(
+            Attempt(now, current.problem, None, REVEALED, None, current.hints, now - current.since)
+        )
+        self.records.append(Review(now, current.problem, Rating.AGAIN))
+        self._missed += 1
+        return [Steps(current.problem), *self._next(now)]
+
+    def _skip(self, now: float) -> list[Event]:
+        assert self._current is not None
+        current = self._current
+        if current.wrong:
+            # Giving up after a wrong answer is a miss, and the problem comes back soon.
+            self.records.append(Review(now, current.problem, Rating.AGAIN))
+            self._missed += 1
+        else:
+            self._skipped += 1
+        return [Skipped(current.problem), *self._next(now)]
+
+    def _answer(self, text: str, now: float) -> list[Event]:
+        assert self._current is not None
+        current = self._current
+        try:
+            graded = grade(current.problem, text)
+        except DerivtutorError as err:
+            return [Unreadable(text, err)]
+        if any(v.verdict not in (CORRECT, INCORRECT) for v in graded.verdicts):
+            error = DerivtutorError(
+                "this answer cannot be checked here: too few points where both sides are real"
+            )
+            return [Unreadable(text, error)]
+        verdict = CORRECT if graded.correct else INCORRECT
+        mistake = graded.mistake
+        self.records.append(
+            Attempt(
+                now, current.problem, text, verdict, mistake, current.hints, now - current.since
+            )
+        )
+        current.since = now
+        if not graded.correct:
+            current.wrong += 1
+            if mistake:
+                self._mistakes[mistake] += 1
+            return [graded]
+        if current.wrong:
+            rating = Rating.AGAIN
+        else:
+            rating = Rating.HARD if current.hints else Rating.GOOD
+        self.records.append(Review(now, current.problem, rating))
+        self._solved += 1
+        if rating == Rating.GOOD:
+            self._first_try += 1
+        return [graded, *self._next(now)]
+
+
+def grade(problem: Problem, text: str) -> Graded:
+    """Check an answer to ``problem``: one expression, or comma-separated gradient components.
+    Raises InputError or UsageError when the answer cannot be read."""
+    domain = problem.domain
+    if not problem.gradient:
+        verdict = check(problem.function, text, wrt=problem.wrt, domain=domain)
+        return Graded(problem, (verdict,))
+    parts = split_components(text)
+    if len(parts) != len(problem.variables):
+        names = ", ".join(problem.variables)
+        raise InputError(
+            f"the gradient has {len(problem.variables)} components ({names}), "
+            f"but {len(parts)} {'was' if len(parts) == 1 else 'were'} given",
+            suggestion="separate the components with commas, e.g. 2x y, x^2",
+        )
+    verdicts = tuple(
+        check(problem.function, part, wrt=name, domain=domain)
+        for part, name in zip(parts, problem.variables, strict=True)
+    )
+    return Graded(problem, verdicts)
+
+
+# --- choosing problems -------------------------------------------------------------------------
+
+
+def choose(problems: list[Problem], count: int | None, seed: int | None = None) -> list[Problem]:
+    """``count`` of ``problems`` at random (all of them when None), easiest first, so a
+    session warms up before it gets hard. The same seed gives the same selection."""
+    import random
+
+    rng = random.Random(seed)
+    picked = rng.sample(problems, min(count, len(problems))) if count is not None else problems[:]
+    if count is None:
+        rng.shuffle(picked)
+    return sorted(picked, key=lambda p: p.level)  # stable: random order within a level
+
+
+def review_selection(
+    problems: list[Problem], due: list[str], seen: set[str], count: int
+) -> tuple[list[Problem], int]:
+    """The problems due for review, most overdue first, then new ones to fill ``count``:
+    the easiest unseen problem of each topic in turn, so a new learner gets a mix of topics
+    at level 1 before anything harder. Returns the problems and how many of them were due."""
+    by_id = {p.id: p for p in problems}
+    chosen = [by_id[i] for i in due if i in by_id][:count]
+    due_count = len(chosen)
+    fresh: dict[str, list[Problem]] = {}
+    for problem in sorted(problems, key=lambda p: p.level):  # stable: bank order within a level
+        if problem.id not in seen and problem.id not in due:
+            fresh.setdefault(problem.topic, []).append(problem)
+    while len(chosen) < count and any(fresh.values()):
+        # One per topic per round, the lowest level first.
+        level = min(queue[0].level for queue in fresh.values() if queue)
+        for queue in fresh.values():
+            if len(chosen) < count and queue and queue[0].level == level:
+                chosen.append(queue.pop(0))
+    return chosen, due_count

@@ -1,0 +1,85 @@
+"""Progress per topic (`derivtutor stats`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from derivtutor.errors import UsageError
+from derivtutor.progress import TopicStats
+
+
+def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
+    attempts = sum(r.attempts for r in rows)
+    correct = sum(r.correct for r in rows)
+    return {
+        "topics": [
+            {
+                "topic": r.topic,
+                "attempts": r.attempts,
+                "correct": r.correct,
+                "accuracy": round(r.accuracy, 4),
+                "last_practised": r.last,
+                "streak": r.streak,
+            }
+            for r in rows
+        ],
+        "total": {
+            "attempts": attempts,
+            "correct": correct,
+            "accuracy": round(correct / attempts, 4) if attempts else None,
+        },
+        "due": due,
+    }
+
+
+def _when(iso: str | None) -> str:
+    if iso is None:
+        return ""
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def render_stats(rows: list[TopicStats], due: int, fmt: str) -> object:
+    """A table: topic, attempts, accuracy, last practised, current streak; then what is due."""
+    data = stats_dict(rows, due)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "latex":
+        raise UsageError("stats have no LaTeX form; use --format markdown, text or json")
+    if not rows:
+        return "No attempts yet. Start with: derivtutor quiz (or derivtutor review)\n"
+    header = ["topic", "attempts", "accuracy", "last practised", "streak"]
+    table = [
+        [r.topic, str(r.attempts), f"{r.accuracy:.0%}", _when(r.last), str(r.streak)] for r in rows
+    ]
+    total = data["total"]
+    footer = f"{total['attempts']} attempts, {total['accuracy']:.0%} correct. " + (
+        f"{due} problem{'s' * (due != 1)} due for review: derivtutor review"
+        if due
+        else "Nothing due for review now."
+    )
+    if fmt == "rich":
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table(*header, title="Progress", title_justify="left")
+        for column in grid.columns[1:]:
+            column.justify = "right"
+        for row in table:
+            grid.add_row(*(Text(cell) for cell in row))
+        return Group(grid, Text(footer))
+    if fmt == "markdown":
+        out = ["| " + " | ".join(header) + " |", "|---|---:|---:|---|---:|"]
+        out += ["| " + " | ".join(row) + " |" for row in table]
+        return "\n".join([*out, "", footer]) + "\n"
+    widths = [max(len(r[c]) for r in [header, *table]) for c in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if c in (0, 3) else cell.rjust(w)
+            for c, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *table]
+    ]
+    return "\n".join([*lines, "", footer]) + "\n"

@@ -1,0 +1,181 @@
+"""What a quiz says: the problem, how an answer was read, the verdict, hints, steps, the summary.
+
+Each function gives lines of (text, style); the CLI prints them plainly, or styled through Rich
+on a terminal. The style names are Rich's.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivtutor import quiz as q
+from derivtutor.bank import Problem
+from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.errors import InputError
+from derivtutor.parse import parse
+from derivtutor.render import explain as ex
+from derivtutor.render.feedback import message
+from derivtutor.render.hints import derivative_hints, gradient_hints
+from derivtutor.render.text import TextWriter
+
+Lines = list[tuple[str, str]]
+
+
+class QuizWriter:
+    """Renders quiz events as styled lines, in Unicode or ASCII."""
+
+    def __init__(self, *, ascii: bool = False) -> None:
+        self.ascii = ascii
+        self.writer = TextWriter(ascii=ascii)
+        self._derivations: dict[str, list[Differentiation]] = {}
+
+    def text(self, segments: list[ex.Segment]) -> str:
+        return self.writer.line(segments)
+
+    def prose(self, text: str) -> str:
+        return self.writer.prose(text)
+
+    def derivations(self, problem: Problem) -> list[Differentiation]:
+        """The engine's derivation(s) of a problem: one per gradient component."""
+        if problem.id not in self._derivations:
+            wrts: list[str | None] = list(problem.variables) if problem.gradient else [problem.wrt]
+            self._derivations[problem.id] = [differentiate(problem.function, wrt=w) for w in wrts]
+        return self._derivations[problem.id]
+
+    def hints(self, problem: Problem) -> tuple[str, ...]:
+        """Generated hints, for a problem that has none of its own."""
+        results = self.derivations(problem)
+        if problem.gradient:
+            return tuple(gradient_hints(results, ascii=self.ascii))
+        return tuple(derivative_hints(results[0], ascii=self.ascii))
+
+    # --- events --------------------------------------------------------------------------------
+
+    def posed(self, event: q.Posed) -> Lines:
+        p = event.problem
+        of = f" of {event.total}" if event.total else ""
+        head = f"Problem {event.number}{of} · {p.topic} · level {p.level}   [{p.id}]"
+        function = parse(p.function)
+        out: Lines = [("", ""), (self.prose(head), "bold cyan")]
+        if p.gradient:
+            symbols = [sp.Symbol(v, real=True) for v in p.variables]
+            names = ", ".join(self.writer.notation.show(v) for v in symbols)
+            parts = ", ".join(self.writer.operator(v, partial=True) + "f" for v in symbols)
+            out.append(
+                (
+                    self.text(
+                        [
+                            "  Find the gradient of f = ",
+                            ex.Math(function, typed=True),
+                            f" over ({names}).",
+                        ]
+                    ),
+                    "",
+                )
+            )
+            out.append((self.prose(f"  Type its components, {parts}, separated by commas."), "dim"))
+        else:
+            result = self.derivations(p)[0]
+            d = ex.D(function, result.variable, partial=bool(result.held_constant))
+            out.append(("  " + self.text([d, " = ?"]), "bold"))
+            if result.held_constant:
+                held = ", ".join(self.writer.notation.show(v) for v in result.held_constant)
+                out.append((self.prose(f"  ({held} held constant)"), "dim"))
+        if p.domain:
+            low, high = p.domain
+            out.append((self.prose(f"  (answers are checked for {low:g} ≤ x ≤ {high:g})"), "dim"))
+        return out
+
+    def graded(self, event: q.Graded) -> Lines:
+        out: Lines = []
+        gradient = event.problem.gradient
+        for verdict in event.verdicts:
+            label = ""
+            if gradient:
+                label = self.writer.operator(verdict.variable, partial=True) + "f: "
+            read = self.text([label + "read as ", ex.Math(verdict.answer, typed=True)])
+            out.append(("  " + read, "dim"))
+        if event.correct:
+            out.append((self.prose("✓ Correct."), "bold green"))
+            return out
+        out.append((self.prose("✗ Not quite."), "bold red"))
+        for verdict in event.verdicts:
+            if verdict.correct:
+                continue
+            if gradient:
+                out.append(
+                    ("  In " + self.writer.operator(verdict.variable, partial=True) + "f:", "")
+                )
+            for line in message(verdict, reveal=False):
+                out.append(("  " + self.text(line), ""))
+        out.append(
+            (self.prose("  Try again, or type hint, steps or skip."), "dim"),
+        )
+        return out
+
+    def unreadable(self, event: q.Unreadable) -> Lines:
+        error = event.error
+        text = error.render() if isinstance(error, InputError) else str(error)
+        lines = [(self.prose("  " + line), "yellow") for line in text.splitlines()]
+        return [*lines, (self.prose("  (not counted as an attempt: type it again)"), "dim")]
+
+    def hint(self, event: q.Hint, text: str | None) -> Lines:
+        if text is None:
+            more = "no more hints" if event.total else "no hints for this one"
+            return [(self.prose(f"  ({more}: type steps to see the derivation)"), "dim")]
+        body = text.splitlines() or [""]
+        head = f"  Hint {event.number} of {event.total}: "
+        out = [(self.prose(head + body[0]), "magenta")]
+        out += [(self.prose(" " * len(head) + line), "magenta") for line in body[1:]]
+        return out
+
+    def steps(self, event: q.Steps) -> Lines:
+        from derivtutor.render import render_differentiation
+
+        out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
+        for result in self.derivations(event.problem):
+            body = str(render_differentiation(result, "text", ascii=self.ascii))
+            out.append(("", ""))
+            out += [("  " + line if line else "", "") for line in body.rstrip().splitlines()]
+        return out
+
+    def skipped(self, event: q.Skipped) -> Lines:
+        return [(self.prose("  Skipped."), "dim")]
+
+    def help(self) -> Lines:
+        out: Lines = [(self.prose("  Type your answer, e.g. 2x cos(x^2), or a command:"), "")]
+        out += [(f"    {name:<6} {what}", "") for name, what in q.COMMANDS.items()]
+        return out
+
+    def empty(self) -> Lines:
+        return [(self.prose("  Type your answer, or help for the commands."), "dim")]
+
+    def summary(self, summary: q.Summary) -> Lines:
+        minutes, seconds = divmod(round(summary.seconds), 60)
+        took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        if not summary.posed:
+            return [("", ""), (self.prose(f"No problems done. Time: {took}."), "bold")]
+        parts = [f"{summary.solved} of {summary.answered} right"]
+        if summary.solved:
+            parts.append(f"{summary.first_try} at the first try without hints")
+        score = "; ".join(parts)
+        out: Lines = [("", ""), (self.prose(f"Score: {score}."), "bold")]
+        extra = []
+        if summary.missed:
+            extra.append(f"{summary.missed} missed")
+        if summary.skipped:
+            extra.append(f"{summary.skipped} skipped")
+        out.append(
+            (
+                self.prose(
+                    f"Problems: {summary.posed} posed"
+                    + "".join(f", {e}" for e in extra)
+                    + f". Time: {took}."
+                ),
+                "",
+            )
+        )
+        if summary.mistakes:
+            listed = ", ".join(f"{name} ×{n}" for name, n in summary.mistakes.items())
+            out.append((self.prose(f"Mistakes by type: {listed}."), ""))
+        return out
