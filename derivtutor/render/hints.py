@@ -30,6 +30,8 @@ def derivative_hints(result: Differentiation, *, ascii: bool = False) -> list[st
     ]
     hints = [first, "\n".join(second), "\n".join(third)]
     out: list[str] = []
+    # A head that introduces a formula ends with ':'; on its own as a hint it needs none.
+    hints = [hint.removesuffix(":") for hint in hints]
     for hint in hints:
         if hint and hint not in out:
             out.append(hint)

@@ -49,6 +49,10 @@ class QuizWriter:
             return tuple(gradient_hints(results, ascii=self.ascii))
         return tuple(derivative_hints(results[0], ascii=self.ascii))
 
+    def partial_f(self, variable: sp.Symbol) -> str:
+        d = "d" if self.ascii else "∂"
+        return f"{d}f/{d}{self.writer.notation.show(variable)}"
+
     # --- events --------------------------------------------------------------------------------
 
     def posed(self, event: q.Posed) -> Lines:
@@ -60,7 +64,7 @@ class QuizWriter:
         if p.gradient:
             symbols = [sp.Symbol(v, real=True) for v in p.variables]
             names = ", ".join(self.writer.notation.show(v) for v in symbols)
-            parts = ", ".join(self.writer.operator(v, partial=True) + "f" for v in symbols)
+            parts = ", ".join(self.partial_f(v) for v in symbols)
             out.append(
                 (
                     self.text(
@@ -82,8 +86,10 @@ class QuizWriter:
                 held = ", ".join(self.writer.notation.show(v) for v in result.held_constant)
                 out.append((self.prose(f"  ({held} held constant)"), "dim"))
         if p.domain:
-            low, high = p.domain
-            out.append((self.prose(f"  (answers are checked for {low:g} ≤ x ≤ {high:g})"), "dim"))
+            low, high = (f"{bound:g}".replace("-", "−") for bound in p.domain)
+            names = p.variables if p.gradient else [self.derivations(p)[0].variable.name]
+            where = ", ".join(self.writer.notation.show(sp.Symbol(n)) for n in names)
+            out.append((self.prose(f"  (answers are checked for {low} ≤ {where} ≤ {high})"), "dim"))
         return out
 
     def graded(self, event: q.Graded) -> Lines:
@@ -92,7 +98,7 @@ class QuizWriter:
         for verdict in event.verdicts:
             label = ""
             if gradient:
-                label = self.writer.operator(verdict.variable, partial=True) + "f: "
+                label = self.partial_f(verdict.variable) + ": "
             read = self.text([label + "read as ", ex.Math(verdict.answer, typed=True)])
             out.append(("  " + read, "dim"))
         if event.correct:
@@ -103,9 +109,7 @@ class QuizWriter:
             if verdict.correct:
                 continue
             if gradient:
-                out.append(
-                    ("  In " + self.writer.operator(verdict.variable, partial=True) + "f:", "")
-                )
+                out.append(("  In " + self.partial_f(verdict.variable) + ":", ""))
             for line in message(verdict, reveal=False):
                 out.append(("  " + self.text(line), ""))
         out.append(
@@ -153,6 +157,15 @@ class QuizWriter:
     def summary(self, summary: q.Summary) -> Lines:
         minutes, seconds = divmod(round(summary.seconds), 60)
         took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        if not summary.answered:
+            skipped = f", {summary.skipped} skipped" if summary.skipped else ""
+            return [
+                ("", ""),
+                (
+                    self.prose(f"No answers given ({summary.posed} posed{skipped}). Time: {took}."),
+                    "bold",
+                ),
+            ]
         if not summary.posed:
             return [("", ""), (self.prose(f"No problems done. Time: {took}."), "bold")]
         parts = [f"{summary.solved} of {summary.answered} right"]
