@@ -14,7 +14,12 @@ Figures:
 - the gradient of a 10-variable expression and the softmax Jacobian for N = 8, each a whole
   result (every entry derived and tidied; budget: under 2 s each, as for any one expression);
 - check, per (function, answer) pair over 244 pairs, half of them wrong and diagnosed
-  (budget: median <= 10 ms, p99 <= 150 ms, none above 5 s).
+  (budget: median <= 10 ms, p99 <= 150 ms, none above 5 s);
+- a quiz, from answer to verdict: every bundled problem answered right (its stated answer) and
+  wrong (the function itself), each through Quiz.handle, the progress store's commit and the
+  rendering of the verdict (our own budget: median <= 50 ms, so a verdict feels instant);
+- validating the whole bundled bank (load, schema, parse, every answer checked): in-process and
+  as the `derivtutor bank validate` command.
 """
 
 from __future__ import annotations
@@ -247,6 +252,83 @@ def checking(repeats: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def practice(repeats: int) -> list[tuple[str, str, str]]:
+    """The quiz's answer-to-verdict time, and the bank's validation time."""
+    from sympy.core.cache import clear_cache
+
+    from derivtutor.bank import load_bank, validate
+    from derivtutor.progress import Progress, iso
+    from derivtutor.quiz import Attempt, Quiz
+    from derivtutor.render.quiz import QuizWriter
+
+    bank = load_bank()
+    writer = QuizWriter()
+    times = []
+    with tempfile.TemporaryDirectory() as home:
+        store = Progress(Path(home) / "progress.sqlite3")
+        for problem in bank.problems:
+            right = ", ".join(problem.answer) if problem.answer else None
+            wrong = ", ".join(
+                [problem.function] * max(1, len(problem.variables) * problem.gradient)
+            )
+            for answer in filter(None, (right, wrong)):
+                clear_cache()
+                quiz = Quiz(iter([problem]), 1, 0.0, hint_texts=writer.hints)
+                quiz.start()
+                start = time.perf_counter()
+                events = quiz.handle(answer, 1.0)
+                for record in quiz.take_records():
+                    if isinstance(record, Attempt):
+                        store.add_attempt(
+                            {
+                                "time": iso(record.time),
+                                "problem": problem.id,
+                                "topic": problem.topic,
+                                "level": problem.level,
+                                "function": problem.function,
+                                "answer": record.answer,
+                                "verdict": record.verdict,
+                                "mistake": record.mistake,
+                                "hints": record.hints,
+                                "seconds": record.seconds,
+                            }
+                        )
+                    else:
+                        store.add_review(problem.id, int(record.rating), iso(record.time))
+                writer.graded(events[0])
+                times.append(time.perf_counter() - start)
+        store.close()
+    times.sort()
+    median = statistics.median(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    best = math.inf
+    for _ in range(repeats):
+        clear_cache()
+        start = time.perf_counter()
+        errors = validate(load_bank())
+        best = min(best, time.perf_counter() - start)
+    assert not errors, errors
+    env = dict(os.environ)
+    command = [*_command(), "bank", "validate"]
+    wall = min(_wall(command, env) for _ in range(max(1, repeats // 2)))
+    return [
+        ("quiz: answers, right and wrong", str(len(times)), ""),
+        (
+            "quiz: answer to verdict, median",
+            f"{median * 1000:.1f} ms",
+            _verdict(median <= 0.05, "<= 50 ms"),
+        ),
+        ("quiz: answer to verdict, p95", f"{p95 * 1000:.1f} ms", ""),
+        (
+            "quiz: answer to verdict, slowest",
+            f"{times[-1] * 1000:.0f} ms",
+            _verdict(times[-1] <= 5, "<= 5 s"),
+        ),
+        (f"bank: validate {len(bank.problems)} problems, in-process", f"{best:.2f} s", ""),
+        ("bank: derivtutor bank validate", f"{wall:.2f} s", ""),
+    ]
+
+
 # Answers that make a naive checker hang: simplify runs for more than 20 s on the first.
 HOSTILE = (
     ("x^2", "(sin(x)+cos(x)+tan(x))^40 (x+1)^40/(x-1)^30"),
@@ -269,6 +351,7 @@ def main() -> int:
     runs = 5 if args.quick else 9
     repeats = 1 if args.quick else 3
     rows = startup(runs) + engine(repeats) + several(repeats) + checking(repeats)
+    rows += practice(repeats)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")

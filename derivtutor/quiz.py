@@ -242,6 +242,7 @@ class Quiz:
     # --- transitions -------------------------------------------------------------------------
 
     def _next(self, now: float) -> list[Event]:
+        self._current = None  # the problem in hand is finished, and rated already
         if self.total is not None and self._number >= self.total:
             return self.stop(now)
         problem = next(self.problems, None)

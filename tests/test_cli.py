@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -519,3 +520,17 @@ def test_the_grammar_cache_is_used_only_in_a_private_directory(tmp_path: Path) -
     assert cli._grammar_cache() is None  # anyone could plant a pickle there
     (home / "cache").chmod(0o700)
     assert cli._grammar_cache() == str(home / "cache" / "grammar.lark-cache")
+
+
+def test_the_readme_shows_what_a_quiz_prints() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    command = (
+        "$ printf 'cos(x^2)\\n2x cos(x^2)\\n' | derivtutor quiz --problem chain.sin-of-square\n"
+    )
+    block = readme.split("```text\n" + command, 1)[1].split("```", 1)[0]
+    answers = "cos(x^2)\n2x cos(x^2)\n"
+    result = runner.invoke(app, ["quiz", "--problem", "chain.sin-of-square"], input=answers)
+    assert result.exit_code == 0, result.output
+    # The session's length is the one figure that may differ between runs.
+    printed = re.sub(r"Time: \d+ s", "Time: 0 s", result.stdout.lstrip("\n"))
+    assert block == printed

@@ -168,10 +168,10 @@ class QuizWriter:
             ]
         if not summary.posed:
             return [("", ""), (self.prose(f"No problems done. Time: {took}."), "bold")]
-        parts = [f"{summary.solved} of {summary.answered} right"]
+        score = f"{summary.solved} of {summary.answered} right"
         if summary.solved:
-            parts.append(f"{summary.first_try} at the first try without hints")
-        score = "; ".join(parts)
+            first = summary.first_try or "none"
+            score += f" ({first} at the first try, without hints)"
         out: Lines = [("", ""), (self.prose(f"Score: {score}."), "bold")]
         extra = []
         if summary.missed:
