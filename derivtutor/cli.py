@@ -832,11 +832,18 @@ def _format(requested: Format | None) -> Format:
     return Format.rich
 
 
+_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
+
+
 def _ascii_only() -> bool:
     """True on a terminal that cannot show Unicode maths (e.g. LANG=C)."""
     # Python coerces the C locale to UTF-8 for its own streams, but a terminal set to LANG=C
     # still cannot draw the characters, so the locale the user chose decides.
-    chosen = os.environ.get("LC_ALL") or os.environ.get("LC_CTYPE") or os.environ.get("LANG")
+    ctype = os.environ.get("LC_CTYPE")
+    if ctype in _COERCED and os.environ.get("LANG", "C") in ("C", "POSIX"):
+        # PEP 538: on LANG=C, Python itself sets LC_CTYPE=C.UTF-8 before we run.
+        ctype = None
+    chosen = os.environ.get("LC_ALL") or ctype or os.environ.get("LANG")
     if chosen in ("C", "POSIX"):
         return True
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
@@ -879,6 +886,12 @@ def _errors(debug: bool) -> Iterator[None]:
         _fail(str(err))
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # The reader went away (derivtutor ... | head): not an error of ours. Point stdout at
+        # /dev/null so that Python's flush at exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as err:  # the last line of defence: a bug, reported briefly
         if debug:
             traceback.print_exc()

@@ -534,3 +534,23 @@ def test_the_readme_shows_what_a_quiz_prints() -> None:
     # The session's length is the one figure that may differ between runs.
     printed = re.sub(r"Time: \d+ s", "Time: 0 s", result.stdout.lstrip("\n"))
     assert block == printed
+
+
+def test_lang_c_gives_ascii_even_after_python_coerces_the_locale() -> None:
+    # PEP 538: Python run with LANG=C sets LC_CTYPE=C.UTF-8 itself; the user's terminal still
+    # cannot draw x², so the output must be ASCII.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env["LANG"] = "C"
+    done = subprocess.run(
+        [sys.executable, "-m", "derivtutor", "diff", "x^2"], capture_output=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii() and b"x^2" in done.stdout
+
+
+def test_a_closed_pipe_is_not_an_internal_error() -> None:
+    # The quiz writes as it goes, so its later writes meet the closed pipe.
+    quiz = f"{sys.executable} -m derivtutor quiz --generate --topic chain-rule --seed 1"
+    script = f"for i in $(seq 30); do echo steps; done | {quiz} | head -c 1"
+    done = subprocess.run(["bash", "-c", script], capture_output=True)
+    assert b"internal error" not in done.stderr and b"Traceback" not in done.stderr
