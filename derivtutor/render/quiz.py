@@ -87,8 +87,8 @@ class QuizWriter:
                 out.append((self.prose(f"  ({held} held constant)"), "dim"))
         if p.domain:
             low, high = (f"{bound:g}".replace("-", "−") for bound in p.domain)
-            names = p.variables if p.gradient else [self.derivations(p)[0].variable.name]
-            where = ", ".join(self.writer.notation.show(sp.Symbol(n)) for n in names)
+            sampled = p.variables if p.gradient else [self.derivations(p)[0].variable.name]
+            where = ", ".join(self.writer.notation.show(sp.Symbol(n)) for n in sampled)
             out.append((self.prose(f"  (answers are checked for {low} ≤ {where} ≤ {high})"), "dim"))
         return out
 
