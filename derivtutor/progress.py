@@ -88,7 +88,8 @@ def iso(seconds: float) -> str:
 
 def parse_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    # fsrs wants UTC; an export may carry any offset (or none, read as UTC).
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Progress:
             raise self._corrupt("it is not an SQLite database")
         # Read-only until the file is known to be ours: a bad file is never written to.
         try:
-            probe = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            probe = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             try:
                 version = probe.execute("PRAGMA user_version").fetchone()[0]
                 tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
@@ -301,9 +302,7 @@ class Progress:
         have_attempts = {_key(a, ATTEMPT_FIELDS) for a in self.attempts()}
         have_reviews = {_key(r, REVIEW_FIELDS) for r in self.reviews()}
         new_attempts = [a for a in attempts if _key(a, ATTEMPT_FIELDS) not in have_attempts]
-        new_reviews = [
-            r for r in reviews if _key(r, ("time", "problem", "rating")) not in have_reviews
-        ]
+        new_reviews = [r for r in reviews if _key(r, REVIEW_FIELDS) not in have_reviews]
         with self.db:
             for attempt in new_attempts:
                 self._insert_attempt(attempt)
