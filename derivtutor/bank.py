@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
@@ -76,7 +76,7 @@ class _TopicFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[1]
+    schema_version: Annotated[StrictInt, Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)]
     topic: Annotated[StrictStr, Field(pattern=TOPIC_PATTERN, max_length=60)]
     title: _Text
     problems: Annotated[list[_ProblemEntry], Field(min_length=1)]
@@ -284,13 +284,12 @@ def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str
             file=name,
             line=1,
         )
-    for key, line in _duplicate_keys(node):
+    for key, line, owner in _duplicate_keys(node):
         errors.append(
-            BankError(f"the key {key!r} appears twice", file=name, line=line, problem=None)
+            BankError(f"the key {key!r} appears twice", file=name, line=line, problem=owner)
         )
-    if value.get("schema_version") not in (None, SCHEMA_VERSION) and isinstance(
-        value.get("schema_version"), int
-    ):
+    version = value.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
         raise BankError(
             f"schema_version {value['schema_version']} is not supported "
             f"(this derivtutor reads version {SCHEMA_VERSION})",
@@ -301,8 +300,9 @@ def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str
         parsed = _TopicFile.model_validate(value)
     except ValidationError as err:
         reported: set[tuple[Any, ...]] = set()
-        # A union field (answer: text or a list) fails once per branch: report it once.
-        for e in sorted(err.errors(), key=lambda e: e["type"] != "string_type"):
+        for e in err.errors():
+            if not _branch_taken(e["loc"], value):
+                continue  # answer: text or a list; only the branch the author wrote counts
             loc = tuple(part for part in e["loc"] if not _is_type_name(part))
             if loc in reported:
                 continue
@@ -464,26 +464,27 @@ _YAML_TYPES = {
 
 def _schema_message(error: Any, node: yaml.Node, loc: tuple[Any, ...]) -> str:
     # Inside a problem, the id is shown beside the message: name the field from there.
-    inner = loc[2:] if loc[:1] == ("problems",) and len(loc) > 2 else loc
+    inner = loc[2:] if loc[:1] == ("problems",) and len(loc) >= 2 else loc
     field = ".".join(str(part) for part in inner)
+    prefix = f"{field}: " if field else ""
     _, target = _walk(node, loc)
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"unknown key {loc[-1]!r}" + _known_keys(loc)
     if kind == "missing":
         return f"missing key {loc[-1]!r}"
+    if loc == ("schema_version",):
+        return f"schema_version must be the number {SCHEMA_VERSION}"
     if kind == "string_type" and isinstance(target, yaml.ScalarNode) and not target.style:
         seen = _YAML_TYPES.get(target.tag)
         if seen:
             return (
-                f"{field}: YAML reads {target.value!r} as {seen}, not text; "
+                f"{prefix}YAML reads {target.value!r} as {seen}, not text; "
                 f'put it in quotes: "{target.value}"'
             )
-    if kind == "literal_error" and loc == ("schema_version",):
-        return f"schema_version must be {SCHEMA_VERSION}"
     if kind == "value_error":
-        return f"{field}: {str(error['msg']).removeprefix('Value error, ')}"
-    return f"{field}: {error['msg']}"
+        return prefix + str(error["msg"]).removeprefix("Value error, ")
+    return prefix + str(error["msg"])
 
 
 def _known_keys(loc: tuple[Any, ...]) -> str:
@@ -491,19 +492,39 @@ def _known_keys(loc: tuple[Any, ...]) -> str:
     return f" (known keys: {', '.join(model.model_fields)})"
 
 
+def _branch_taken(loc: tuple[Any, ...], value: Any) -> bool:
+    """For an error in one branch of a union (``answer: str | list[str]``), whether the value
+    the author wrote is of that branch's kind: a list error for a list, a text error otherwise."""
+    here = value
+    for part in loc:
+        if _is_type_name(part):
+            return bool(part.startswith("list[")) == isinstance(here, list)
+        try:
+            here = here[part]
+        except (KeyError, IndexError, TypeError):
+            return True
+    return True
+
+
 def _is_type_name(part: Any) -> bool:
     return isinstance(part, str) and bool(re.match(r"^(str|list\[.*\]|constrained-.*)$", part))
 
 
-def _duplicate_keys(node: yaml.Node) -> Iterator[tuple[str, int]]:
-    """YAML keeps the last of two equal keys silently; a bank author wants to know."""
+def _duplicate_keys(
+    node: yaml.Node, problem: str | None = None
+) -> Iterator[tuple[str, int, str | None]]:
+    """YAML keeps the last of two equal keys silently; a bank author wants to know. Yields
+    (key, line, id of the problem it is in)."""
     if isinstance(node, yaml.MappingNode):
+        ident = _child(node, "id")
+        if isinstance(ident, yaml.ScalarNode):
+            problem = str(ident.value)
         seen: set[Any] = set()
         for key, value in node.value:
             if key.value in seen:
-                yield str(key.value), key.start_mark.line + 1
+                yield str(key.value), key.start_mark.line + 1, problem
             seen.add(key.value)
-            yield from _duplicate_keys(value)
+            yield from _duplicate_keys(value, problem)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _duplicate_keys(item)
+            yield from _duplicate_keys(item, problem)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from derivtutor.bank import Problem, _verify_problem
@@ -138,16 +138,22 @@ def _fill(text: str, rng: random.Random) -> str:
         text = text.replace("{inner}", rng.choice(_POSITIVE_INNER))
     # exp(...) reads better as e^(...) in a problem statement.
     filled = text.format(**values).replace("exp(", "e^(")
-    # A coefficient of 1 is not written: x^6, not 1x^6.
+    # A coefficient or divisor of 1 is not written: x^6, not 1x^6 or x^6/1.
+    filled = re.sub(r"/1(?![\d.])", "", filled)
     return re.sub(r"(?<![\d.^])1(?=[a-z(])", "", filled)
 
 
-def compose(topic: str, level: int, rng: random.Random) -> Problem | None:
-    """One verified problem for ``topic`` at ``level``, or None if no template yields one."""
+def compose(
+    topic: str, level: int, rng: random.Random, avoid: Collection[str] = ()
+) -> Problem | None:
+    """One verified problem for ``topic`` at ``level`` whose function is not in ``avoid``, or
+    None if no template yields one."""
     templates = TEMPLATES[topic][level]
     for _ in range(_MAX_TRIES):
         template = rng.choice(templates)
         function = _fill(template.text, rng)
+        if function in avoid:
+            continue
         digest = hashlib.sha256(function.encode()).hexdigest()[:8]
         problem = Problem(
             id=f"gen.{topic}.{digest}",
@@ -173,12 +179,12 @@ def generated(topic: str | None, level: int | None, seed: int | None) -> Iterato
     while True:
         chosen_topic = topic or rng.choice(TOPICS)
         chosen_level = level or min(5, 1 + count // 3)
-        problem = compose(chosen_topic, chosen_level, rng)
-        if problem is None or problem.function in seen:
-            # A small template can run out of new fillings; a repeat is still practice.
-            if problem is None:
-                return
-        else:
-            seen.add(problem.function)
+        # A small template can run out of new fillings: then a repeat is still practice.
+        problem = compose(chosen_topic, chosen_level, rng, seen) or compose(
+            chosen_topic, chosen_level, rng
+        )
+        if problem is None:
+            return
+        seen.add(problem.function)
         count += 1
         yield problem

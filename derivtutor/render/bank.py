@@ -41,7 +41,11 @@ def render_bank_list(bank: Bank, fmt: str) -> object:
         [t["topic"], t["title"], *(str(t["levels"][str(n)]) for n in LEVELS), str(t["total"])]
         for t in data["topics"]
     ]
-    footer = f"{data['total']} problems in {len(rows)} topics, from {bank.root}"
+    total, topics = data["total"], len(rows)
+    footer = (
+        f"{total} problem{'s' * (total != 1)} in {topics} topic{'s' * (topics != 1)}, "
+        f"from {bank.root}"
+    )
     if fmt == "rich":
         from rich.console import Group
         from rich.table import Table
@@ -88,8 +92,10 @@ def render_validation(bank: Bank, errors: tuple[BankError, ...], fmt: str) -> st
         noun = "error" if len(errors) == 1 else "errors"
         lines.append(f"{len(errors)} {noun} in {files} file{'s' * (files != 1)}")
     else:
+        problems, topics = len(bank.problems), len(bank.titles)
         lines.append(
-            f"OK: {len(bank.problems)} problems in {len(bank.titles)} topics; every expression "
-            "parses and every answer agrees with the engine"
+            f"OK: {problems} problem{'s' * (problems != 1)} in {topics} "
+            f"topic{'s' * (topics != 1)}; every expression parses and every answer agrees "
+            "with the engine"
         )
     return "\n".join(lines) + "\n"
