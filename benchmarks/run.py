@@ -257,8 +257,8 @@ def practice(repeats: int) -> list[tuple[str, str, str]]:
     from sympy.core.cache import clear_cache
 
     from derivtutor.bank import load_bank, validate
-    from derivtutor.progress import Progress, iso
-    from derivtutor.quiz import Attempt, Quiz
+    from derivtutor.progress import Progress
+    from derivtutor.quiz import Attempt, Quiz, iso
     from derivtutor.render.quiz import QuizWriter
 
     bank = load_bank()
@@ -279,20 +279,7 @@ def practice(repeats: int) -> list[tuple[str, str, str]]:
                 events = quiz.handle(answer, 1.0)
                 for record in quiz.take_records():
                     if isinstance(record, Attempt):
-                        store.add_attempt(
-                            {
-                                "time": iso(record.time),
-                                "problem": problem.id,
-                                "topic": problem.topic,
-                                "level": problem.level,
-                                "function": problem.function,
-                                "answer": record.answer,
-                                "verdict": record.verdict,
-                                "mistake": record.mistake,
-                                "hints": record.hints,
-                                "seconds": record.seconds,
-                            }
-                        )
+                        store.add_attempt(record.row())
                     else:
                         store.add_review(problem.id, int(record.rating), iso(record.time))
                 writer.graded(events[0])

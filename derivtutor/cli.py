@@ -399,7 +399,12 @@ def rules(
 bank_app = typer.Typer(
     no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
-app.add_typer(bank_app, name="bank", help="List or validate a problem bank.")
+app.add_typer(
+    bank_app,
+    name="bank",
+    help="List or validate a problem bank."
+    "\n\nExample: [bold]derivtutor bank validate mybank/[/bold]",
+)
 
 BankPath = Annotated[
     str | None,
@@ -495,7 +500,6 @@ def quiz(
 
     with _errors(debug):
         _start_engine()
-        store = _progress()
         if generate:
             from derivtutor.generate import TOPICS, generated
 
@@ -503,7 +507,7 @@ def quiz(
                 raise UsageError("--generate composes new problems; it cannot take --problem")
             if topic is not None and topic not in TOPICS:
                 raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
-            _practise(generated(topic, level, seed), count, store)
+            _practise(generated(topic, level, seed), count, _progress())
             return
         loaded = _usable_bank(load_bank(bank))
         if problem is not None:
@@ -512,7 +516,7 @@ def quiz(
                 raise UsageError(
                     f"no problem {problem!r} in {loaded.root}" + _close(problem, loaded.by_id())
                 )
-            _practise(iter([found]), 1, store)
+            _practise(iter([found]), 1, _progress())
             return
         if topic is not None and topic not in loaded.titles:
             raise UsageError(f"no topic {topic!r}. Topics: {', '.join(loaded.topics())}")
@@ -520,7 +524,7 @@ def quiz(
         if not pool:
             raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
         picked = choose(pool, count or 10, seed)
-        _practise(iter(picked), len(picked), store)
+        _practise(iter(picked), len(picked), _progress())
 
 
 @app.command()
@@ -572,7 +576,12 @@ def stats(output: FormatOption = None) -> None:
 progress_app = typer.Typer(
     no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
-app.add_typer(progress_app, name="progress", help="Export, import or reset your progress.")
+app.add_typer(
+    progress_app,
+    name="progress",
+    help="Export, import or reset your progress."
+    "\n\nExample: [bold]derivtutor progress export progress.json[/bold]",
+)
 
 
 @progress_app.command("export")
@@ -605,14 +614,16 @@ def progress_import(
     """
     import json
 
+    from derivtutor.progress import read_export
+
     with _errors(debug=False):
         text = sys.stdin.read() if file == "-" else _read_file(file)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise UsageError(f"{file} is not JSON: {err.msg} at line {err.lineno}") from None
-        store = _progress()
-        attempts, reviews = store.import_history(data)
+        read_export(data)  # a bad file is refused before any store is made
+        attempts, reviews = _progress().import_history(data)
         typer.echo(f"Imported {attempts} attempts and {reviews} reviews from {file}")
 
 
@@ -626,6 +637,9 @@ def progress_reset(
     """
     with _errors(debug=False):
         store = _progress(create=False)
+        if not store.exists:
+            typer.echo("There is no progress to reset.")
+            return
         count = len(store.attempts())
         if not yes:
             question = (
@@ -680,8 +694,7 @@ def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
     """The quiz loop: read a line, let the quiz decide, save what it records, show what it says."""
     import time
 
-    from derivtutor.progress import iso
-    from derivtutor.quiz import Attempt, Quiz
+    from derivtutor.quiz import Attempt, Finished, Quiz, iso
     from derivtutor.render.quiz import QuizWriter
 
     writer = QuizWriter(ascii=_ascii_only())
@@ -689,32 +702,32 @@ def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
     session = Quiz(problems, total, time.time(), hint_texts=writer.hints)
     show(session, session.start())
     read = _line_reader()
+    unsaved: list[Any] = []
+
+    def save() -> None:
+        unsaved.extend(session.take_records())
+        while unsaved:  # one commit per record; on Ctrl-C the rest are saved afterwards
+            record = unsaved[0]
+            if isinstance(record, Attempt):
+                store.add_attempt(record.row())
+            elif not record.problem.generated:
+                store.add_review(record.problem.id, int(record.rating), iso(record.time))
+            unsaved.pop(0)
+
     while not session.finished:
         try:
-            line = read()
-            events = session.handle(line, time.time())
-        except (EOFError, KeyboardInterrupt):
-            events = session.stop(time.time())
-        for record in session.take_records():
-            problem = record.problem
-            if isinstance(record, Attempt):
-                store.add_attempt(
-                    {
-                        "time": iso(record.time),
-                        "problem": problem.id,
-                        "topic": problem.topic,
-                        "level": problem.level,
-                        "function": problem.function,
-                        "answer": record.answer,
-                        "verdict": record.verdict,
-                        "mistake": record.mistake,
-                        "hints": record.hints,
-                        "seconds": round(record.seconds, 3),
-                    }
-                )
-            elif not problem.generated:
-                store.add_review(problem.id, int(record.rating), iso(record.time))
-        show(session, events)
+            try:
+                line = read()
+                events = session.handle(line, time.time())
+            except (EOFError, KeyboardInterrupt):
+                events = session.stop(time.time())
+            save()
+            show(session, events)
+        except KeyboardInterrupt:
+            # Ctrl-C while a verdict was saved or shown: keep it, and end with the summary.
+            ending = session.stop(time.time()) or events
+            save()
+            show(session, [e for e in ending if isinstance(e, Finished)])
 
 
 class _QuizScreen:

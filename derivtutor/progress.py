@@ -82,10 +82,6 @@ def default_path() -> Path:
     return user_data_path("derivtutor") / FILENAME
 
 
-def iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
-
-
 def parse_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     # fsrs wants UTC; an export may carry any offset (or none, read as UTC).
@@ -221,7 +217,11 @@ class Progress:
             )
         self.db.execute(
             "INSERT OR REPLACE INTO cards (problem, due, card) VALUES (?, ?, ?)",
-            (problem, card.due.isoformat(), json.dumps(card.to_dict())),
+            (
+                problem,
+                card.due.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                json.dumps(card.to_dict()),
+            ),
         )
 
     def reset(self) -> tuple[int, int]:
@@ -251,7 +251,7 @@ class Progress:
         """(problem id, due time) of every card due by ``now``, the most overdue first."""
         if self._db is None:
             return []
-        moment = datetime.fromtimestamp(now, timezone.utc).isoformat()
+        moment = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="microseconds")
         rows = self._db.execute(
             "SELECT problem, due FROM cards WHERE due <= ? ORDER BY due", (moment,)
         )
@@ -298,7 +298,7 @@ class Progress:
     def import_history(self, data: Any) -> tuple[int, int]:
         """Merge an export into this store (records already present are skipped), then replay
         every review to rebuild the cards. One transaction: all of it, or nothing."""
-        attempts, reviews = _validated(data)
+        attempts, reviews = read_export(data)
         have_attempts = {_key(a, ATTEMPT_FIELDS) for a in self.attempts()}
         have_reviews = {_key(r, REVIEW_FIELDS) for r in self.reviews()}
         new_attempts = [a for a in attempts if _key(a, ATTEMPT_FIELDS) not in have_attempts]
@@ -342,7 +342,7 @@ def _scheduler() -> Any:
     return _SCHEDULER
 
 
-def _validated(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_export(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The records of an export, checked field by field before anything is written."""
     from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
@@ -385,7 +385,11 @@ def _validated(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         ) from None
     except ValueError as err:
         raise UsageError(f"not a derivtutor progress export: a bad time ({err})") from None
-    return (
-        [a.model_dump() for a in parsed.attempts],
-        [r.model_dump() for r in parsed.reviews],
-    )
+    # Times are kept in one form, UTC, so that they sort as text and match on a re-import.
+    attempts = [{**a.model_dump(), "time": _utc(a.time)} for a in parsed.attempts]
+    reviews = [{**r.model_dump(), "time": _utc(r.time)} for r in parsed.reviews]
+    return attempts, reviews
+
+
+def _utc(text: str) -> str:
+    return parse_time(text).isoformat(timespec="milliseconds")

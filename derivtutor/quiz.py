@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import IntEnum
 from typing import Any
 
@@ -123,6 +124,21 @@ class Attempt:
     hints: int
     seconds: float
 
+    def row(self) -> dict[str, Any]:
+        """The attempt as the progress store keeps it (time in ISO 8601, UTC)."""
+        return {
+            "time": iso(self.time),
+            "problem": self.problem.id,
+            "topic": self.problem.topic,
+            "level": self.problem.level,
+            "function": self.problem.function,
+            "answer": self.answer,
+            "verdict": self.verdict,
+            "mistake": self.mistake,
+            "hints": self.hints,
+            "seconds": round(self.seconds, 3),
+        }
+
 
 @dataclass(frozen=True)
 class Review:
@@ -136,6 +152,11 @@ class Review:
 Event = Posed | Graded | Unreadable | Hint | Steps | Skipped | Help | Empty | Finished
 Record = Attempt | Review
 REVEALED = "revealed"
+
+
+def iso(seconds: float) -> str:
+    """A time in seconds since the epoch, as ISO 8601 in UTC."""
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

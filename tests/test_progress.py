@@ -21,9 +21,9 @@ from derivtutor.progress import (
     FILENAME,
     Progress,
     TopicStats,
-    iso,
     parse_time,
 )
+from derivtutor.quiz import iso
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc).timestamp()

@@ -53,7 +53,7 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
         want = _signed(w.expected, ".4g") if math.isfinite(w.expected) else "too large for a float"
         out.append(["At ", *at, f", your answer {got}, but the derivative is {want}."])
     if verdict.diagnosis is not None:
-        out.extend(explain_mistake(verdict.diagnosis, verdict))
+        out.extend(explain_mistake(verdict.diagnosis, verdict, reveal=reveal))
     if reveal:
         out.append(["The derivative is ", ex.Math(d), "."])
     return out
@@ -65,7 +65,9 @@ def _signed(value: float, spec: str) -> str:
     return format(value, spec).replace("-", "−")
 
 
-def explain_mistake(diagnosis: Diagnosis, verdict: Verdict) -> list[list[ex.Segment]]:
+def explain_mistake(
+    diagnosis: Diagnosis, verdict: Verdict, *, reveal: bool = True
+) -> list[list[ex.Segment]]:
     node, mistake = diagnosis.node, diagnosis.mistake
     where: list[ex.Segment] = ["in ", ex.Math(diagnosis.where, typed=True), ": "]
     head: list[ex.Segment] = [f"Likely mistake ({mistake}), "]
@@ -74,14 +76,14 @@ def explain_mistake(diagnosis: Diagnosis, verdict: Verdict) -> list[list[ex.Segm
         "integrated",
     ):
         where = []
-    lesson = _lesson(mistake, node, diagnosis)
+    lesson = _lesson(mistake, node, diagnosis, reveal)
     out = [[*head, *where, *lesson]]
     if diagnosis.also:
         out.append([f"(Your answer also fits: {', '.join(diagnosis.also)}.)"])
     return out
 
 
-def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis) -> list[ex.Segment]:
+def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis, reveal: bool) -> list[ex.Segment]:
     correct = ex.Math(diagnosis.correct)
     unsubstituted = diagnosis.unsubstituted
     if isinstance(node, s.ChainRule) and mistake in ("missing_chain_factor", "log_missing_inner"):
@@ -145,7 +147,21 @@ def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis) -> list[ex.Segment
         "constant_factor": ["a constant factor is off: the derivative is ", correct, "."],
         "missing_chain_factor": ["the chain factor is missing: the derivative is ", correct, "."],
     }
-    return lessons.get(mistake, ["the derivative is ", correct, "."])
+    lesson = lessons.get(mistake, ["the derivative is ", correct, "."])
+    if not reveal and correct in lesson:
+        # In a quiz the learner tries again: teach the rule, keep the derivative back.
+        return [_WITHHELD.get(mistake, "compare this step with its rule: derivtutor rules.")]
+    return lesson
+
+
+# The lessons above that state the derivative, as a quiz gives them (before the learner retries).
+_WITHHELD = {
+    "trig_sign": "the sign is wrong: d/dx sin = cos, but d/dx cos = −sin.",
+    "power_not_decremented": "the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹.",
+    "sign_flipped": "the sign is wrong.",
+    "constant_factor": "a constant factor is off.",
+    "missing_chain_factor": "a chain factor is missing: d/dx f(u) = f′(u)·du/dx.",
+}
 
 
 def where_text(diagnosis: Diagnosis | None) -> sp.Expr | None:
