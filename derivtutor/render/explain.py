@@ -406,7 +406,9 @@ class _Explainer:
                 Math(x),
                 " ≠ 0",
             ],
-            notes=[["|x| has a corner at 0, where it has no derivative."]],
+            notes=[
+                [Math(sp.Abs(x)), " has a corner at ", Math(x), " = 0, where it has no derivative."]
+            ],
         )
 
     def _explain_SigmoidRule(self, step: s.SigmoidRule, label: list[Segment]) -> Node:

@@ -105,15 +105,18 @@ def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
 
 def _result_notes(derivative: sp.Expr) -> list[list[ex.Segment]]:
     notes: list[list[ex.Segment]] = []
+    # The definitions need a letter of their own: not one of the function's variables.
+    used = {str(v) for v in derivative.free_symbols}
+    t = next(name for name in ("t", "s", "v", "r", "q", "k") if name not in used)
     if derivative.has(sp.Heaviside):
         notes.append(
             [
-                "where H is the step function: H(t) = 0 for t ≤ 0 and 1 for t > 0"
+                f"where H is the step function: H({t}) = 0 for {t} ≤ 0 and 1 for {t} > 0"
                 " (the subgradient 0 is used at the kink)"
             ]
         )
     if derivative.has(sp.sign):
-        notes.append(["where sign(t) = t/|t| for t ≠ 0"])
+        notes.append([f"where sign({t}) = {t}/|{t}| for {t} ≠ 0"])
     return notes
 
 
