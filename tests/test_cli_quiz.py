@@ -882,3 +882,17 @@ def test_a_killed_quiz_keeps_the_answer_already_judged(pexpect: Any, home: Path)
     assert _ratings() == [(first.id, 3)]
     data = json.loads(_run(["stats", "--format", "json"]).stdout)
     assert data["total"] == {"attempts": 1, "correct": 1, "accuracy": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("problem", "shown", "hidden"),
+    [
+        ("act.gelu-tanh", "0.044715x³", "8943/200000"),
+        ("act.gelu-sigmoid", "1.702x", "851/500"),
+    ],
+)
+def test_a_problem_shows_its_decimals_as_the_author_wrote_them(
+    problem: str, shown: str, hidden: str
+) -> None:
+    out = _quiz(["--problem", problem], "quit\n")
+    assert shown in out and hidden not in out

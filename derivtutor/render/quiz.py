@@ -21,6 +21,18 @@ from derivtutor.render.text import TextWriter
 Lines = list[tuple[str, str]]
 
 
+def as_written(expr: sp.Expr) -> sp.Expr:
+    """The parser reads 0.044715 as the exact 8943/200000; a problem shows it as the author
+    wrote it. (Short ones, such as 1/2 for 0.5, read well either way and stay exact.)"""
+    decimals = {
+        r: sp.Float(r, 15)
+        for r in expr.atoms(sp.Rational)
+        if r.q >= 100 and set(sp.factorint(r.q)) <= {2, 5}
+    }
+    with sp.evaluate(False):  # keep the shape the author typed
+        return expr.xreplace(decimals)
+
+
 class QuizWriter:
     """Renders quiz events as styled lines, in Unicode or ASCII."""
 
@@ -59,7 +71,7 @@ class QuizWriter:
         p = event.problem
         of = f" of {event.total}" if event.total else ""
         head = f"Problem {event.number}{of} · {p.topic} · level {p.level}   [{p.id}]"
-        function = parse(p.function)
+        function = as_written(parse(p.function))
         out: Lines = [("", ""), (self.prose(head), "bold cyan")]
         if p.gradient:
             symbols = [sp.Symbol(v, real=True) for v in p.variables]
