@@ -31,6 +31,7 @@ from derivtutor.errors import BankError, DerivtutorError, InputError, UsageError
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000  # a 1 MB bank has far fewer; aliases must not multiply them
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TOPIC_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -48,7 +49,13 @@ class _ProblemEntry(BaseModel):
     variable: _Text | None = None
     variables: Annotated[list[_Text], Field(min_length=1, max_length=20)] | None = None
     answer: _Text | Annotated[list[_Text], Field(min_length=1, max_length=20)] | None = None
-    domain: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
+    domain: (
+        Annotated[
+            list[Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]],
+            Field(min_length=2, max_length=2),
+        ]
+        | None
+    ) = None
     hints: Annotated[list[_Text], Field(max_length=10)] = []
     tags: list[Annotated[StrictStr, Field(pattern=TOPIC_PATTERN)]] = []
 
@@ -257,18 +264,31 @@ def _verify_message(verdict: Any, answer: str | None, variable: str | None) -> s
 
 
 def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str, list[Problem]]:
-    data = file.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise BankError(f"the file is too large ({len(data)} bytes)", file=name, line=1)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:  # before reading: a huge file is refused, not loaded
+            raise BankError(f"the file is too large ({size} bytes)", file=name, line=1)
+        with open(file, "rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise BankError(f"cannot read the file: {err.strerror or err}", file=name, line=1) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise BankError(f"not UTF-8 text ({err.reason})", file=name, line=1) from None
+        line = data[: err.start].count(b"\n") + 1
+        raise BankError(f"not UTF-8 text ({err.reason})", file=name, line=line) from None
     try:
         # compose, not load: the nodes keep their line numbers, and no tag builds an object.
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None and _expanded_size(node, {}) > MAX_NODES:
+                # Aliases can make a tiny file stand for billions of nodes ("billion laughs").
+                raise BankError(
+                    f"the file expands to more than {MAX_NODES} YAML nodes through its aliases",
+                    file=name,
+                    line=1,
+                )
             value = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -278,6 +298,8 @@ def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str
         raise BankError(
             f"not valid YAML: {getattr(err, 'problem', None) or err}", file=name, line=line
         ) from None
+    except RecursionError:
+        raise BankError("the YAML is nested too deeply", file=name, line=1) from None
     if node is None or not isinstance(value, dict):
         raise BankError(
             "a bank file is a mapping with schema_version, topic, title and problems",
@@ -352,6 +374,8 @@ def _problem(
     entry: _ProblemEntry, topic: str, name: str, line: int, errors: list[BankError]
 ) -> Problem | None:
     """Parse the expressions of one entry; on any error, report it and drop the problem."""
+    import sympy as sp
+
     from derivtutor.parse import parse
 
     def fail(message: str) -> None:
@@ -363,12 +387,23 @@ def _problem(
         fail(f"function {entry.function!r} does not parse: {_input_message(err)}")
         return None
     names = {s.name for s in function.free_symbols}
-    wanted = entry.variables or ([entry.variable] if entry.variable else [])
-    for variable in wanted:
-        if variable not in names:
+    written = entry.variables or ([entry.variable] if entry.variable else [])
+    wanted = []
+    for variable in written:
+        # The parser's own name: θ is theta, z_1 is z1.
+        try:
+            symbol = parse(variable)
+        except InputError:
+            symbol = None
+        parsed = symbol.name if isinstance(symbol, sp.Symbol) else variable
+        if parsed not in names:
             known = ", ".join(sorted(names)) or "none"
             fail(f"{variable!r} is not a variable of {entry.function!r} (its variables: {known})")
             return None
+        if parsed in wanted:
+            fail(f"{variable!r} is listed twice in variables")
+            return None
+        wanted.append(parsed)
     if not wanted and len(names) > 1:
         fail(
             f"{entry.function!r} has several variables ({', '.join(sorted(names))}): "
@@ -510,11 +545,32 @@ def _is_type_name(part: Any) -> bool:
     return isinstance(part, str) and bool(re.match(r"^(str|list\[.*\]|constrained-.*)$", part))
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes the document stands for once every alias is expanded (memoised, so
+    the count itself stays linear in the file)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a recursive alias counts once rather than looping
+    if isinstance(node, yaml.MappingNode):
+        total = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        total = 1 + sum(_expanded_size(item, sizes) for item in node.value)
+    else:
+        total = 1
+    sizes[id(node)] = min(total, MAX_NODES + 1)
+    return sizes[id(node)]
+
+
 def _duplicate_keys(
-    node: yaml.Node, problem: str | None = None
+    node: yaml.Node, problem: str | None = None, visited: set[int] | None = None
 ) -> Iterator[tuple[str, int, str | None]]:
     """YAML keeps the last of two equal keys silently; a bank author wants to know. Yields
-    (key, line, id of the problem it is in)."""
+    (key, line, id of the problem it is in). An aliased node is visited once."""
+    visited = set() if visited is None else visited
+    if id(node) in visited:
+        return
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         ident = _child(node, "id")
         if isinstance(ident, yaml.ScalarNode):
@@ -524,7 +580,7 @@ def _duplicate_keys(
             if key.value in seen:
                 yield str(key.value), key.start_mark.line + 1, problem
             seen.add(key.value)
-            yield from _duplicate_keys(value, problem)
+            yield from _duplicate_keys(value, problem, visited)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _duplicate_keys(item, problem)
+            yield from _duplicate_keys(item, problem, visited)

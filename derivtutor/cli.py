@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from derivtutor import __version__
-from derivtutor.errors import DerivtutorError, InputError, UsageError
+from derivtutor.errors import DerivtutorError, InputError, ProgressError, UsageError
 
 # The longest expression read from stdin; the parser's own limit then gives the message.
 _STDIN_LIMIT = 100_000
@@ -426,7 +426,14 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
     from derivtutor.render.bank import render_bank_list
 
     with _errors(debug=False):
-        _emit(render_bank_list(load_bank(path), _format(output).value))
+        bank = load_bank(path)
+        _emit(render_bank_list(bank, _format(output).value))
+        if bank.errors:
+            count = len(bank.errors)
+            _fail(
+                f"{count} error{'s' * (count != 1)} in the bank: problems with errors are not "
+                f"listed. See derivtutor bank validate {shlex.quote(bank.root)}"
+            )
 
 
 @bank_app.command("validate")
@@ -516,7 +523,7 @@ def quiz(
                 raise UsageError(
                     f"no problem {problem!r} in {loaded.root}" + _close(problem, loaded.by_id())
                 )
-            _practise(iter([found]), 1, _progress())
+            _practise(_gradable(iter([found])), 1, _progress())
             return
         if topic is not None and topic not in loaded.titles:
             raise UsageError(f"no topic {topic!r}. Topics: {', '.join(loaded.topics())}")
@@ -524,7 +531,7 @@ def quiz(
         if not pool:
             raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
         picked = choose(pool, count or 10, seed)
-        _practise(iter(picked), len(picked), _progress())
+        _practise(_gradable(iter(picked)), len(picked), _progress())
 
 
 @app.command()
@@ -551,11 +558,11 @@ def review(
         due = [problem for problem, _ in store.due(time.time())]
         chosen, due_count = review_selection(list(loaded.problems), due, store.seen(), count)
         if not chosen:
-            typer.echo(_next_review_text(store.next_due()))
+            typer.echo(_next_review_text(store.next_due(loaded.by_id())))
             return
         new = len(chosen) - due_count
         typer.echo(f"{due_count} due for review, {new} new.")
-        _practise(iter(chosen), len(chosen), store)
+        _practise(_gradable(iter(chosen)), len(chosen), store)
 
 
 @app.command()
@@ -587,6 +594,9 @@ app.add_typer(
 @progress_app.command("export")
 def progress_export(
     file: Annotated[str, typer.Argument(help="Where to write the JSON; '-' for stdout.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists already.")
+    ] = False,
 ) -> None:
     """Write your whole history (attempts and reviews) as JSON.
 
@@ -600,8 +610,9 @@ def progress_export(
         if file == "-":
             typer.echo(data, nl=False)
             return
-        _write_new(file, data)
-        typer.echo(f"Exported {len(store.attempts())} attempts to {file}", err=True)
+        _write_export(file, data, store.path, force)
+        count = len(store.attempts())
+        typer.echo(f"Exported {count} attempt{'s' * (count != 1)} to {file}", err=True)
 
 
 @progress_app.command("import")
@@ -617,11 +628,13 @@ def progress_import(
     from derivtutor.progress import read_export
 
     with _errors(debug=False):
-        text = sys.stdin.read() if file == "-" else _read_file(file)
+        text = sys.stdin.read(_IMPORT_LIMIT) if file == "-" else _read_file(file)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise UsageError(f"{file} is not JSON: {err.msg} at line {err.lineno}") from None
+        except RecursionError:
+            raise UsageError(f"{file} is nested too deeply for a progress export") from None
         read_export(data)  # a bad file is refused before any store is made
         attempts, reviews = _progress().import_history(data)
         typer.echo(f"Imported {attempts} attempts and {reviews} reviews from {file}")
@@ -643,7 +656,8 @@ def progress_reset(
         count = len(store.attempts())
         if not yes:
             question = (
-                f"Delete all {count} attempts and every review schedule in {store.path}? "
+                f"Delete all {count} attempt{'s' * (count != 1)} and every review schedule in "
+                f"{store.path}? "
                 "(derivtutor progress export FILE keeps a copy)"
             )
             try:
@@ -652,15 +666,20 @@ def progress_reset(
                 confirmed = False
                 typer.echo("")
             if not confirmed:
-                _fail("nothing was deleted (answer y to confirm, or pass --yes)", code=1)
+                typer.echo("Nothing was deleted.")
+                return
         attempts, _ = store.reset()
         typer.echo(f"Deleted {attempts} attempts; your progress starts afresh.")
 
 
 def _progress(create: bool = True) -> Any:
+    """The progress store; one that will be written to is checked for that first."""
     from derivtutor.progress import Progress
 
-    return Progress(create=create)
+    store = Progress(create=create)
+    if create:
+        store.check_writable()
+    return store
 
 
 def _usable_bank(bank: Any) -> Any:
@@ -681,12 +700,28 @@ def _close(name: str, known: Any) -> str:
     return f". Did you mean {', '.join(near)}?" if near else ""
 
 
+def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
+    """The problems the engine can grade. A bank is checked as a whole by bank validate; here
+    each problem is checked as it comes, so that a bad one is passed over, not posed."""
+    from derivtutor.bank import _verify_problem
+
+    for problem in problems:
+        message = _verify_problem(problem)
+        if message is None:
+            yield problem
+        else:
+            typer.echo(f"warning: {problem.id} is passed over: {message}", err=True)
+
+
 def _next_review_text(due: str | None) -> str:
     if due is None:
         return "Nothing to review, and no new problems left in this bank."
     from datetime import datetime
 
-    when = datetime.fromisoformat(due).astimezone().strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromisoformat(due)
+    if moment <= datetime.now(moment.tzinfo):
+        return "Nothing to review, and no new problems left in this bank."
+    when = moment.astimezone().strftime("%Y-%m-%d %H:%M")
     return f"Nothing is due now. The next review is due at {when}."
 
 
@@ -728,6 +763,11 @@ def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
             ending = session.stop(time.time()) or events
             save()
             show(session, [e for e in ending if isinstance(e, Finished)])
+        except ProgressError:
+            # The store failed under us (a disk filled, a lock held too long): end with the
+            # summary, then the reason, so the learner knows the last answer was not kept.
+            show(session, [e for e in session.stop(time.time()) if isinstance(e, Finished)])
+            raise
 
 
 class _QuizScreen:
@@ -801,24 +841,46 @@ def _line_reader() -> Any:
     return plain
 
 
+_IMPORT_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
+
+
 def _read_file(path: str) -> str:
     try:
+        if os.path.getsize(path) > _IMPORT_LIMIT:
+            raise UsageError(f"{path} is larger than {_IMPORT_LIMIT // 1_000_000} MB")
         with open(path, encoding="utf-8") as file:
-            return file.read(50_000_000)
+            return file.read()
     except OSError as err:
         raise UsageError(f"cannot read {path}: {err.strerror}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8 text") from None
 
 
-def _write_new(path: str, text: str) -> None:
-    """Write through a temporary file and rename it, so a half-written export never exists."""
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+def _write_export(path: str, text: str, store: Any, force: bool) -> None:
+    """Write an export without ever destroying something: not the store itself, not a file
+    that exists (without --force), and not a device such as /dev/null (written, not replaced)."""
+    target = os.path.abspath(path)
+    if os.path.exists(target):
+        if os.path.exists(store) and os.path.samefile(target, store):
+            raise UsageError(f"{path} is the progress store itself: export to another file")
+        if os.path.isdir(target):
+            raise UsageError(f"{path} is a directory: give a file name, e.g. {path}/progress.json")
+        if not os.path.isfile(target):  # a device or a pipe: write into it
+            try:
+                with open(target, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+            except OSError as err:
+                raise UsageError(f"cannot write {path}: {err.strerror}") from None
+            return
+        if not force:
+            raise UsageError(f"{path} exists already: pass --force to replace it")
+    # Through a temporary file and a rename, so that a half-written export never exists.
+    directory = os.path.dirname(target)
+    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
+        with open(temporary, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
     except OSError as err:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -144,6 +144,13 @@ class _Deriver:
             # c/(k·xⁿ) is (c/k)·x⁻ⁿ: the power rule is the textbook route, not the quotient rule.
             divisor, power = reciprocal
             constant = sp.Mul(*constants) / divisor
+            if below[0].base == var and below[0].exp != -1:
+                # Typed as x⁻ⁿ already (1/x is x⁻¹ to the parser, so n = 1 is a division).
+                if constant == 1:
+                    return self.derive(power, var)
+                return s.ConstantMultipleRule(
+                    expr, var, constant=constant, inner=self.derive(power, var)
+                )
             if constant == 1:
                 return s.RewriteRule(expr, var, rewritten=power, inner=self.derive(power, var))
             rewritten = sp.Mul(constant, power, evaluate=False)

@@ -31,6 +31,11 @@ def _t(text: str, domain: tuple[float, float] | None = None) -> Template:
     return Template(text, domain)
 
 
+def _g(text: str, *variables: str) -> Template:
+    """A gradient over ``variables``."""
+    return Template(text, None, variables, True)
+
+
 _OUTER = ("sin", "cos", "exp", "tanh", "sigmoid")
 _POSITIVE_INNER = ("x^2 + {b}", "e^x + {b}", "{a}x^2 + 1")
 
@@ -106,11 +111,19 @@ TEMPLATES: dict[str, dict[int, tuple[Template, ...]]] = {
         5: (_t("x tanh(softplus(x))"), _t("softplus(tanh({a}x))")),
     },
     "gradients": {
-        1: (Template("x^{n} + y^{m}", None, ("x", "y"), True),),
-        2: (Template("{a}x y + y^{n}", None, ("x", "y"), True),),
-        3: (Template("(w x + b - {a})^2", None, ("w", "b"), True),),
-        4: (Template("sigmoid(w x + b)", None, ("w", "b"), True),),
-        5: (Template("ln(e^x + e^y + e^z)", None, ("x", "y", "z"), True),),
+        1: (_g("x^{n} + y^{m}", "x", "y"), _g("{a}x + {b}y^{n}", "x", "y")),
+        2: (_g("{a}x y + y^{n}", "x", "y"), _g("x^{n} y^{m}", "x", "y")),
+        3: (_g("(w x + b - {a})^2", "w", "b"), _g("e^({a}x) sin(y)", "x", "y")),
+        4: (
+            _g("sigmoid(w x + b)", "w", "b"),
+            _g("tanh({a}w + b)", "w", "b"),
+            _g("ln(x^2 + y^2 + {b})", "x", "y"),
+        ),
+        5: (
+            _g("ln(e^x + e^y + e^z)", "x", "y", "z"),
+            _g("x^{n} y z + {a}y^2 z", "x", "y", "z"),
+            _g("softplus(-({a}w + b))", "w", "b"),
+        ),
     },
 }
 TOPICS = tuple(TEMPLATES)

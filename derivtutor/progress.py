@@ -14,7 +14,8 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -83,7 +84,13 @@ def default_path() -> Path:
 
 
 def parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    """An ISO 8601 time, in UTC. Raises ValueError for a bad or out-of-range one."""
+    try:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo:
+            moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
     # fsrs wants UTC; an export may carry any offset (or none, read as UTC).
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
@@ -107,10 +114,21 @@ class Progress:
     def __init__(self, path: Path | str | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_path()
         self._db: sqlite3.Connection | None = None
-        if self.path.exists():
-            self._db = self._open_existing()
-        elif create:
-            self._db = self._create()
+        try:
+            # An empty file is one another derivtutor has just made: creating is idempotent.
+            if self.path.exists() and self.path.stat().st_size > 0:
+                self._db = self._open_existing()
+            elif create:
+                self._db = self._create()
+        except sqlite3.OperationalError as err:
+            raise self._unusable(err) from None
+        except OSError as err:
+            where = self.path.parent
+            why = "it is a file, not a directory" if where.is_file() else err.strerror or err
+            raise ProgressError(
+                f"cannot keep your progress in {where}: {why}. "
+                "Set DERIVTUTOR_HOME to a directory you can write to."
+            ) from None
 
     @property
     def exists(self) -> bool:
@@ -132,10 +150,33 @@ class Progress:
     def _create(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._connect()
-        with db:
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Exclusive, and IF NOT EXISTS: two sessions starting at once make one schema.
+        db.execute("BEGIN EXCLUSIVE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                db.executescript(_SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.commit()
+        except BaseException:
+            db.rollback()
+            db.close()
+            raise
+        if version != 0:  # another session made it meanwhile: check it as any existing file
+            db.close()
+            return self._open_existing()
         return db
+
+    def _unusable(self, err: sqlite3.Error) -> ProgressError:
+        """A store that exists but cannot be written now: locked, or read-only."""
+        if "locked" in str(err):
+            return ProgressError(
+                f"{self.path} is busy: another derivtutor is writing to it. Try again in a moment."
+            )
+        return ProgressError(
+            f"cannot write your progress to {self.path} ({err}). Check that you can write to "
+            "it and its directory, or set DERIVTUTOR_HOME to a directory you can write to."
+        )
 
     def _open_existing(self) -> sqlite3.Connection:
         try:
@@ -155,6 +196,10 @@ class Progress:
                     raise self._corrupt("SQLite reports it damaged")
             finally:
                 probe.close()
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err):
+                raise self._unusable(err) from None
+            raise self._corrupt(f"SQLite cannot read it ({err})") from None
         except sqlite3.DatabaseError as err:
             raise self._corrupt(f"SQLite cannot read it ({err})") from None
         if version > SCHEMA_VERSION:
@@ -188,13 +233,27 @@ class Progress:
 
     def add_attempt(self, attempt: dict[str, Any]) -> None:
         """One answer, committed at once."""
-        with self.db:
+        with self._writing():
             self._insert_attempt(attempt)
 
     def add_review(self, problem: str, rating: int, time: str) -> None:
         """A finished problem's rating, and its card rescheduled, in one transaction."""
-        with self.db:
+        with self._writing():
             self._review(problem, rating, time)
+
+    def check_writable(self) -> None:
+        """Fail now, before a session starts, if answers could not be saved."""
+        with self._writing():
+            self.db.execute("PRAGMA user_version = " + str(SCHEMA_VERSION))
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; an SQLite failure becomes a ProgressError with advice."""
+        try:
+            with self.db:
+                yield
+        except sqlite3.OperationalError as err:
+            raise self._unusable(err) from None
 
     def _insert_attempt(self, attempt: dict[str, Any]) -> None:
         columns = ", ".join(ATTEMPT_FIELDS)
@@ -226,7 +285,7 @@ class Progress:
 
     def reset(self) -> tuple[int, int]:
         """Delete every attempt, review and card. Returns the counts deleted."""
-        with self.db:
+        with self._writing():
             attempts = self.db.execute("DELETE FROM attempts").rowcount
             reviews = self.db.execute("DELETE FROM reviews").rowcount
             self.db.execute("DELETE FROM cards")
@@ -257,11 +316,12 @@ class Progress:
         )
         return [(r["problem"], r["due"]) for r in rows]
 
-    def next_due(self) -> str | None:
+    def next_due(self, among: Collection[str] | None = None) -> str | None:
+        """The earliest due time of a card (of the problems ``among``, when given)."""
         if self._db is None:
             return None
-        row = self._db.execute("SELECT MIN(due) FROM cards").fetchone()
-        return row[0] if row else None
+        rows = self._db.execute("SELECT problem, due FROM cards ORDER BY due")
+        return next((r["due"] for r in rows if among is None or r["problem"] in among), None)
 
     def seen(self) -> set[str]:
         """Every problem id with an attempt."""
@@ -303,7 +363,7 @@ class Progress:
         have_reviews = {_key(r, REVIEW_FIELDS) for r in self.reviews()}
         new_attempts = [a for a in attempts if _key(a, ATTEMPT_FIELDS) not in have_attempts]
         new_reviews = [r for r in reviews if _key(r, REVIEW_FIELDS) not in have_reviews]
-        with self.db:
+        with self._writing():
             for attempt in new_attempts:
                 self._insert_attempt(attempt)
             for review in new_reviews:
@@ -348,21 +408,21 @@ def read_export(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
     class _Attempt(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        time: StrictStr
-        problem: StrictStr
-        topic: StrictStr
-        level: StrictInt
-        function: StrictStr
-        answer: StrictStr | None
+        time: StrictStr = Field(max_length=64)
+        problem: StrictStr = Field(max_length=200)
+        topic: StrictStr = Field(max_length=200)
+        level: StrictInt = Field(ge=1, le=5)
+        function: StrictStr = Field(max_length=100_000)
+        answer: StrictStr | None = Field(max_length=100_000)
         verdict: StrictStr = Field(pattern="^(correct|incorrect|revealed)$")
-        mistake: StrictStr | None
-        hints: StrictInt = Field(ge=0)
-        seconds: float = Field(ge=0)
+        mistake: StrictStr | None = Field(max_length=200)
+        hints: StrictInt = Field(ge=0, le=1000)
+        seconds: float = Field(ge=0, le=1e9, allow_inf_nan=False)
 
     class _Review(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        time: StrictStr
-        problem: StrictStr
+        time: StrictStr = Field(max_length=64)
+        problem: StrictStr = Field(max_length=200)
         rating: StrictInt = Field(ge=1, le=4)
 
     class _Export(BaseModel):

@@ -347,6 +347,26 @@ class Quiz:
         return [graded, *self._next(now)]
 
 
+_BRACKETS = {"(": ")", "[": "]", "⟨": "⟩", "<": ">"}
+
+
+def _unbracketed(text: str) -> str:
+    """(2x, 2y) and [2x, 2y] are how vectors are written: the components are inside."""
+    text = text.strip()
+    close = _BRACKETS.get(text[:1])
+    if close is None or not text.endswith(close):
+        return text
+    depth = 0
+    for n, ch in enumerate(text):
+        depth += ch == text[0]
+        depth -= ch == close
+        if depth == 0 and n < len(text) - 1:
+            return text  # (x+1)(x-1): the first bracket closes before the end
+    inner = text[1:-1]
+    # (x + 1) alone is one component in brackets, not a vector.
+    return inner if len(split_components(inner)) > 1 else text
+
+
 def grade(problem: Problem, text: str) -> Graded:
     """Check an answer to ``problem``: one expression, or comma-separated gradient components.
     Raises InputError or UsageError when the answer cannot be read."""
@@ -354,7 +374,7 @@ def grade(problem: Problem, text: str) -> Graded:
     if not problem.gradient:
         verdict = check(problem.function, text, wrt=problem.wrt, domain=domain)
         return Graded(problem, (verdict,))
-    parts = split_components(text)
+    parts = split_components(_unbracketed(text))
     if len(parts) != len(problem.variables):
         names = ", ".join(problem.variables)
         raise InputError(

@@ -548,7 +548,6 @@ def _real_database_bytes(tmp_path: Path) -> bytes:
     "make",
     [
         lambda real: os.urandom(4096),
-        lambda real: b"",
         lambda real: b"SQLite format 3\x00" + os.urandom(5000),
         lambda real: b"SQLite format 3\x00",
         lambda real: real[: len(real) // 2],
@@ -556,7 +555,6 @@ def _real_database_bytes(tmp_path: Path) -> bytes:
     ],
     ids=[
         "random-bytes",
-        "empty-file",
         "header-then-garbage",
         "header-only",
         "truncated-half",
@@ -577,6 +575,19 @@ def test_corrupt_file_is_reported_and_left_untouched(
     assert "untouched" in str(raised.value)
     assert path.read_bytes() == content
     assert os.listdir(path.parent) == [FILENAME]
+
+
+def test_an_empty_file_is_a_store_being_made_not_a_corrupt_one() -> None:
+    # Two sessions starting at once: the second finds the first's empty file. It holds
+    # nothing to lose, so it becomes the store; and reading alone never writes to it.
+    path = home() / FILENAME
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    assert Progress(create=False).attempts() == []
+    assert path.read_bytes() == b""
+    with Progress() as store:
+        store.add_attempt(attempt())
+    assert len(Progress(create=False).attempts()) == 1
 
 
 def _sqlite_file(script: str, user_version: int) -> tuple[Path, bytes]:

@@ -76,14 +76,19 @@ def explain_mistake(
         "integrated",
     ):
         where = []
-    lesson = _lesson(mistake, node, diagnosis, reveal)
+    d = "∂" if verdict.differentiation.held_constant else "d"
+    lesson = _lesson(mistake, node, diagnosis, reveal, f"{d}/{d}{verdict.variable.name}")
     out = [[*head, *where, *lesson]]
     if diagnosis.also:
         out.append([f"(Your answer also fits: {', '.join(diagnosis.also)}.)"])
     return out
 
 
-def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis, reveal: bool) -> list[ex.Segment]:
+def _lesson(
+    mistake: str, node: s.Step, diagnosis: Diagnosis, reveal: bool, by: str = "d/dx"
+) -> list[ex.Segment]:
+    """The sentence that teaches the rule; ``by`` is the operator, d/dx or ∂/∂w."""
+    rate = by.replace("/", "u/", 1)  # du/dx, ∂u/∂w
     correct = ex.Math(diagnosis.correct)
     unsubstituted = diagnosis.unsubstituted
     if isinstance(node, s.ChainRule) and mistake in ("missing_chain_factor", "log_missing_inner"):
@@ -91,15 +96,15 @@ def _lesson(mistake: str, node: s.Step, diagnosis: Diagnosis, reveal: bool) -> l
         u: list[ex.Segment] = [
             "here u = ",
             ex.Math(unsubstituted(node.inner), typed=True),
-            ", so du/dx = ",
+            f", so {rate} = ",
             ex.Math(inner),
         ]
         if mistake == "log_missing_inner":
-            return ["d/dx ln(u) = u′/u, not 1/u; ", *u, " is missing from the top."]
+            return [f"{by} ln(u) = ({rate})/u, not 1/u; ", *u, " is missing from the top."]
         return [
             "the chain factor ",
             ex.Math(inner),
-            " is missing. By the chain rule, d/dx f(u) = f′(u)·du/dx, and ",
+            f" is missing. By the chain rule, {by} f(u) = f′(u)·{rate}, and ",
             *u,
             ".",
         ]

@@ -3,8 +3,9 @@
 Three hints, each saying more than the one before, as a teacher would give them:
 1. the rule to start with (and the substitution it makes);
 2. the rule's formula, and the rule for each part;
-3. the derivative of each part, so only the last combination is left to do.
-No hint states the final answer: a leaf step is cut just before its result.
+3. for a product, quotient or chain, the derivative of each part, so that only combining
+   them is left to do.
+No hint states the final answer: a step is cut just before its result.
 """
 
 from __future__ import annotations
@@ -19,23 +20,35 @@ def derivative_hints(result: Differentiation, *, ascii: bool = False) -> list[st
     writer = TextWriter(ascii=ascii)
     top = ex.explain(result.steps[0], partial=bool(result.held_constant))
     if not top.children:
-        return [writer.line(_before_result(top.head)), *_table_rows(result, writer)]
-    first = writer.line(top.head)
-    second = [writer.line(note) for note in top.notes]
-    second += [writer.line(_before_result(child.head)) for child in top.children]
-    third = [
-        writer.line(child.conclusion if child.conclusion else child.head)
-        for child in top.children
-        if child.rule not in ("constant", "variable")
-    ]
-    hints = [first, "\n".join(second), "\n".join(third)]
+        # One rule: naming it is the hint; its table row would be the answer itself.
+        return [_line(writer, _before_result(top.head))]
+    first = _line(writer, _before_result(top.head))
+    second = [_line(writer, note) for note in top.notes]
+    second += [_line(writer, _before_result(child.head)) for child in top.children]
+    hints = [first, "\n".join(second)]
+    if top.rule in _COMBINING:
+        # The parts' derivatives, when combining them is still work to do. After a sum, a
+        # constant multiple or a rewrite, the parts' results would simply be the answer.
+        hints.append(
+            "\n".join(
+                _line(writer, child.conclusion if child.conclusion else child.head)
+                for child in top.children
+                if child.rule not in ("constant", "variable")
+            )
+        )
     out: list[str] = []
-    # A head that introduces a formula ends with ':'; on its own as a hint it needs none.
-    hints = [hint.removesuffix(":") for hint in hints]
     for hint in hints:
         if hint and hint not in out:
             out.append(hint)
     return out
+
+
+_COMBINING = ("product", "quotient", "chain", "log_differentiation")
+
+
+def _line(writer: TextWriter, segments: list[ex.Segment]) -> str:
+    # A head that introduces a formula ends with ':'; on its own in a hint it needs none.
+    return writer.line(segments).rstrip().removesuffix(":")
 
 
 def gradient_hints(results: list[Differentiation], *, ascii: bool = False) -> list[str]:
@@ -50,26 +63,8 @@ def gradient_hints(results: list[Differentiation], *, ascii: bool = False) -> li
     for result in results:
         top = ex.explain(result.steps[0], partial=True)
         operator = writer.operator(result.variable, partial=True)
-        starts.append(f"{operator}: {writer.line(_before_result(top.head))}")
+        starts.append(f"{operator}: {_line(writer, _before_result(top.head))}")
     return [writer.prose(first), "\n".join(starts)]
-
-
-def _table_rows(result: Differentiation, writer: TextWriter) -> list[str]:
-    """The derivative table's row for a one-rule function, e.g. "σ(x) → σ(x)·(1 − σ(x))"."""
-    from derivtutor.table import TABLE
-
-    rule = result.steps[0].rule
-    shown = writer.notation.show(result.expression)
-    rows = [e for e in TABLE if e.rule == rule and e.function]
-    if len(rows) > 1:
-        rows = [e for e in rows if shown.startswith(e.function.split("(")[0])][:1]
-    return [
-        writer.prose(
-            f"From the table: d/dx {e.function} = {e.derivative}"
-            + (f" ({e.note})" if e.note else "")
-        )
-        for e in rows[:1]
-    ]
 
 
 def _before_result(head: list[ex.Segment]) -> list[ex.Segment]:

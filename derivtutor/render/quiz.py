@@ -159,7 +159,14 @@ class QuizWriter:
         return [(self.prose("  Skipped."), "dim")]
 
     def help(self) -> Lines:
-        out: Lines = [(self.prose("  Type your answer, e.g. 2x cos(x^2), or a command:"), "")]
+        out: Lines = [
+            (
+                self.prose(
+                    "  Type your answer as you would write it, e.g. 3x^2 + 1, or a command:"
+                ),
+                "",
+            )
+        ]
         out += [(f"    {name:<6} {what}", "") for name, what in q.COMMANDS.items()]
         return out
 
