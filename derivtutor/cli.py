@@ -510,13 +510,17 @@ def quiz(
         if generate:
             from derivtutor.generate import TOPICS, generated
 
-            if problem is not None:
-                raise UsageError("--generate composes new problems; it cannot take --problem")
+            if problem is not None or bank is not None:
+                raise UsageError(
+                    "--generate composes new problems: it takes neither --problem nor --bank"
+                )
             if topic is not None and topic not in TOPICS:
                 raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
             _practise(generated(topic, level, seed), count, _progress())
             return
         loaded = _usable_bank(load_bank(bank))
+        if problem is not None and (topic, level, count) != (None, None, None):
+            raise UsageError("--problem poses one problem: leave out --topic, --level and --count")
         if problem is not None:
             found = loaded.by_id().get(problem)
             if found is None:
@@ -526,7 +530,11 @@ def quiz(
             _practise(_gradable(iter([found])), 1, _progress())
             return
         if topic is not None and topic not in loaded.titles:
-            raise UsageError(f"no topic {topic!r}. Topics: {', '.join(loaded.topics())}")
+            near = [t for t in loaded.topics() if t.lower() == topic.lower()]
+            hint = f" Did you mean {near[0]}?" if near else _close(topic, loaded.titles)
+            raise UsageError(
+                f"no topic {topic!r}.{hint.removeprefix('.')} Topics: {', '.join(loaded.topics())}"
+            )
         pool = loaded.select(topic, level)
         if not pool:
             raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
@@ -835,6 +843,9 @@ def _line_reader() -> Any:
         if not line:
             typer.echo("")
             raise EOFError
+        if not line.endswith("\n") and len(line) == _STDIN_LIMIT:
+            while (rest := sys.stdin.readline(_STDIN_LIMIT)) and not rest.endswith("\n"):
+                pass  # the rest of an overlong line is part of the same (refused) answer
         typer.echo(line.rstrip("\n"))  # so a transcript shows what was answered
         return line
 

@@ -11,6 +11,7 @@ hint is Hard, right at once is Good.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -315,9 +316,9 @@ class Quiz:
         assert self._current is not None
         current = self._current
         try:
-            graded = grade(current.problem, text)
+            graded = grade(current.problem, _answer_side(text))
         except DerivtutorError as err:
-            return [Unreadable(text, err)]
+            return [Unreadable(text, _command_typo(text) or err)]
         if any(v.verdict not in (CORRECT, INCORRECT) for v in graded.verdicts):
             error = DerivtutorError(
                 "this answer cannot be checked here: too few points where both sides are real"
@@ -345,6 +346,36 @@ class Quiz:
         if rating == Rating.GOOD:
             self._first_try += 1
         return [graded, *self._next(now)]
+
+
+# f'(x) = ..., y' = ..., dy/dx = ..., ∂f/∂x = ...: students write the left side too.
+_LEFT_SIDE = re.compile(
+    r"^\s*(?:[a-zA-Z]['′]+(?:\([^()=]*\))?|[d∂][a-zA-Z]*/[d∂][a-zA-Z0-9_]+(?:\([^()=]*\))?)"
+    r"\s*=(?!=)\s*(?P<answer>[^=]+)$"
+)
+
+
+def _answer_side(text: str) -> str:
+    """The answer without a left side such as f'(x) = or dy/dx =."""
+    match = _LEFT_SIDE.match(text)
+    return match.group("answer") if match else text
+
+
+def _command_typo(text: str) -> DerivtutorError | None:
+    """'hnit' or 'Help me' was meant as a command, not an answer: say so."""
+    import difflib
+
+    first = text.split()[0].lower() if text.split() else ""
+    if not first.isalpha() or len(first) < 3:
+        return None
+    near = difflib.get_close_matches(first, [*COMMANDS, *_ALIASES], n=1, cutoff=0.6)
+    if not near:
+        return None
+    command = _ALIASES.get(near[0], near[0])
+    return DerivtutorError(
+        f"{text.strip()!r} is not an answer or a command: did you mean {command}? "
+        "(help lists the commands)"
+    )
 
 
 _BRACKETS = {"(": ")", "[": "]", "⟨": "⟩", "<": ">"}
@@ -404,6 +435,31 @@ def choose(problems: list[Problem], count: int | None, seed: int | None = None) 
     return sorted(picked, key=lambda p: p.level)  # stable: random order within a level
 
 
+# The bundled topics in teaching order: a new learner meets the power rule before softmax.
+CURRICULUM = (
+    "power-rule",
+    "polynomials",
+    "exp-log",
+    "trig",
+    "chain-rule",
+    "product-rule",
+    "quotient-rule",
+    "activations",
+    "partial-derivatives",
+    "hyperbolic",
+    "inverse-trig",
+    "nested-chain-rule",
+    "losses",
+    "gradients",
+    "log-differentiation",
+    "softmax-jacobians",
+)
+
+
+def _curriculum_rank(topic: str) -> int:
+    return CURRICULUM.index(topic) if topic in CURRICULUM else len(CURRICULUM)
+
+
 def review_selection(
     problems: list[Problem], due: list[str], seen: set[str], count: int
 ) -> tuple[list[Problem], int]:
@@ -414,7 +470,9 @@ def review_selection(
     chosen = [by_id[i] for i in due if i in by_id][:count]
     due_count = len(chosen)
     fresh: dict[str, list[Problem]] = {}
-    for problem in sorted(problems, key=lambda p: p.level):  # stable: bank order within a level
+    # Topics in the order a course meets them (others after, in bank order); levels rising.
+    ordered = sorted(problems, key=lambda p: (p.level, _curriculum_rank(p.topic)))
+    for problem in ordered:
         if problem.id not in seen and problem.id not in due:
             fresh.setdefault(problem.topic, []).append(problem)
     while len(chosen) < count and any(fresh.values()):

@@ -264,3 +264,61 @@ def test_review_does_not_announce_a_past_due_time_for_a_problem_not_in_the_bank(
     runner.invoke(app, ["quiz", "--bank", str(directory)], input="2x\n")
     result = runner.invoke(app, ["review", "--bank", str(directory)], input="")
     assert "2018" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["f'(x) = 2x cos(x^2)", "y' = 2x cos(x^2)", "dy/dx = 2x cos(x^2)", "d/dx = 2x cos(x^2)"],
+)
+def test_an_answer_may_carry_its_left_side(typed: str) -> None:
+    result = runner.invoke(app, ["quiz", "--problem", SIN], input=typed + "\n")
+    assert "✓ Correct." in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("hnit", "hint"), ("Help me", "help"), ("stpes", "steps")]
+)
+def test_a_mistyped_command_is_named_not_parsed(typed: str, meant: str) -> None:
+    result = runner.invoke(app, ["quiz", "--problem", SIN], input=typed + "\n")
+    assert f"did you mean {meant}?" in result.stdout
+    assert "not counted as an attempt" in result.stdout
+    with Progress(create=False) as store:
+        assert store.attempts() == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--problem", SIN, "--topic", "trig"],
+        ["--problem", SIN, "--count", "3"],
+        ["--generate", "--bank", "problems"],
+    ],
+)
+def test_options_that_contradict_each_other_are_refused(args: list[str]) -> None:
+    result = runner.invoke(app, ["quiz", *args], input="")
+    assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_a_topic_in_the_wrong_case_gets_a_suggestion() -> None:
+    result = runner.invoke(app, ["quiz", "--topic", "Chain-Rule"], input="")
+    assert result.exit_code == 2 and "Did you mean chain-rule?" in result.stderr
+
+
+def test_a_new_learner_starts_with_the_power_rule_and_meets_every_topic() -> None:
+    from derivtutor.quiz import CURRICULUM, review_selection
+
+    problems = list(load_bank().problems)
+    chosen, due = review_selection(problems, [], set(), len(CURRICULUM))
+    assert due == 0
+    assert [p.topic for p in chosen] == list(CURRICULUM)
+    assert {p.level for p in chosen} == {1}
+
+
+def test_a_gradient_problem_names_its_constants() -> None:
+    result = runner.invoke(app, ["quiz", "--problem", "grad.linear-squared"], input="quit\n")
+    assert "(x, y are constants here)" in result.stdout
+
+
+def test_the_domain_note_names_every_sampled_variable() -> None:
+    result = runner.invoke(app, ["quiz", "--problem", "smax.temperature"], input="quit\n")
+    assert "(answers are checked for 0.5 ≤ t, z₁, z₂ ≤ 3)" in result.stdout

@@ -90,6 +90,11 @@ class QuizWriter:
                 )
             )
             out.append((self.prose(f"  Type its components, {parts}, separated by commas."), "dim"))
+            constants = sorted(function.free_symbols - set(symbols), key=lambda v: v.name)
+            if constants:
+                held = ", ".join(self.writer.notation.show(v) for v in constants)
+                verb = "is a constant" if len(constants) == 1 else "are constants"
+                out.append((self.prose(f"  ({held} {verb} here)"), "dim"))
         else:
             result = self.derivations(p)[0]
             d = ex.D(function, result.variable, partial=bool(result.held_constant))
@@ -99,8 +104,9 @@ class QuizWriter:
                 out.append((self.prose(f"  ({held} held constant)"), "dim"))
         if p.domain:
             low, high = (f"{bound:g}".replace("-", "−") for bound in p.domain)
-            sampled = p.variables if p.gradient else [self.derivations(p)[0].variable.name]
-            where = ", ".join(self.writer.notation.show(sp.Symbol(n)) for n in sampled)
+            # Every variable of the function is sampled in the domain, not only the one asked.
+            sampled = sorted(function.free_symbols, key=lambda v: v.name)
+            where = ", ".join(self.writer.notation.show(v) for v in sampled)
             out.append((self.prose(f"  (answers are checked for {low} ≤ {where} ≤ {high})"), "dim"))
         return out
 
