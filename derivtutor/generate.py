@@ -134,9 +134,10 @@ def _fill(text: str, rng: random.Random) -> str:
     n, m = rng.sample(range(2, 7), 2)
     p, q = rng.choice([(1, 3), (2, 3), (3, 2), (5, 2), (1, 4), (3, 4), (5, 3)])
     f, g, h = rng.sample(_OUTER, 3)
+    a = rng.randint(2, 9)
     values = {
-        "a": rng.randint(2, 9),
-        "b": rng.randint(1, 9),
+        "a": a,
+        "b": rng.choice([k for k in range(1, 10) if k != a]),  # not 7x - 7: a common factor
         "c": rng.randint(1, 9),
         "d": rng.randint(1, 9),
         "n": n,

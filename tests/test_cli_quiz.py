@@ -360,7 +360,7 @@ def test_no_wrong_answer_is_told_the_derivative(answer: str, mistake: str) -> No
         ),
         (["quiz", "--level", "9"], ["'--level'", "9 is not in the range"]),
         (["quiz", "--count", "0"], ["'--count'", "0 is not in the range"]),
-        (["quiz", "--generate", "--problem", SIN], ["--generate", "cannot take --problem"]),
+        (["quiz", "--generate", "--problem", SIN], ["--generate", "neither --problem nor --bank"]),
         (["quiz", "--generate", "--topic", "nope"], ["no generator for 'nope'", "chain-rule"]),
         (["quiz", "--bank", "no-such-bank"], ["no bank at no-such-bank"]),
         (["review", "--count", "0"], ["'--count'"]),
