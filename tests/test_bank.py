@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from derivtutor import bank as bank_module
 from derivtutor.bank import Bank, bundled_path, load_bank, validate
