@@ -59,12 +59,21 @@ def gradient_hints(results: list[Differentiation], *, ascii: bool = False) -> li
         f"Take one partial derivative per variable ({names}), holding the others constant, "
         "and give them in that order, separated by commas."
     )
-    starts = []
+    starts, parts = [], []
     for result in results:
         top = ex.explain(result.steps[0], partial=True)
         operator = writer.operator(result.variable, partial=True)
         starts.append(f"{operator}: {_line(writer, _before_result(top.head))}")
-    return [writer.prose(first), "\n".join(starts)]
+        # Then the rule for each part of that component, as a one-variable hint gives it.
+        parts += [
+            f"{operator}: {_line(writer, _before_result(child.head))}"
+            for child in top.children
+            if child.rule not in ("constant", "variable")
+        ]
+    hints = [writer.prose(first), "\n".join(starts)]
+    if parts:
+        hints.append("\n".join(parts))
+    return hints
 
 
 def _before_result(head: list[ex.Segment]) -> list[ex.Segment]:
