@@ -645,7 +645,10 @@ def progress_import(
             raise UsageError(f"{file} is nested too deeply for a progress export") from None
         read_export(data)  # a bad file is refused before any store is made
         attempts, reviews = _progress().import_history(data)
-        typer.echo(f"Imported {attempts} attempts and {reviews} reviews from {file}")
+        typer.echo(
+            f"Imported {attempts} attempt{'s' * (attempts != 1)} and "
+            f"{reviews} review{'s' * (reviews != 1)} from {file}"
+        )
 
 
 @progress_app.command("reset")

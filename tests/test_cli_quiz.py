@@ -658,7 +658,7 @@ def test_import_accepts_a_review_time_with_a_utc_offset(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = _run(["progress", "import", str(source)])
-    assert "Imported 0 attempts and 1 reviews" in result.stdout
+    assert "Imported 0 attempts and 1 review " in result.stdout
     assert _ratings() == [(SIN, 1)]
     with Progress() as store:
         assert [problem for problem, _ in store.due(time.time())] == [SIN]
