@@ -406,6 +406,12 @@ app.add_typer(
     "\n\nExample: [bold]derivtutor bank validate mybank/[/bold]",
 )
 
+SizeOption = Annotated[
+    str,
+    typer.Option("--size", metavar="WxH", help="The size of a saved PNG, in pixels."),
+]
+
+
 BankPath = Annotated[
     str | None,
     typer.Argument(
@@ -454,6 +460,184 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
         _emit(render_validation(bank, errors, _format(output).value))
         if errors:
             _fail(f"the bank at {bank.root} has errors")
+
+
+# --- from derivatives to learning: descend, backprop, plot ----------------------------------------
+
+
+@app.command(cls=ExpressionCommand)
+def descend(
+    expr: Annotated[
+        str,
+        typer.Argument(
+            help="A function of one or two variables to minimise. '-' reads it from stdin.",
+            show_default=False,
+        ),
+    ],
+    start: Annotated[
+        str,
+        typer.Option("--start", metavar="VAR=VALUE[,...]", help="Where to start, e.g. x=3,y=1."),
+    ],
+    lr: Annotated[float, typer.Option("--lr", metavar="ETA", help="The learning rate η.")] = 0.1,
+    iterations: Annotated[
+        int, typer.Option("--iterations", metavar="N", help="At most this many steps.")
+    ] = 50,
+    tol: Annotated[
+        float,
+        typer.Option("--tol", metavar="EPS", help="Stop when the gradient norm is this small."),
+    ] = 1e-8,
+    plot: Annotated[
+        bool, typer.Option("--plot", help="Draw the path in the terminal (the plot extra).")
+    ] = False,
+    save: Annotated[
+        str | None,
+        typer.Option("--save", metavar="FILE.png", help="Save the path as a PNG (the plot extra)."),
+    ] = None,
+    size: SizeOption = "800x600",
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Gradient descent on EXPR with its derived gradient: the path, and how it ended.
+
+    Example: [bold]derivtutor descend "(x-1)^2 + 2(y+2)^2" --start x=3,y=1 --lr 0.1[/bold]
+    """
+    from derivtutor.descent import descend as run_descent
+    from derivtutor.render.descent import render_descent
+
+    with _errors(debug):
+        _start_engine()
+        pixels = _pixels(size)
+        if plot or save:
+            from derivtutor.plot import require_plotting
+
+            require_plotting(png=save is not None)
+        run = run_descent(_read(expr), start, lr, iterations, tol)
+        fmt = _format(output)
+        _emit(render_descent(run, fmt.value, ascii=_ascii_only()))
+        if plot:
+            from derivtutor.plot import descent_plot
+
+            typer.echo(descent_plot(run, _terminal_size(), color=fmt is Format.rich))
+        if save:
+            from derivtutor.plot import save_descent
+
+            save_descent(run, save, pixels)
+            typer.echo(f"Saved the path to {save}", err=True)
+
+
+@app.command(cls=ExpressionCommand)
+def backprop(
+    expr: Annotated[
+        str | None,
+        typer.Argument(
+            help="The expression (a loss) to backpropagate through. '-' reads it from stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="VAR=VALUE[,...]", help="The value of every input."),
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option(
+            "--example", metavar="NAME", help="A built-in network: neuron or mlp (2-2-1)."
+        ),
+    ] = None,
+    output: FormatOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Backpropagation through EXPR's computation graph: forward values, backward gradients.
+
+    Example: [bold]derivtutor backprop "sigmoid(w*x + b)" --at x=1,w=0.5,b=0.1[/bold]
+    """
+    from derivtutor.backprop import backprop as run_backprop
+    from derivtutor.backprop import example as run_example
+    from derivtutor.render.backprop import render_backprop
+
+    with _errors(debug):
+        _start_engine()
+        if example is not None:
+            if expr is not None:
+                raise UsageError("--example brings its own expression: leave EXPR out")
+            run = run_example(example, at)
+        else:
+            if expr is None:
+                raise UsageError(
+                    "give an expression and --at, or --example neuron or --example mlp"
+                )
+            if at is None:
+                raise UsageError("--at gives every input a value, e.g. --at x=1,w=0.5,b=0.1")
+            run = run_backprop(_read(expr), at)
+        _emit(render_backprop(run, _format(output).value, ascii=_ascii_only()))
+
+
+@app.command(cls=ExpressionCommand)
+def plot(
+    expr: Annotated[
+        str,
+        typer.Argument(help="The function to draw with its derivative.", show_default=False),
+    ],
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
+    ] = None,
+    x_range: Annotated[
+        str, typer.Option("--range", metavar="A:B", help="The interval to draw over.")
+    ] = "-5:5",
+    save: Annotated[
+        str | None,
+        typer.Option("--save", metavar="FILE.png", help="Save a PNG instead of drawing here."),
+    ] = None,
+    size: SizeOption = "800x600",
+    debug: DebugOption = False,
+) -> None:
+    """Draw f and f′ side by side: in the terminal, or as a PNG (needs the plot extra).
+
+    Example: [bold]derivtutor plot "relu(x)" --range -2:2[/bold]
+    """
+    from derivtutor.differentiation import differentiate
+    from derivtutor.grading import parse_domain
+    from derivtutor.plot import function_plot, require_plotting
+
+    with _errors(debug):
+        pixels = _pixels(size)
+        try:
+            low, high = parse_domain(x_range)
+        except DerivtutorError as err:
+            raise UsageError(str(err).replace("--domain", "--range")) from None
+        require_plotting(png=save is not None)
+        _start_engine()
+        result = differentiate(_read(expr), wrt=wrt)
+        plotted = function_plot(
+            result.expression,
+            result.derivative,
+            result.variable,
+            (low, high),
+            _plot_titles(result),
+        )
+        if save:
+            from derivtutor.plot import save_function_plot
+
+            save_function_plot(plotted, save, pixels)
+            typer.echo(f"Saved f and f' to {save}", err=True)
+            return
+        from derivtutor.plot import terminal_function_plot
+
+        color = _format(None) is Format.rich
+        typer.echo(terminal_function_plot(plotted, _terminal_size(), color=color))
+
+
+def _plot_titles(result: Any) -> tuple[str, str]:
+    from derivtutor.render.notation import Notation
+
+    show = Notation(ascii=_ascii_only()).show
+    x = show(result.variable)
+    prime = "'" if _ascii_only() else "′"
+    return (
+        f"f({x}) = {show(result.expression)}",
+        f"f{prime}({x}) = {show(result.derivative)}",
+    )
 
 
 # --- practice: quiz, review, stats, progress -----------------------------------------------------
@@ -856,6 +1040,25 @@ def _line_reader() -> Any:
 
 
 _IMPORT_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
+
+
+def _pixels(size: str) -> tuple[int, int]:
+    """'800x600' as (800, 600), within sensible bounds."""
+    width, sep, height = size.lower().partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 800x600, not {size!r}")
+    pixels = int(width), int(height)
+    if not all(100 <= n <= 8000 for n in pixels):
+        raise UsageError(f"--size: each side must be from 100 to 8000 pixels, not {size}")
+    return pixels
+
+
+def _terminal_size() -> tuple[int, int]:
+    """Columns and rows for a terminal plot: the terminal's width, a readable height."""
+    import shutil
+
+    columns = shutil.get_terminal_size((100, 30)).columns
+    return max(40, min(columns, 200)), 22
 
 
 def _read_file(path: str) -> str:

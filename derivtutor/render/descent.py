@@ -1,0 +1,219 @@
+"""Gradient descent as a teacher shows it: the gradient, the iterations, and what happened."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from derivtutor.descent import CONVERGED, DIVERGED, Descent, Iterate
+from derivtutor.render import explain as ex
+from derivtutor.render.json import expression_string
+from derivtutor.render.text import TextWriter
+
+SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def descent_dict(run: Descent) -> dict[str, Any]:
+    names = [v.name for v in run.variables]
+
+    def path_entry(it: Iterate) -> dict[str, Any]:
+        gradient = it.gradient or (None,) * len(names)
+        return {
+            "point": {n: _finite(x) for n, x in zip(names, it.point, strict=True)},
+            "value": _finite(it.value),
+            "gradient": {n: _finite(g) for n, g in zip(names, gradient, strict=True)},
+        }
+
+    return {
+        "gradient": [expression_string(g) for g in run.gradient],
+        "path": [path_entry(it) for it in run.path],
+        "status": run.status,
+    }
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "undefined"
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0:
+        return "0"
+    return format(value, ".6g").replace("-", "−")
+
+
+class _Writer:
+    def __init__(self, ascii: bool) -> None:
+        self.text = TextWriter(ascii=ascii)
+
+    def show(self, segments: list[ex.Segment]) -> str:
+        return self.text.line(segments)
+
+    def prose(self, text: str) -> str:
+        return self.text.prose(text)
+
+    def names(self, run: Descent) -> list[str]:
+        return [self.text.notation.show(v) for v in run.variables]
+
+    def point(self, run: Descent, it: Iterate) -> str:
+        names = self.names(run)
+        inner = ", ".join(f"{n} = {_number(x)}" for n, x in zip(names, it.point, strict=True))
+        return inner
+
+
+def heading(run: Descent, w: _Writer) -> list[str]:
+    names = ", ".join(w.names(run))
+    f = w.show([f"f({names}) = ", ex.Math(run.expression, typed=True)])
+    if len(run.variables) == 1:
+        nabla = w.show(["f'(", ex.Math(run.variables[0]), ") = ", ex.Math(run.gradient[0])])
+        how = "derivtutor diff"
+        rule = "x ← x − η·f'(x)".replace("x", w.names(run)[0])
+    else:
+        parts: list[ex.Segment] = ["∇f = ("]
+        for i, g in enumerate(run.gradient):
+            parts += ([", "] if i else []) + [ex.Math(g)]
+        nabla = w.show([*parts, ")"])
+        rule = "p ← p − η·∇f(p)"
+        how = "derivtutor grad"
+    start = w.point(run, run.path[0])
+    return [
+        f,
+        nabla + w.prose(f"   (step by step: {how})"),
+        w.prose(f"Gradient descent: {rule}, with η = {run.learning_rate:g}, from {start}"),
+    ]
+
+
+def rows(run: Descent, w: _Writer) -> tuple[list[str], list[list[str]]]:
+    names = w.names(run)
+    header = ["k", *names, "f", "‖∇f‖", "step"]
+    body = [
+        [
+            str(k),
+            *(_number(x) for x in it.point),
+            _number(it.value),
+            _number(it.norm),
+            _number(it.step) if k else "",
+        ]
+        for k, it in enumerate(run.path)
+    ]
+    if len(body) > SHOWN_ROWS:
+        half = SHOWN_ROWS // 2
+        body = [*body[:half], ["…"] + [""] * (len(header) - 1), *body[-half:]]
+    return [w.prose(h) for h in header], [[w.prose(c) for c in row] for row in body]
+
+
+def verdict(run: Descent, w: _Writer) -> list[str]:
+    """What happened, and what to do about it."""
+    steps = len(run.path) - 1
+    last = run.last
+    where = w.point(run, last)
+    plural = "s" * (steps != 1)
+    if run.status == CONVERGED:
+        lines = [
+            f"Converged after {steps} step{plural}: ‖∇f‖ = {_number(last.norm)} ≤ "
+            f"{_number(run.tolerance)} at {where}, where f = {_number(last.value)}.",
+        ]
+    elif run.status == DIVERGED:
+        advice = {
+            "overshoot": (
+                "the learning rate is too large: each step overshoots the minimum, and the "
+                f"iterates swing further out each time. Try a smaller --lr, e.g. "
+                f"{run.learning_rate / 10:g}."
+            ),
+            "unbounded": (
+                "f keeps falling without end: it has no minimum in the direction of descent "
+                "(it is unbounded below), so no learning rate can make this converge."
+            ),
+            "undefined": (
+                f"the step left the function's domain: f is undefined at {where}. "
+                "Try a smaller --lr, or start elsewhere."
+            ),
+        }[run.reason]
+        lines = [f"Diverged after {steps} step{plural}: {advice}"]
+    else:
+        advice = {
+            "slow": (
+                "f is still falling, but slowly. Give it more --iterations, or a larger --lr."
+            ),
+            "oscillating": (
+                "the iterates bounce back and forth across the minimum: each step overshoots "
+                "it a little. A smaller --lr would get there sooner."
+            ),
+            "steady": (
+                "f keeps falling but the gradient is not getting smaller, so no minimum is in "
+                "sight: f may be unbounded below in this direction."
+            ),
+        }[run.reason]
+        lines = [
+            f"Stopped at the step limit ({steps} step{plural}): ‖∇f‖ = {_number(last.norm)} is "
+            f"still above {_number(run.tolerance)} at {where}; {advice}"
+        ]
+    return [w.prose(line) for line in lines]
+
+
+def render_descent(run: Descent, fmt: str, *, ascii: bool = False) -> object:
+    if fmt == "json":
+        return json.dumps(descent_dict(run), ensure_ascii=False, indent=2) + "\n"
+    w = _Writer(ascii)
+    header, body = rows(run, w)
+    if fmt == "rich":
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table(*header, title="Iterations", title_justify="left")
+        for column in grid.columns:
+            column.justify = "right"
+        for row in body:
+            grid.add_row(*(Text(c) for c in row))
+        style = {"converged": "bold green", "diverged": "bold red"}.get(run.status, "bold yellow")
+        return Group(
+            *(Text(line) for line in heading(run, w)),
+            Text(""),
+            grid,
+            *(Text(line, style=style) for line in verdict(run, w)),
+        )
+    if fmt == "markdown":
+        lines = [f"**{line}**" if i == 0 else line for i, line in enumerate(heading(run, w))]
+        table = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
+        table += ["| " + " | ".join(row) + " |" for row in body]
+        return (
+            "\n\n".join(lines)
+            + "\n\n"
+            + "\n".join(table)
+            + "\n\n"
+            + "\n".join(verdict(run, w))
+            + "\n"
+        )
+    if fmt == "latex":
+        return _latex(run, header, body, w)
+    widths = [max(len(r[c]) for r in [header, *body]) for c in range(len(header))]
+    lines = [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *body]
+    ]
+    return "\n".join([*heading(run, w), "", *lines, "", *verdict(run, w)]) + "\n"
+
+
+def _latex(run: Descent, header: list[str], body: list[list[str]], w: _Writer) -> str:
+    from derivtutor.render.latex import latex
+
+    names = [latex(v) for v in run.variables]
+    columns = ["k", *(f"${n}$" for n in names), "$f$", r"$\lVert\nabla f\rVert$", "step"]
+    lines = [
+        r"\[ f(" + ", ".join(names) + ") = " + latex(run.expression) + r" \]",
+        r"\[ \nabla f = \left(" + ", ".join(latex(g) for g in run.gradient) + r"\right) \]",
+        r"\begin{tabular}{" + "r" * len(columns) + "}",
+        " & ".join(columns) + r" \\ \hline",
+    ]
+    for row in body:
+        cells = [c.replace("−", "-").replace("…", r"\dots").replace("∞", r"\infty") for c in row]
+        lines.append(" & ".join(f"${c}$" if c else "" for c in cells) + r" \\")
+    lines.append(r"\end{tabular}")
+    lines.append("")
+    lines.extend(verdict(run, _Writer(ascii=True)))  # plain ASCII prose compiles anywhere
+    return "\n".join(lines) + "\n"
