@@ -64,6 +64,7 @@ class Backprop:
     symbolic: dict[sp.Symbol, float | None]
     finite_difference: dict[sp.Symbol, float | None]
     title: str = ""  # a built-in example's name
+    kink: bool = False  # a corner (|u|, relu(u) at u = 0): no derivative, a subgradient
 
     @property
     def output(self) -> Node:
@@ -210,14 +211,25 @@ def backprop(text: str, at: str, title: str = "") -> Backprop:
     gradient = {v: inputs[v].grad for v in ordered}
     symbolic: dict[sp.Symbol, float | None] = {}
     difference: dict[sp.Symbol, float | None] = {}
+    kink = False
     for v in ordered:
         # The symbolic side comes from the step tree, the engine's own derivation.
         derivative = derivation(expression, v).eval()
         check = gradient_check(expression, derivative, v, exact)
         symbolic[v] = check.value
         difference[v] = check.finite_difference
+        kink = kink or check.kink
     return Backprop(
-        text, expression, point, tuple(nodes), tuple(edges), gradient, symbolic, difference, title
+        text,
+        expression,
+        point,
+        tuple(nodes),
+        tuple(edges),
+        gradient,
+        symbolic,
+        difference,
+        title,
+        kink,
     )
 
 

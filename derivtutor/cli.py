@@ -510,7 +510,7 @@ def descend(
         if plot or save:
             from derivtutor.plot import require_plotting
 
-            require_plotting(png=save is not None)
+            require_plotting(terminal=plot, png=save is not None)
         run = run_descent(_read(expr), start, lr, iterations, tol)
         fmt = _format(output)
         _emit(render_descent(run, fmt.value, ascii=_ascii_only()))
@@ -606,7 +606,7 @@ def plot(
             low, high = parse_domain(x_range)
         except DerivtutorError as err:
             raise UsageError(str(err).replace("--domain", "--range")) from None
-        require_plotting(png=save is not None)
+        require_plotting(terminal=save is None, png=save is not None)
         _start_engine()
         result = differentiate(_read(expr), wrt=wrt)
         plotted = function_plot(

@@ -101,7 +101,7 @@ def descend(
             f"descend takes a function of one or two variables; this one has {len(names)} "
             f"({listed})"
         )
-    point = parse_point(start, result.expression)
+    point = parse_point(start, result.expression, option="--start")
     symbols = list(variables(result.expression))
     f = float_function(result.expression, symbols)
     parts = [float_function(component, symbols) for component in result.vector]

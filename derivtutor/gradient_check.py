@@ -38,31 +38,34 @@ class GradientCheck:
     kink: bool = False
 
 
-def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
-    """Read 'x=1.5' or 'x=1, y=pi/4' with the safe parser; every variable needs a value."""
+def parse_point(text: str, expression: sp.Expr, option: str = "--at") -> dict[sp.Symbol, sp.Expr]:
+    """Read 'x=1.5' or 'x=1, y=pi/4' with the safe parser; every variable needs a value.
+    ``option`` names the option in messages (--at, --start)."""
     point: dict[sp.Symbol, sp.Expr] = {}
     for part in text.split(","):
         name, sep, value_text = part.partition("=")
         if not sep or not name.strip() or not value_text.strip():
             raise InputError(
-                f"--at expects VAR=VALUE, not {part.strip()!r}",
+                f"{option} expects VAR=VALUE, not {part.strip()!r}",
                 text=text,
                 column=text.find(part) + 1,
-                suggestion="for example --at x=0.5 (or --at x=1,y=2 for several variables)",
+                suggestion=(
+                    f"for example {option} x=0.5 (or {option} x=1,y=2 for several variables)"
+                ),
             )
         symbol = parse(name.strip())
         column = text.find(part) + 1 + len(part) - len(part.lstrip())
         if not isinstance(symbol, sp.Symbol):
             raise InputError(
-                f"--at: {name.strip()!r} is not a variable name",
+                f"{option}: {name.strip()!r} is not a variable name",
                 text=text,
                 column=column,
-                suggestion="for example --at x=0.5",
+                suggestion=f"for example {option} x=0.5",
             )
         if expression.free_symbols and symbol not in expression.free_symbols:
             known = ", ".join(v.name for v in variables(expression))
             raise InputError(
-                f"--at: {symbol} is not a variable of the expression (its variables: {known})",
+                f"{option}: {symbol} is not a variable of the expression (its variables: {known})",
                 text=text,
                 column=column,
                 suggestion="give a value for each of the expression's variables, and no others",
@@ -72,31 +75,33 @@ def parse_point(text: str, expression: sp.Expr) -> dict[sp.Symbol, sp.Expr]:
             value = parse(value_text.strip())
         except InputError as err:
             raise InputError(
-                f"--at: the value of {symbol} cannot be read: {err.message}",
+                f"{option}: the value of {symbol} cannot be read: {err.message}",
                 text=text,
                 column=start + (err.column or 1),
-                suggestion=err.suggestion or "for example --at x=0.5 or --at x=pi/4",
+                suggestion=err.suggestion or f"for example {option} x=0.5 or {option} x=pi/4",
             ) from None
         if value.free_symbols:
             raise InputError(
-                f"--at: the value of {symbol} must be a number, not {value_text.strip()!r}",
+                f"{option}: the value of {symbol} must be a number, not {value_text.strip()!r}",
                 text=text,
                 column=start + 1,
-                suggestion="for example --at x=0.5 or --at x=pi/4",
+                suggestion=f"for example {option} x=0.5 or {option} x=pi/4",
             )
         rough = Compiled(value, [])._rough([])
         if rough is None or not math.isfinite(rough):
             raise InputError(
-                f"--at: the value of {symbol} is "
+                f"{option}: the value of {symbol} is "
                 + ("too large" if rough is not None else "not a real number"),
                 text=text,
                 column=start + 1,
-                suggestion="give a real number that fits a float, e.g. --at x=0.5",
+                suggestion=f"give a real number that fits a float, e.g. {option} x=0.5",
             )
         point[symbol] = value
     missing = [v.name for v in variables(expression) if v not in point]
     if missing:
-        raise UsageError("--at needs a value for every variable; missing: " + ", ".join(missing))
+        raise UsageError(
+            f"{option} needs a value for every variable; missing: " + ", ".join(missing)
+        )
     return point
 
 

@@ -33,9 +33,10 @@ CONTOURS = 6
 Curve = list[tuple[list[float], list[float]]]  # pieces to draw, each without gaps or jumps
 
 
-def require_plotting(*, png: bool = False) -> None:
+def require_plotting(*, terminal: bool = True, png: bool = False) -> None:
     """Fail now, with the extra to install, if the plotting libraries are missing."""
-    _plotext()
+    if terminal:
+        _plotext()
     if png:
         _pyplot()
 

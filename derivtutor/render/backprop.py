@@ -112,16 +112,23 @@ def _heading(run: Backprop, w: _Writer) -> list[str]:
 
 
 def _agreement(run: Backprop, w: _Writer) -> str:
-    agree = all(
-        s is not None and math.isclose(g, s, rel_tol=1e-6, abs_tol=1e-9)
-        for g, s in ((run.gradient[v], run.symbolic[v]) for v in run.gradient)
-    )
-    if agree:
+    def close(a: float, b: float | None, tolerance: float) -> bool:
+        return b is not None and math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+
+    symbolic = all(close(g, run.symbolic[v], 1e-9) for v, g in run.gradient.items())
+    numeric = all(close(g, run.finite_difference[v], 1e-5) for v, g in run.gradient.items())
+    if symbolic and numeric:
         return w.prose(
             "Each gradient equals the symbolic derivative at the point, and the central "
             "difference (h = 10⁻⁶) agrees: backpropagation is the chain rule, run node by node."
         )
-    return w.prose("Warning: backpropagation and the symbolic gradient disagree here.")
+    if symbolic and run.kink:
+        return w.prose(
+            "Each gradient equals the symbolic derivative, which uses the subgradient at a "
+            "corner (relu′(0) = 0, as PyTorch does). This point is on a corner, where no "
+            "derivative exists, so the central difference averages the two sides and differs."
+        )
+    return w.prose("Warning: backpropagation, the symbolic gradient and the difference disagree.")
 
 
 def _grid(rows: list[list[str]], align_left: int = 2) -> list[str]:
