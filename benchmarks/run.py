@@ -19,7 +19,11 @@ Figures:
   wrong (the function itself), each through Quiz.handle, the progress store's commit and the
   rendering of the verdict (our own budget: median <= 50 ms, so a verdict feels instant);
 - validating the whole bundled bank (load, schema, parse, every answer checked): in-process and
-  as the `derivtutor bank validate` command.
+  as the `derivtutor bank validate` command;
+- learning: backprop of the built-in 2-2-1 network (graph, both passes, and the symbolic and
+  finite-difference checks of its 12 inputs), 50 steps of gradient descent on a function of
+  two variables (gradient derived, compiled, run), and `derivtutor plot "x^2"` drawn in the
+  terminal (wall time, over the `import sympy` floor), when the plot extra is installed.
 """
 
 from __future__ import annotations
@@ -316,6 +320,47 @@ def practice(repeats: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def learning(repeats: int) -> list[tuple[str, str, str]]:
+    """backprop of the mlp example, 50 descent steps, and the plot command."""
+    from sympy.core.cache import clear_cache
+
+    from derivtutor.backprop import example
+    from derivtutor.descent import descend
+
+    example("mlp")  # warm the imports
+    best_backprop = best_descent = math.inf
+    for _ in range(repeats):
+        clear_cache()
+        start = time.perf_counter()
+        example("mlp")
+        best_backprop = min(best_backprop, time.perf_counter() - start)
+        clear_cache()
+        start = time.perf_counter()
+        run = descend("(x-1)^2 + 2(y+2)^2 + x y/2", "x=3,y=1", 0.05, 50, 1e-12)
+        best_descent = min(best_descent, time.perf_counter() - start)
+    assert len(run.path) == 51, len(run.path)
+    rows = [
+        ("backprop: mlp example (2-2-1, 12 inputs)", f"{best_backprop * 1000:.0f} ms", ""),
+        ("descend: 50 steps, two variables", f"{best_descent * 1000:.0f} ms", ""),
+    ]
+    try:
+        import matplotlib  # noqa: F401
+        import plotext  # noqa: F401
+    except ImportError:
+        return [*rows, ("plot", "skipped: the plot extra is not installed", "")]
+    env = dict(os.environ, COLUMNS="100")
+    floor, plot = _alternate(
+        [sys.executable, "-c", "import sympy"],
+        [*_command(), "plot", "x^2"],
+        max(3, repeats),
+        env,
+    )
+    return [
+        *rows,
+        ("derivtutor plot x^2 (terminal)", f"{plot * 1000:.0f} ms = {plot / floor:.2f}x floor", ""),
+    ]
+
+
 # Answers that make a naive checker hang: simplify runs for more than 20 s on the first.
 HOSTILE = (
     ("x^2", "(sin(x)+cos(x)+tan(x))^40 (x+1)^40/(x-1)^30"),
@@ -339,6 +384,7 @@ def main() -> int:
     repeats = 1 if args.quick else 3
     rows = startup(runs) + engine(repeats) + several(repeats) + checking(repeats)
     rows += practice(repeats)
+    rows += learning(repeats)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")
