@@ -78,7 +78,7 @@ def _tables(run: Backprop, w: _Writer) -> tuple[list[list[str]], list[list[str]]
     for edge in run.backward:
         backward.append(
             [
-                f"n{edge.node} → n{edge.input}",
+                w.prose(f"n{edge.node} → n{edge.input}"),
                 _number(edge.local),
                 _number(edge.upstream),
                 _number(edge.contribution),
@@ -120,7 +120,7 @@ def _agreement(run: Backprop, w: _Writer) -> str:
     if symbolic and numeric:
         return w.prose(
             "Each gradient equals the symbolic derivative at the point, and the central "
-            "difference (h = 10⁻⁶) agrees: backpropagation is the chain rule, run node by node."
+            "difference (h = 1e−6) agrees: backpropagation is the chain rule, run node by node."
         )
     if symbolic and run.kink:
         return w.prose(
@@ -140,6 +140,35 @@ def _grid(rows: list[list[str]], align_left: int = 2) -> list[str]:
         ).rstrip()
         for row in rows
     ]
+
+
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def _tex(text: str) -> str:
+    """Plain ASCII prose, escaped for LaTeX."""
+    return "".join(_TEX.get(ch, ch) for ch in text)
+
+
+def _tabular(rows: list[list[str]]) -> list[str]:
+    spec = "l" + "r" * (len(rows[0]) - 1)
+    lines = [r"\begin{tabular}{" + spec + "}", " & ".join(map(_tex, rows[0])) + r" \\ \hline"]
+    lines += [" & ".join(map(_tex, row)) + r" \\" for row in rows[1:]]
+    return [*lines, r"\end{tabular}"]
 
 
 def render_backprop(run: Backprop, fmt: str, *, ascii: bool = False) -> object:
@@ -177,8 +206,17 @@ def render_backprop(run: Backprop, fmt: str, *, ascii: bool = False) -> object:
             table(result, intro_result),
             Text(_agreement(run, w)),
         )
-    if fmt in ("markdown", "latex"):
-        # LaTeX users get the same tables as Markdown: a document can include them verbatim.
+    if fmt == "latex":
+        parts = [*(_tex(line) + r"\\" for line in _heading(run, w)), ""]
+        for intro, rows in (
+            (intro_forward, forward),
+            (intro_backward, backward),
+            (intro_result, result),
+        ):
+            parts += [_tex(intro), "", *_tabular(rows), ""]
+        return "\n".join([*parts, _tex(_agreement(run, w))]) + "\n"
+    if fmt == "markdown":
+
         def md(rows: list[list[str]]) -> list[str]:
             out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
             return out + [

@@ -31,6 +31,7 @@ _CHARACTERS = str.maketrans(
         "η": "eta",
         "∇": "grad ",
         "←": "<-",
+        "→": "->",
         "…": "...",
         "∞": "inf",
         "✓": "OK",
