@@ -507,6 +507,8 @@ def descend(
     with _errors(debug):
         _start_engine()
         pixels = _pixels(size)
+        if save is not None and not save.strip():
+            raise UsageError("--save needs a file name, e.g. --save path.png")
         if plot or save:
             from derivtutor.plot import require_plotting
 
@@ -602,6 +604,8 @@ def plot(
 
     with _errors(debug):
         pixels = _pixels(size)
+        if save is not None and not save.strip():
+            raise UsageError("--save needs a file name, e.g. --save f.png")
         try:
             low, high = parse_domain(x_range)
         except DerivtutorError as err:
@@ -609,6 +613,12 @@ def plot(
         require_plotting(terminal=save is None, png=save is not None)
         _start_engine()
         result = differentiate(_read(expr), wrt=wrt)
+        if result.held_constant:
+            others = ", ".join(v.name for v in result.held_constant)
+            raise UsageError(
+                f"plot draws a function of one variable; this one also has {others}. "
+                "Put numbers in for them, e.g. replace y by 2."
+            )
         plotted = function_plot(
             result.expression,
             result.derivative,
@@ -1044,8 +1054,14 @@ _IMPORT_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
 
 def _pixels(size: str) -> tuple[int, int]:
     """'800x600' as (800, 600), within sensible bounds."""
+    import re
+
     width, sep, height = size.lower().partition("x")
-    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+    if (
+        not sep
+        or not re.fullmatch(r"[0-9]+", width.strip())
+        or not re.fullmatch(r"[0-9]+", height.strip())
+    ):
         raise UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 800x600, not {size!r}")
     pixels = int(width), int(height)
     if not all(100 <= n <= 8000 for n in pixels):

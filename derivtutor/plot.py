@@ -126,6 +126,9 @@ def _edge(
     does not get there continuously (a pole between the two samples)."""
     bottom, top = y_range
     edge = top if beyond > top else bottom
+    here = _finite(fn(inside))
+    if here is None or (here > edge) == (beyond > edge):
+        return None  # the visible sample is in the margin past the edge already
     a, b = inside, outside
     for _ in range(BISECTIONS):
         m = (a + b) / 2
@@ -219,7 +222,7 @@ def function_plot(
 def terminal_function_plot(plot: FunctionPlot, size: tuple[int, int], color: bool) -> str:
     """f and f′ side by side, drawn with plotext."""
     plt = _plotext()
-    plt.clear_figure()
+    _fresh(plt)
     plt.subplots(1, 2)
     plt.plotsize(*size)
     for column, (title, curve, hue) in enumerate(
@@ -234,6 +237,13 @@ def terminal_function_plot(plot: FunctionPlot, size: tuple[int, int], color: boo
         plt.ylim(*curve.y_range)
         plt.xlabel(plot.variable)
     return _built(plt, color)
+
+
+def _fresh(plt: Any) -> None:
+    """A clean figure: plotext keeps one global figure, and clear_figure() clears only the
+    active panel of it, so go back to the main figure first."""
+    plt.main()
+    plt.clear_figure()
 
 
 def _built(plt: Any, color: bool) -> str:
@@ -338,7 +348,7 @@ def _quantiles() -> list[float]:
 def descent_plot(run: Descent, size: tuple[int, int], color: bool) -> str:
     """The path in the terminal: on the curve of f (one variable) or over contours (two)."""
     plt = _plotext()
-    plt.clear_figure()
+    _fresh(plt)
     plt.plotsize(*size)
     plt.theme("clear")
     window = _path_window(run)
@@ -351,10 +361,10 @@ def descent_plot(run: Descent, size: tuple[int, int], color: bool) -> str:
             plt.plot(xs, ys, color="blue", marker="braille")
         values = [_finite(f([p[0]])) for p in path]
         steps = [(p[0], v) for p, v in zip(path, values, strict=True) if v is not None]
-        plt.plot([s[0] for s in steps], [s[1] for s in steps], color="red", marker="braille")
-        plt.scatter(
-            [s[0] for s in steps], [s[1] for s in steps], color="red", marker="●", label="path"
-        )
+        if steps:  # none when the path left f's domain at once
+            xs, ys = [s[0] for s in steps], [s[1] for s in steps]
+            plt.plot(xs, ys, color="red", marker="braille")
+            plt.scatter(xs, ys, color="red", marker="●", label="path")
         plt.xlabel(names[0])
         plt.xlim(*window[0])
     else:

@@ -217,6 +217,9 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
     return InputError(f"unknown name '{name}'", text=text, column=column, suggestion=hint)
 
 
+_SCIENTIFIC = re.compile(r"[eE]([+-][0-9]+)")
+
+
 def scan(text: str) -> list[Token]:
     """Tokens for the grammar, with column numbers pointing into the original text."""
     norm, cols = _normalise(text)
@@ -245,6 +248,16 @@ def scan(text: str) -> list[Token]:
                     text=text,
                     column=col(start),
                     suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
+                )
+            exponent = _SCIENTIFIC.match(norm, pos)
+            if exponent:
+                # 1e-3 would otherwise read as 1·e − 3: refuse it as 1e3 is refused.
+                raise InputError(
+                    "scientific notation is not supported",
+                    text=text,
+                    column=col(pos),
+                    suggestion=f"write {value}*10^({exponent.group(1).replace('+', '')}) "
+                    "for a power of ten.",
                 )
             tokens.append(_token("NUMBER", value, col(start), end))
         elif kind == "name":
