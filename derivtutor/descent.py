@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivtutor.errors import UsageError
 from derivtutor.multivar import Gradient, gradient
-from derivtutor.numeric import float_function
+from derivtutor.numeric import float_function, overflow_sign
 from derivtutor.parse import variables
 
 CONVERGED, DIVERGED, MAX_STEPS = "converged", "diverged", "max_steps"
@@ -109,6 +109,9 @@ def descend(
     def at(x: tuple[float, ...], step: float) -> Iterate:
         xs = list(x)
         value = f(xs)
+        if value is not None and math.isinf(value):
+            # −exp(1000) overflows as +inf: whether f ran off up or down decides the advice.
+            value = math.copysign(math.inf, overflow_sign(result.expression, symbols, xs))
         grad = [p(xs) for p in parts]
         if any(g is None for g in grad):
             return Iterate(x, value, None, step)
@@ -143,7 +146,12 @@ def _trouble(path: list[Iterate]) -> str | None:
     if here.value is None or here.gradient is None:
         return "undefined"
     numbers = [here.value, *here.gradient, *here.point]
-    if not all(math.isfinite(v) for v in numbers) or max(map(abs, numbers)) > RUNAWAY:
+    if not all(math.isfinite(v) for v in numbers):
+        return "runaway"
+    # Far beyond where it started (a start at x = 2·10⁶ is large, not runaway).
+    start = path[0]
+    scale = max(1.0, *(abs(v) for v in [start.value or 0.0, *(start.gradient or ()), *start.point]))
+    if max(map(abs, numbers)) > RUNAWAY * scale:
         return "runaway"
     # Descent with a small enough step never raises f. Rising step after step, far above
     # where it began, is the signature of overshooting: say so now, not at the step limit.
@@ -165,9 +173,9 @@ def _trouble(path: list[Iterate]) -> str | None:
 def _why_diverged(path: list[Iterate], trouble: str) -> str:
     if trouble == "undefined":
         return "undefined"
-    values = [it.value for it in path if it.value is not None and math.isfinite(it.value)]
+    values = [it.value for it in path if it.value is not None]
     # Falling without end: the function has no minimum that way. Rising: each step overshoots.
-    if len(values) >= 2 and values[-1] < values[0] and (path[-1].value or 0) < 0:
+    if len(values) >= 2 and values[-1] < values[0]:
         return "unbounded"
     return "overshoot"
 

@@ -59,8 +59,25 @@ def _heaviside(t: Any, at_zero: Any = 0) -> Any:
     return at_zero if t == 0 else (1 if t > 0 else 0)
 
 
-# Our own functions, for lambdify; SymPy's names map to math and mpmath by themselves.
+def _reciprocal_hyperbolic(function: Callable[[float], float]) -> Callable[[float], float]:
+    """sech, csch: 1/cosh, 1/sinh, which are 0 where cosh and sinh overflow (|t| > 710)."""
+
+    def value(t: float) -> float:
+        try:
+            return 1 / function(t)
+        except OverflowError:
+            return 0.0
+
+    return value
+
+
+# Our own functions, for lambdify; SymPy's names map to math and mpmath by themselves. The
+# reciprocal hyperbolics are here too: without them lambdify rewrites sech(u) in exponentials,
+# which overflow for a saturated tanh (sech²(800) is 0) and lose real arguments to complex logs.
 _FLOAT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sech": _reciprocal_hyperbolic(math.cosh),
+    "csch": _reciprocal_hyperbolic(math.sinh),
+    "coth": lambda t: 1 / math.tanh(t),
     "sigmoid": lambda t: 1 / (1 + math.exp(-t)) if t > -700 else 0.0,
     "relu": lambda t: max(t, 0.0),
     "softplus": lambda t: math.log1p(math.exp(t)) if t < 700 else t,
@@ -163,3 +180,10 @@ def float_values(
     None where it is undefined; ±inf where it overflows."""
     value = float_function(expr, symbols)
     return [value([point[v] for v in symbols]) for point in points]
+
+
+def overflow_sign(expr: sp.Expr, symbols: list[sp.Symbol], floats: list[float]) -> float:
+    """+1.0 or −1.0: the sign of a value too large for a float (a float overflow loses it),
+    from mpmath, whose exponents do not overflow. 1.0 when even mpmath cannot tell."""
+    value = Compiled(expr, symbols, digits=15)._precise([mpmath.mpf(x) for x in floats])
+    return -1.0 if value is not None and value < 0 else 1.0
