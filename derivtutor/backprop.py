@@ -26,6 +26,7 @@ from derivtutor.numeric import float_function
 from derivtutor.parse import parse, variables
 
 MAX_NODES = 500
+MAX_INPUTS = 40  # each input's symbolic and numeric check costs a compile
 
 
 @dataclass
@@ -108,13 +109,18 @@ def _operation(expr: sp.Expr) -> tuple[str, tuple[sp.Expr, ...]]:
         return "·", expr.args
     if isinstance(expr, sp.Pow):
         return "^", expr.args
-    if isinstance(expr, sp.Function) and len(expr.args) == 1:
-        return _name(expr), expr.args
+    if (
+        isinstance(expr, sp.Function)
+        and expr.args
+        and not any(a.free_symbols for a in expr.args[1:])
+    ):
+        # One varying argument; the rest are settings, such as H(u, 0)'s value at 0.
+        return _name(expr), expr.args[:1]
     raise UsageError(f"backprop has no node for {expr.func.__name__} (in {expr})")
 
 
 def _name(expr: sp.Expr) -> str:
-    names = {"exp": "exp", "log": "ln", "Abs": "abs", "sigmoid": "σ"}
+    names = {"exp": "exp", "log": "ln", "Abs": "abs", "sigmoid": "σ", "Heaviside": "H"}
     name = type(expr).__name__
     return names.get(name, name)
 
@@ -134,13 +140,17 @@ def _local(node: Node, nodes: list[Node]) -> tuple[float, ...]:
         return tuple(math.prod(values[:k] + values[k + 1 :]) for k in range(len(values)))
     if node.op == "^":
         base, exponent = values
-        d_base = exponent * base ** (exponent - 1) if base != 0 or exponent >= 1 else math.nan
-        varying_exponent = bool(nodes[node.inputs[1]].expression.free_symbols)
-        d_exponent = base**exponent * math.log(base) if varying_exponent and base > 0 else 0.0
-        return (d_base, d_exponent)
+        written = nodes[node.inputs[1]].expression
+        if written.free_symbols:
+            # u^v: v·u^(v−1) and u^v·ln(u), defined for u > 0 only.
+            if base <= 0:
+                return (math.nan, math.nan)
+            return (exponent * base ** (exponent - 1), base**exponent * math.log(base))
+        d_base = _power(base, written - 1)
+        return (math.nan if d_base is None else float(exponent) * d_base, 0.0)
     # A function: its derivative, as the engine's rule for it states it, at the input's value.
     u = sp.Dummy("u", real=True)
-    function = node.expression.func(u)
+    function = _with_argument(node.expression, u)
     rule = derivation(function, u).eval()
     value = float_function(rule, [u])([values[0]])
     return (math.nan if value is None else value,)
@@ -170,12 +180,27 @@ def _combine(node: Node, nodes: list[Node]) -> float | None:
         if node.op == "·":
             return math.prod(values)
         if node.op == "^":
+            written = nodes[node.inputs[1]].expression
+            if not written.free_symbols:
+                return _power(values[0], written)
             result = values[0] ** values[1]
             return None if isinstance(result, complex) else float(result)
     except (OverflowError, ZeroDivisionError, ValueError):
         return None
     u = sp.Dummy("u", real=True)
-    return float_function(node.expression.func(u), [u])([values[0]])
+    return float_function(_with_argument(node.expression, u), [u])([values[0]])
+
+
+def _with_argument(call: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """The same function of u: sin(x²) → sin(u), H(x, 0) → H(u, 0)."""
+    return call.func(u, *call.args[1:])
+
+
+def _power(base: float, exponent: sp.Expr) -> float | None:
+    """base^exponent for a constant exponent, with odd roots of negatives real (∛−8 = −2),
+    as everywhere else in derivtutor."""
+    b = sp.Dummy("b", real=True)
+    return float_function(sp.Pow(b, exponent), [b])([base])
 
 
 def backprop(text: str, at: str, title: str = "") -> Backprop:
@@ -185,6 +210,11 @@ def backprop(text: str, at: str, title: str = "") -> Backprop:
     expression = parse(text)
     if not expression.free_symbols:
         raise UsageError("backprop needs an expression with inputs, such as w*x + b")
+    if len(expression.free_symbols) > MAX_INPUTS:
+        raise UsageError(
+            f"backprop shows every node and edge; at most {MAX_INPUTS} inputs, not "
+            f"{len(expression.free_symbols)}"
+        )
     exact = parse_point(at, expression)
     point = {v: float(value.evalf(17)) for v, value in exact.items()}
     nodes = build(expression)

@@ -507,8 +507,13 @@ def descend(
     with _errors(debug):
         _start_engine()
         pixels = _pixels(size)
-        if save is not None and not save.strip():
-            raise UsageError("--save needs a file name, e.g. --save path.png")
+        if save is not None and not save.lower().endswith(".png"):
+            raise UsageError(f"--save writes a PNG: give a file name ending in .png, not {save!r}")
+        if plot and output in (Format.json, Format.latex):
+            raise UsageError(
+                f"--plot draws in the terminal, which would spoil the {output.value} on stdout: "
+                "leave it out, or use --save FILE.png"
+            )
         if plot or save:
             from derivtutor.plot import require_plotting
 
@@ -604,21 +609,25 @@ def plot(
 
     with _errors(debug):
         pixels = _pixels(size)
-        if save is not None and not save.strip():
-            raise UsageError("--save needs a file name, e.g. --save f.png")
+        if save is not None and not save.lower().endswith(".png"):
+            raise UsageError(f"--save writes a PNG: give a file name ending in .png, not {save!r}")
         try:
             low, high = parse_domain(x_range)
         except DerivtutorError as err:
             raise UsageError(str(err).replace("--domain", "--range")) from None
         require_plotting(terminal=save is None, png=save is not None)
         _start_engine()
-        result = differentiate(_read(expr), wrt=wrt)
-        if result.held_constant:
-            others = ", ".join(v.name for v in result.held_constant)
+        text = _read(expr)
+        from derivtutor.parse import parse, variables
+
+        found = variables(parse(text))
+        if len(found) > 1:
+            names = ", ".join(v.name for v in found)
             raise UsageError(
-                f"plot draws a function of one variable; this one also has {others}. "
-                "Put numbers in for them, e.g. replace y by 2."
+                f"plot draws a function of one variable; this one has {names}. "
+                "Put numbers in for all but one, e.g. replace y by 2."
             )
+        result = differentiate(text, wrt=wrt)
         plotted = function_plot(
             result.expression,
             result.derivative,

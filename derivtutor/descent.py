@@ -10,6 +10,7 @@ function's domain) or max_steps.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
@@ -17,12 +18,13 @@ import sympy as sp
 from derivtutor.errors import UsageError
 from derivtutor.multivar import Gradient, gradient
 from derivtutor.numeric import float_function, overflow_sign
-from derivtutor.parse import variables
+from derivtutor.parse import parse, variables
 
 CONVERGED, DIVERGED, MAX_STEPS = "converged", "diverged", "max_steps"
 MAX_VARIABLES = 2  # a path one can draw: on the curve, or over contour lines
 MAX_ITERATIONS = 100_000
 RUNAWAY = 1e12  # |x| or |f| past this is divergence, long before a float overflows
+CROSSING_SAMPLES = 32  # points looked at along a step that made f rise
 RISES, GROWTH = 5, 100.0  # f rising 5 steps running, to 100 times its start: overshooting
 
 
@@ -53,7 +55,9 @@ class Descent:
     iterations: int
     path: tuple[Iterate, ...]
     status: str  # converged, diverged or max_steps
-    # why: gradient_small; overshoot, unbounded, undefined; slow, oscillating, steady
+    # converged: minimum, not_minimum, flat; diverged: overshoot, unbounded, undefined,
+    # no_gradient, crossed; max_steps: slow, small_steps, plateau, oscillating, cycling,
+    # corner, steady
     reason: str
 
     @property
@@ -93,6 +97,9 @@ def descend(
             raise UsageError(f"{name} must be a positive number, not {value}")
     if not 1 <= iterations <= MAX_ITERATIONS:
         raise UsageError(f"--iterations must be from 1 to {MAX_ITERATIONS}, not {iterations}")
+    expression = parse(text)
+    if not expression.free_symbols:
+        raise UsageError("descend needs a function of one or two variables, not a constant")
     result = gradient(text)
     names = result.variables
     if len(names) > MAX_VARIABLES:
@@ -106,18 +113,21 @@ def descend(
     f = float_function(result.expression, symbols)
     parts = [float_function(component, symbols) for component in result.vector]
 
-    def at(x: tuple[float, ...], step: float) -> Iterate:
-        xs = list(x)
+    def value_at(xs: list[float]) -> float | None:
         value = f(xs)
         if value is not None and math.isinf(value):
             # −exp(1000) overflows as +inf: whether f ran off up or down decides the advice.
             value = math.copysign(math.inf, overflow_sign(result.expression, symbols, xs))
-        grad = [p(xs) for p in parts]
+        return value
+
+    def at(x: tuple[float, ...], step: float) -> Iterate:
+        grad = [p(list(x)) for p in parts]
         if any(g is None for g in grad):
-            return Iterate(x, value, None, step)
-        return Iterate(x, value, tuple(g for g in grad if g is not None), step)
+            return Iterate(x, value_at(list(x)), None, step)
+        return Iterate(x, value_at(list(x)), tuple(g for g in grad if g is not None), step)
 
     here = at(tuple(float(point[v]) for v in symbols), 0.0)
+    _check_start(here, start)
     path = [here]
     status, reason = MAX_STEPS, ""
     for _ in range(iterations + 1):
@@ -128,23 +138,85 @@ def descend(
         norm = here.norm
         assert norm is not None and here.gradient is not None
         if norm <= tolerance:
-            status, reason = CONVERGED, "gradient_small"
+            status, reason = CONVERGED, _critical_kind(value_at, here)
             break
         if len(path) > iterations:
             break
         moved = tuple(x - learning_rate * g for x, g in zip(here.point, here.gradient, strict=True))
+        before = here
         here = at(moved, learning_rate * norm)
         path.append(here)
+        if _crossed(value_at, before, here):
+            status, reason = DIVERGED, "crossed"
+            break
     if status == MAX_STEPS:
-        reason = _why_not_yet(path)
+
+        def norm_at(x: list[float]) -> float | None:
+            grad = [p(x) for p in parts]
+            return None if None in grad else math.sqrt(sum(g * g for g in grad if g))
+
+        reason = _why_not_yet(path, norm_at)
+        if reason == "growing":
+            status, reason = DIVERGED, "overshoot"
     return Descent(text, result, learning_rate, tolerance, iterations, tuple(path), status, reason)
+
+
+def _check_start(here: Iterate, start: str) -> None:
+    """A start where f or its gradient cannot be evaluated is bad input, not a bad run."""
+    numbers = [here.value, *(here.gradient or ())]
+    if here.value is None or not math.isfinite(here.value):
+        raise UsageError(f"f is undefined (or too large) at the start {start}: start where it is")
+    if here.gradient is None or not all(v is not None and math.isfinite(v) for v in numbers):
+        raise UsageError(
+            f"the gradient of f is undefined (or too large) at the start {start}, so no step "
+            "can be taken from there (f may have a cusp or corner there): start elsewhere"
+        )
+
+
+def _critical_kind(value_at: Callable[[list[float]], float | None], here: Iterate) -> str:
+    """The gradient vanished: a minimum, or a point that only looks like one (a saddle, a
+    maximum, an inflection) or a flat region (a dead ReLU). Compared with points nearby."""
+    assert here.value is not None
+    tolerance = 1e-12 * (1 + abs(here.value))
+    lower = higher = False
+    for i in range(len(here.point)):
+        for sign in (-1.0, 1.0):
+            probe = list(here.point)
+            probe[i] += sign * 1e-3 * (1 + abs(probe[i]))
+            nearby = value_at(probe)
+            if nearby is None:
+                continue
+            lower = lower or nearby < here.value - tolerance
+            higher = higher or nearby > here.value + tolerance
+    if lower:
+        return "not_minimum"
+    return "minimum" if higher else "flat"
+
+
+def _crossed(
+    value_at: Callable[[list[float]], float | None], before: Iterate, after: Iterate
+) -> bool:
+    """Whether a step jumped over a pole or a gap in f's domain: f rose, and in between it is
+    undefined or far outside both ends."""
+    if before.value is None or after.value is None or after.value <= before.value:
+        return False
+    ends = max(abs(before.value), abs(after.value))
+    for k in range(1, CROSSING_SAMPLES):
+        t = k / CROSSING_SAMPLES
+        between = [a + t * (b - a) for a, b in zip(before.point, after.point, strict=True)]
+        value = value_at(between)
+        if value is None or abs(value) > 10 * (ends + 1):
+            return True
+    return False
 
 
 def _trouble(path: list[Iterate]) -> str | None:
     """What makes the latest point the end of a diverging run, if anything."""
     here = path[-1]
-    if here.value is None or here.gradient is None:
+    if here.value is None:
         return "undefined"
+    if here.gradient is None:
+        return "no_gradient"
     numbers = [here.value, *here.gradient, *here.point]
     if not all(math.isfinite(v) for v in numbers):
         return "runaway"
@@ -171,8 +243,8 @@ def _trouble(path: list[Iterate]) -> str | None:
 
 
 def _why_diverged(path: list[Iterate], trouble: str) -> str:
-    if trouble == "undefined":
-        return "undefined"
+    if trouble in ("undefined", "no_gradient"):
+        return trouble
     values = [it.value for it in path if it.value is not None]
     # Falling without end: the function has no minimum that way. Rising: each step overshoots.
     if len(values) >= 2 and values[-1] < values[0]:
@@ -180,17 +252,38 @@ def _why_diverged(path: list[Iterate], trouble: str) -> str:
     return "overshoot"
 
 
-def _why_not_yet(path: list[Iterate]) -> str:
-    """Out of steps: bouncing across the minimum (oscillating), falling with a gradient that
-    does not shrink (no minimum in sight: steady), or just slow."""
+def _why_not_yet(path: list[Iterate], norm_at: Callable[[list[float]], float | None]) -> str:
+    """Out of steps, and why: the swings grow (growing), stay the same size (cycling), or
+    shrink (oscillating); the gradient keeps its size at a corner (corner) or on a slope
+    without end (steady); it is tiny (plateau); the steps are tiny (small_steps); or slow."""
     gradients = [it.gradient for it in path if it.gradient is not None]
     flips = sum(
         sum(a * b for a, b in zip(g, h, strict=True)) < 0
         for g, h in zip(gradients, gradients[1:], strict=False)
     )
+    norms = [it.norm or 0.0 for it in path]
+    steps = [it.step for it in path[1:]]
+    quarter = max(1, len(steps) // 4)
+    early, late = sum(steps[:quarter]) / quarter, sum(steps[-quarter:]) / quarter
+    ratio = norms[-1] / norms[0] if norms[0] > 0 else 1.0  # how the gradient changed
+    same_gradient = abs(ratio - 1) < 0.01
     if flips > len(gradients) // 2:
+        if late > 1.05 * early:
+            return "growing"
+        if late > 0.95 * early:
+            # Hopping between points for good: over a smooth minimum (the gradient is small
+            # between the two), or around a corner such as |x| at 0 (it is not).
+            a, b = path[-2].point, path[-1].point
+            middle = norm_at([(p + q) / 2 for p, q in zip(a, b, strict=True)])
+            smooth = middle is not None and middle < 0.5 * norms[-1]
+            return "cycling" if smooth or not same_gradient else "corner"
         return "oscillating"
-    first, last = path[0].norm, path[-1].norm
-    if first is not None and last is not None and last >= 0.9 * first:
+    # Near a minimum the gradient shrinks as f does; on a plateau it is tiny and stays so.
+    if norms[-1] < 1e-3 and ratio >= 0.5:
+        return "plateau"
+    if ratio >= 0.99 and len(steps) > 1:
         return "steady"
-    return "slow"
+    point = path[-1].point
+    scale = max(1.0, *(abs(x) for x in point))
+    # Still far from a minimum (the gradient has barely changed), taking tiny steps.
+    return "small_steps" if ratio > 0.5 and late < 1e-2 * scale else "slow"

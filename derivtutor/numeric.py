@@ -137,7 +137,10 @@ class Compiled:
             return None
         if isinstance(result, complex):
             return None
-        return float(result)
+        try:
+            return float(result)  # a constant can come back as a Python int of any size
+        except OverflowError:
+            return math.inf if result > 0 else -math.inf
 
     def _precise(self, values: list[Any]) -> Any:
         with mpmath.workdps(self._digits):
@@ -164,11 +167,12 @@ def float_function(
     def value(floats: list[float]) -> float | None:
         try:
             result = compiled(*floats)
+            # A constant can come back as a Python int of any size: 10^400 overflows here.
+            return None if isinstance(result, complex) else float(result)
         except OverflowError:
             return math.inf
         except (ValueError, ZeroDivisionError, TypeError, NameError):
             return None
-        return None if isinstance(result, complex) else float(result)
 
     return value
 

@@ -163,8 +163,9 @@ def _visible_range(values: list[float]) -> tuple[float, float]:
         high = q_high + 0.5 * spread
     if q_low - low > 3 * spread:
         low = q_low - 0.5 * spread
-    if high - low < 1e-12:
-        return low - 1.0, high + 1.0
+    if high - low <= 1e-9 * max(1e-300, abs(low), abs(high)):  # flat, relative to its size
+        pad = max(1.0, abs(high)) if high == low else 1e-9 * max(abs(low), abs(high))
+        return low - pad, high + pad
     return low, high
 
 
@@ -212,10 +213,19 @@ def function_plot(
     titles: tuple[str, str],
 ) -> FunctionPlot:
     low, high = x_range
-    curves = (
-        sample(_function(expression, variable), low, high),
-        sample(_function(derivative, variable), low, high),
-    )
+    f = _function(expression, variable)
+    slope = _function(derivative, variable)
+
+    def where_f_is(x: float) -> float | None:
+        # f′ is drawn only where f itself is defined: ln′ = 1/x means nothing for x < 0.
+        return slope(x) if _finite(f(x)) is not None else None
+
+    curves = (sample(f, low, high), sample(where_f_is, low, high))
+    if not curves[0].pieces:
+        raise UsageError(
+            f"f is undefined (or not real) everywhere on {low:g}:{high:g}: "
+            "choose a --range where it is defined"
+        )
     return FunctionPlot(titles, curves, x_range, variable.name)
 
 
@@ -290,7 +300,8 @@ def _path_window(run: Descent) -> list[tuple[float, float]]:
     for i in range(len(run.variables)):
         values = [p[i] for p in points]
         low, high = min(values), max(values)
-        pad = max(0.25 * (high - low), 0.5)
+        # Relative as well: far from 0 (x = 10^17) an absolute 0.5 is lost in rounding.
+        pad = max(0.25 * (high - low), 0.5, 1e-6 * max(abs(low), abs(high)))
         window.append((low - pad, high + pad))
     return window
 

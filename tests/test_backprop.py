@@ -450,3 +450,34 @@ def test_cli_expression_json_matches_the_library() -> None:
 )
 def test_cli_bad_input_exits_2(args: list[str], message: str) -> None:
     assert message in _fails(["backprop", *args])
+
+
+# --- powers and functions with settings (from a review) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "at", "expected"),
+    [
+        ("x^(1/3)", "x=-8", 1 / 12),  # odd roots of negatives are real, as everywhere
+        ("heaviside(x) + x", "x=1", 1.0),  # H(u, 0) is a node of one input
+        ("x^3", "x=-2", 12.0),
+    ],
+)
+def test_powers_and_settings_backpropagate(expr: str, at: str, expected: float) -> None:
+    run = backprop(expr, at)
+    (gradient,) = run.gradient.values()
+    assert gradient == pytest.approx(expected, rel=1e-12)
+    assert AGREES in _text(run)
+
+
+@pytest.mark.parametrize(("expr", "at"), [("(-2)^x", "x=2"), ("x^y", "x=-2,y=3")])
+def test_a_negative_base_with_a_varying_exponent_has_no_gradient(expr: str, at: str) -> None:
+    with pytest.raises(UsageError, match="no derivative at this point"):
+        backprop(expr, at)
+
+
+def test_too_many_inputs_are_refused() -> None:
+    terms = " + ".join(f"w{k} x{k}" for k in range(1, 22))
+    at = ",".join(f"w{k}=1,x{k}=1" for k in range(1, 22))
+    with pytest.raises(UsageError, match="at most 40 inputs"):
+        backprop(terms, at)

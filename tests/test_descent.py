@@ -63,7 +63,7 @@ def _text(run: Descent, fmt: str = "text") -> str:
 
 def test_x_squared_converges_to_zero() -> None:
     run = descend("x^2", "x=3", learning_rate=0.1, iterations=500, tolerance=1e-8)
-    assert (run.status, run.reason) == ("converged", "gradient_small")
+    assert (run.status, run.reason) == ("converged", "minimum")
     assert run.last.norm is not None and run.last.norm <= run.tolerance
     assert run.last.point[0] == pytest.approx(0.0, abs=1e-6)
     # It stopped at the first point whose gradient was small enough, not later.
@@ -74,7 +74,7 @@ def test_x_squared_converges_to_zero() -> None:
 def test_two_variable_bowl_converges_to_its_minimum() -> None:
     run = descend(BOWL, "x=3,y=1", learning_rate=0.1, iterations=500, tolerance=1e-8)
     assert [v.name for v in run.variables] == ["x", "y"]
-    assert (run.status, run.reason) == ("converged", "gradient_small")
+    assert (run.status, run.reason) == ("converged", "minimum")
     assert run.last.norm is not None and run.last.norm <= 1e-8
     x, y = run.last.point
     assert x == pytest.approx(1.0, abs=1e-6)
@@ -139,7 +139,7 @@ def test_the_start_point_is_read_exactly() -> None:
     ("expr", "start", "lr", "iterations", "status", "reason", "advice"),
     [
         ("x^2", "x=3", 1.1, 50, "diverged", "overshoot", OVERSHOOT),
-        ("x^2", "x=3", 1.1, 50, "diverged", "overshoot", "Try a smaller --lr, e.g. 0.11."),
+        ("x^2", "x=3", 1.1, 50, "diverged", "overshoot", "Try a smaller --lr, e.g. 0.275."),
         ("-x^2", "x=1", 0.1, 500, "diverged", "unbounded", "f keeps falling without end"),
         ("x^3", "x=-1", 0.1, 500, "diverged", "unbounded", "it is unbounded below"),
         ("-x^2", "x=1", 0.1, 10, "max_steps", "steady", "f may be unbounded below"),
@@ -230,10 +230,10 @@ def test_tanh_of_x_squared_descends_the_same_from_either_side() -> None:
 
 def test_a_saturated_tanh_has_a_vanishing_gradient_like_sigmoid() -> None:
     flat = descend("sigmoid(x)", "x=800")
-    assert flat.status == "converged"  # the reference: sigmoid's gradient underflows to 0
+    assert (flat.status, flat.reason) == ("converged", "flat")  # sigmoid's gradient underflows
     run = descend("tanh(x)", "x=800")
     assert run.path[0].gradient == pytest.approx((0.0,), abs=1e-300)
-    assert (run.status, run.reason) == ("converged", "gradient_small")
+    assert (run.status, run.reason) == ("converged", "flat")  # saturated: flat, not a minimum
 
 
 # --- input errors --------------------------------------------------------------------------------
@@ -365,12 +365,14 @@ def test_every_format_renders_the_run(fmt: str) -> None:
     if fmt == "latex":
         assert out.startswith(r"\[ f(x) = x^{2} \]")
         assert r"\begin{tabular}{rrrrr}" in out
-        assert "|grad f| = 8.56349e-05 is still above 1e-08" in flat  # ASCII prose
+        # escaped ASCII prose
+        assert r"\textbar{}grad f\textbar{} = 8.56349e-05 is still above 1e-08" in flat
     else:
         assert "f'(x) = 2x" in out
         assert "‖∇f‖ = 8.56349e−05 is still above 1e−08" in flat
     assert "Stopped at the step limit (50 steps)" in flat
-    assert "f is still falling, but slowly. Give it more --iterations" in flat
+    more = "-{}-iterations" if fmt == "latex" else "--iterations"  # LaTeX keeps both hyphens
+    assert f"f is still falling, but slowly. Give it more {more}" in flat
 
 
 # --- the command ---------------------------------------------------------------------------------
@@ -436,3 +438,55 @@ def test_cli_start_is_required() -> None:
     assert result.exit_code == 2
     assert "--start" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- what each ending means (from a review: verdicts a student could be misled by) -------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "lr", "iterations", "ending", "advice"),
+    [
+        ("x^2-y^2", "x=1,y=0", 0.1, 1000, ("converged", "not_minimum"), "saddle point"),
+        ("-x^2", "x=0", 0.1, 10, ("converged", "not_minimum"), "not a minimum"),
+        ("(relu(x)-2)^2", "x=-1", 0.1, 10, ("converged", "flat"), "dead ReLU"),
+        ("x^2", "x=3", 0.1, 200, ("converged", "minimum"), "this is a minimum"),
+        ("1/x", "x=-1", 0.1, 50, ("diverged", "crossed"), "jumped over a point"),
+        ("x^2", "x=3", 3, 4, ("diverged", "overshoot"), "too large"),
+        ("x^2", "x=3", 1.01, 50, ("diverged", "overshoot"), "too large"),
+        ("x^2", "x=3", 1, 50, ("max_steps", "cycling"), "edge of stability"),
+        ("abs(x)", "x=1", 0.1, 50, ("max_steps", "corner"), "corner"),
+        ("x^2", "x=3", 0.001, 50, ("max_steps", "small_steps"), "too small"),
+        ("tanh(x)^2", "x=5", 0.1, 50, ("max_steps", "plateau"), "vanishing gradient"),
+        ("x", "x=3", 0.1, 50, ("max_steps", "steady"), "unbounded below"),
+    ],
+)
+def test_an_ending_is_named_for_what_really_happened(
+    expr: str, start: str, lr: float, iterations: int, ending: tuple[str, str], advice: str
+) -> None:
+    run = descend(expr, start, lr, iterations)
+    assert (run.status, run.reason) == ending
+    out = _ok(
+        ["descend", "--start", start, "--lr", str(lr), "--iterations", str(iterations), "--", expr]
+    )
+    assert advice in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "message"),
+    [
+        ("ln(x)", "x=-1", "f is undefined (or too large) at the start"),
+        ("x^(2/3)", "x=0", "the gradient of f is undefined"),
+        ("x^2", "x=10^400", "too large"),
+        ("5", "x=1", "not a constant"),
+    ],
+)
+def test_a_start_that_cannot_be_used_is_bad_input(expr: str, start: str, message: str) -> None:
+    result = runner.invoke(app, ["descend", "--start", start, "--", expr])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "latex"])
+def test_plot_is_refused_beside_a_machine_format(fmt: str) -> None:
+    result = runner.invoke(app, ["descend", "x^2", "--start", "x=1", "--plot", "--format", fmt])
+    assert result.exit_code == 2 and result.stdout == ""

@@ -488,13 +488,15 @@ def test_descend_save_of_a_diverging_run_writes_a_png(pyplot: Any, tmp_path: Pat
     assert _png_size(path) == (800, 600)
 
 
-@pytest.mark.parametrize("where", ["missing/dir/out.png", "."])
+@pytest.mark.parametrize("where", ["missing/dir/out.png", "out.png/"])
 def test_save_to_a_place_that_cannot_be_written_says_so(
     pyplot: Any, tmp_path: Path, where: str
 ) -> None:
-    target = tmp_path / where
-    message = _fails(["plot", "x^2", "--save", str(target)])
-    assert f"cannot write {target}" in message
+    target = str(tmp_path / where) + ("/" if where.endswith("/") else "")
+    if where.endswith("/"):
+        (tmp_path / "out.png").mkdir()  # a directory named like the PNG
+    message = _fails(["plot", "x^2", "--save", target.rstrip("/")])
+    assert f"cannot write {target.rstrip('/')}" in message
     assert not (tmp_path / "missing").exists()
 
 
@@ -666,8 +668,8 @@ def test_bad_plot_options_exit_2_with_a_message(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["plot", "x*y"], ["--wrt", "several variables"]),
-        (["plot", "x*y", "--save", "f.png"], ["--wrt", "several variables"]),
+        (["plot", "x*y"], ["one variable", "x, y"]),
+        (["plot", "x*y", "--save", "f.png"], ["one variable", "x, y"]),
         (["plot", "x^2", "--wrt", "y"], ["y does not appear"]),
         (["plot", "x^"], ["x^"]),
     ],
@@ -712,14 +714,44 @@ def test_plot_wrt_of_a_function_of_several_variables_is_a_usage_error(
     assert "y" in message
 
 
-def test_descend_plot_from_an_undefined_start_still_reports_the_run(plotext: Any) -> None:
+def test_descend_plot_from_an_undefined_start_is_bad_input(plotext: Any) -> None:
     result = runner.invoke(app, ["descend", "log(x)", "--start", "x=-1", "--plot"])
     assert "internal error" not in result.stderr
+    assert result.exit_code == 2, result.output
+    assert "f is undefined (or too large) at the start x=-1" in result.stderr
+
+
+def test_descend_plot_of_a_path_that_leaves_the_domain_at_once(plotext: Any) -> None:
+    result = runner.invoke(app, ["descend", "log(x)", "--start", "x=0.5", "--lr", "1", "--plot"])
+    assert "internal error" not in result.stderr
     assert result.exit_code == 0, result.output
-    assert "Diverged" in result.stdout
-    assert "gradient descent, η = 0.1: diverged" in result.stdout
+    assert "gradient descent, η = 1: diverged" in result.stdout
 
 
 def test_range_in_scientific_notation_is_refused_not_misread(plotext: Any) -> None:
     message = _fails(["plot", "x", "--range", "1e-3:1"])
     assert "scientific notation" in message
+
+
+def test_the_derivative_is_not_drawn_where_f_is_undefined() -> None:
+    from derivtutor.differentiation import differentiate
+    from derivtutor.plot import function_plot
+
+    result = differentiate("ln(x)")
+    drawn = function_plot(
+        result.expression, result.derivative, result.variable, (-5, 5), ("f", "g")
+    )
+    for xs, _ in drawn.curves[1].pieces:
+        assert min(xs) > 0  # 1/x is ln′ only where ln is defined
+
+
+def test_a_range_where_f_is_nowhere_defined_is_refused(plotext: Any) -> None:
+    message = _fails(["plot", "ln(x)", "--range", "-5:-1"])
+    assert "undefined (or not real) everywhere on -5:-1" in message
+
+
+def test_a_path_far_from_zero_still_has_a_window(plotext: Any) -> None:
+    result = runner.invoke(
+        app, ["descend", "x^2", "--start", "x=10^17", "--lr", "0.1", "--iterations", "3", "--plot"]
+    )
+    assert result.exit_code == 0, result.output

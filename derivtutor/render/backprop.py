@@ -8,6 +8,7 @@ from typing import Any
 
 from derivtutor.backprop import Backprop, Node
 from derivtutor.render import explain as ex
+from derivtutor.render.latex import escape_text as _tex
 from derivtutor.render.text import TextWriter
 
 
@@ -140,28 +141,6 @@ def _grid(rows: list[list[str]], align_left: int = 2) -> list[str]:
         ).rstrip()
         for row in rows
     ]
-
-
-_TEX = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "^": r"\^{}",
-    "~": r"\~{}",
-    "|": r"\textbar{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-
-def _tex(text: str) -> str:
-    """Plain ASCII prose, escaped for LaTeX."""
-    return "".join(_TEX.get(ch, ch) for ch in text)
 
 
 def _tabular(rows: list[list[str]]) -> list[str]:

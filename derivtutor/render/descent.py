@@ -6,9 +6,10 @@ import json
 import math
 from typing import Any
 
-from derivtutor.descent import CONVERGED, DIVERGED, Descent, Iterate
+from derivtutor.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
 from derivtutor.render import explain as ex
 from derivtutor.render.json import expression_string
+from derivtutor.render.latex import escape_text
 from derivtutor.render.text import TextWriter
 
 SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
@@ -112,17 +113,31 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
     last = run.last
     where = w.point(run, last)
     plural = "s" * (steps != 1)
+    lr = run.learning_rate
+    more = "more --iterations" if run.iterations < MAX_ITERATIONS else "a larger --lr"
     if run.status == CONVERGED:
-        lines = [
+        found = (
             f"Converged after {steps} step{plural}: ‖∇f‖ = {_number(last.norm)} ≤ "
-            f"{_number(run.tolerance)} at {where}, where f = {_number(last.value)}.",
-        ]
+            f"{_number(run.tolerance)} at {where}, where f = {_number(last.value)}"
+        )
+        advice = {
+            "minimum": ". Nearby, f is higher on every side: this is a minimum.",
+            "not_minimum": (
+                ". But f is lower nearby: this is a saddle point, a maximum or an inflection, "
+                "not a minimum. Gradient descent stops wherever the gradient vanishes; start "
+                "elsewhere to find a minimum."
+            ),
+            "flat": (
+                ". f is flat around here (a plateau, or a dead ReLU whose gradient is 0), so "
+                "descent cannot move; this need not be a minimum. Start elsewhere."
+            ),
+        }[run.reason]
+        lines = [found + advice]
     elif run.status == DIVERGED:
         advice = {
             "overshoot": (
                 "the learning rate is too large: each step overshoots the minimum, and the "
-                f"iterates swing further out each time. Try a smaller --lr, e.g. "
-                f"{run.learning_rate / 10:g}."
+                f"iterates swing further out each time. Try a smaller --lr, e.g. {lr / 4:g}."
             ),
             "unbounded": (
                 "f keeps falling without end: it has no minimum in the direction of descent "
@@ -130,18 +145,43 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
             ),
             "undefined": (
                 f"the step left the function's domain: f is undefined at {where}. "
-                "Try a smaller --lr, or start elsewhere."
+                "A smaller --lr takes shorter steps; a function like ln has no minimum at all."
+            ),
+            "no_gradient": (
+                f"the gradient is undefined at {where} (f has a cusp or corner there), so no "
+                "step can be taken from it."
+            ),
+            "crossed": (
+                "the last step jumped over a point where f is undefined (a pole, as 1/x has at "
+                "0), and f went up: descent only sees the slope where it stands. Start on the "
+                "side you mean, or take a smaller --lr."
             ),
         }[run.reason]
         lines = [f"Diverged after {steps} step{plural}: {advice}"]
     else:
         advice = {
-            "slow": (
-                "f is still falling, but slowly. Give it more --iterations, or a larger --lr."
+            "slow": f"f is still falling, but slowly. Give it {more}, or a larger --lr.",
+            "small_steps": (
+                f"the steps are tiny (η·‖∇f‖ = {_number(last.step)}): the learning rate is "
+                f"too small to get anywhere soon. Try a larger --lr, e.g. {lr * 10:g}."
+            ),
+            "plateau": (
+                "the gradient is tiny here (a plateau, or a saturated function such as tanh "
+                "far from 0), so each step barely moves. This is the vanishing gradient."
             ),
             "oscillating": (
                 "the iterates bounce back and forth across the minimum: each step overshoots "
                 "it a little. A smaller --lr would get there sooner."
+            ),
+            "cycling": (
+                "the iterates jump between the same points without getting closer: the "
+                "learning rate sits exactly at the edge of stability. Take a smaller --lr."
+            ),
+            "corner": (
+                "the gradient keeps its size while the iterates hop around one point: f has a "
+                "corner there (like |x| at 0), where no gradient vanishes, so the test "
+                f"‖∇f‖ ≤ {_number(run.tolerance)} can never be met. The iterates are within "
+                "one step of the minimum; a learning rate that shrinks over time would settle."
             ),
             "steady": (
                 "f keeps falling but the gradient is not getting smaller, so no minimum is in "
@@ -210,10 +250,10 @@ def _latex(run: Descent, header: list[str], body: list[list[str]], w: _Writer) -
         r"\begin{tabular}{" + "r" * len(columns) + "}",
         " & ".join(columns) + r" \\ \hline",
     ]
+    plain = _Writer(ascii=True)  # ASCII prose, escaped, compiles anywhere
     for row in body:
-        cells = [c.replace("−", "-").replace("…", r"\dots").replace("∞", r"\infty") for c in row]
-        lines.append(" & ".join(f"${c}$" if c else "" for c in cells) + r" \\")
+        lines.append(" & ".join(escape_text(plain.prose(c)) for c in row) + r" \\")
     lines.append(r"\end{tabular}")
     lines.append("")
-    lines.extend(verdict(run, _Writer(ascii=True)))  # plain ASCII prose compiles anywhere
+    lines.extend(escape_text(line) for line in verdict(run, plain))
     return "\n".join(lines) + "\n"

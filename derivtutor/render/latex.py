@@ -191,3 +191,25 @@ def render_differentiation(result: Differentiation) -> str:
     return (
         "% derivtutor: needs \\usepackage{amsmath}\n\\begin{align*}\n" + body + "\n\\end{align*}\n"
     )
+
+
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def escape_text(text: str) -> str:
+    """Plain ASCII prose, escaped for LaTeX (and --lr kept as two hyphens, not a dash)."""
+    return "".join(_TEX.get(ch, ch) for ch in text).replace("--", "-{}-")
