@@ -554,3 +554,24 @@ def test_a_closed_pipe_is_not_an_internal_error() -> None:
     script = f"for i in $(seq 30); do echo steps; done | {quiz} | head -c 1"
     done = subprocess.run(["bash", "-c", script], capture_output=True)
     assert b"internal error" not in done.stderr and b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        (["diff", "x^2"], 0, "= 2x"),
+        (["bank", "list", "--format", "json"], 0, '"total"'),
+        (["rules", "chain"], 0, "chain"),
+        (["dif", "x"], 2, "Did you mean 'diff'?"),
+        (["--help"], 0, "descend"),
+    ],
+)
+def test_the_console_script_builds_only_the_command_it_runs(
+    args: list[str], code: int, shown: str
+) -> None:
+    # main() keeps just the command asked for (start-up time); the rest must behave as before.
+    done = subprocess.run(
+        [sys.executable, "-m", "derivtutor", *args], capture_output=True, text=True
+    )
+    assert done.returncode == code, done.stderr
+    assert shown in done.stdout + done.stderr
