@@ -412,6 +412,9 @@ def save_descent(run: Descent, path: str, pixels: tuple[int, int]) -> None:
         heights = [_finite(f([p[0]])) for p in steps]
         shown = [(p[0], y) for p, y in zip(steps, heights, strict=True) if y is not None]
         ax.plot([s[0] for s in shown], [s[1] for s in shown], "o-", color="tab:red", markersize=4)
+        if shown:
+            ax.plot(*shown[0], "s", color="black", markersize=7, label="start")
+            ax.legend(loc="best")
         ax.set_xlabel(names[0])
         ax.set_ylabel("f")
     else:
@@ -423,6 +426,9 @@ def save_descent(run: Descent, path: str, pixels: tuple[int, int]) -> None:
         z = [[math.nan if v is None else v for v in row] for row in grid]
         ax.contour(xs, ys, z, levels=15, cmap="viridis")
         ax.plot([p[0] for p in steps], [p[1] for p in steps], "o-", color="tab:red", markersize=4)
+        if steps:
+            ax.plot(*steps[0], "s", color="black", markersize=7, label="start")
+            ax.legend(loc="best")
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
     ax.set_title(f"gradient descent, η = {run.learning_rate:g}: {run.status.replace('_', ' ')}")

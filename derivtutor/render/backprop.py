@@ -172,7 +172,8 @@ def render_backprop(run: Backprop, fmt: str, *, ascii: bool = False) -> object:
         def table(rows: list[list[str]], title: str) -> Table:
             grid = Table(*rows[0], title=title, title_justify="left")
             for column in grid.columns[1:]:
-                column.justify = "right"
+                # Numbers line up on the right; what a node computes reads from the left.
+                column.justify = "left" if column.header == "computes" else "right"
             for row in rows[1:]:
                 grid.add_row(*(Text(c) for c in row))
             return grid
@@ -202,7 +203,8 @@ def render_backprop(run: Backprop, fmt: str, *, ascii: bool = False) -> object:
                 "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:]
             ]
 
-        parts = [*_heading(run, w), "", intro_forward, "", *md(forward), "", intro_backward, ""]
+        heading = "\n\n".join(_heading(run, w))  # separate paragraphs, not one run-on line
+        parts = [heading, "", intro_forward, "", *md(forward), "", intro_backward, ""]
         parts += [*md(backward), "", intro_result, "", *md(result), "", _agreement(run, w)]
         return "\n".join(parts) + "\n"
     lines = [*_heading(run, w), "", intro_forward, *("  " + r for r in _grid(forward))]
