@@ -291,4 +291,18 @@ def example(name: str, at: str | None = None) -> Backprop:
     if name not in EXAMPLES:
         raise UsageError(f"no example {name!r}; the examples are {', '.join(EXAMPLES)}")
     chosen = EXAMPLES[name]
-    return backprop(chosen.expression, at or chosen.at, title=chosen.title)
+    return backprop(chosen.expression, _merged(chosen.at, at), title=chosen.title)
+
+
+def _merged(defaults: str, given: str | None) -> str:
+    """The example's point with the values given in --at put in: --at w11=2 changes one
+    weight and keeps the others."""
+    if not given:
+        return defaults
+    values = dict(part.split("=", 1) for part in defaults.split(","))
+    for part in given.split(","):
+        name, sep, value = part.partition("=")
+        if not sep:
+            return given  # let parse_point report the malformed part as usual
+        values[name.strip()] = value.strip()
+    return ",".join(f"{name}={value}" for name, value in values.items())

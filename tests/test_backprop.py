@@ -442,7 +442,7 @@ def test_cli_expression_json_matches_the_library() -> None:
         (["x*w", "--example", "neuron"], "--example brings its own expression"),
         (["x*w"], "--at"),
         (["x*w", "--at", "x=1"], "missing: w"),
-        (["--example", "neuron", "--at", "x=1"], "missing: b, w, y"),
+        (["--example", "neuron", "--at", "q=1"], "q is not a variable"),
         ([], "--example neuron"),
         (["2 + 3", "--at", "x=1"], "with inputs"),
         (["ln(x)", "--at", "x=-1"], "forward pass breaks"),
@@ -481,3 +481,8 @@ def test_too_many_inputs_are_refused() -> None:
     at = ",".join(f"w{k}=1,x{k}=1" for k in range(1, 22))
     with pytest.raises(UsageError, match="at most 40 inputs"):
         backprop(terms, at)
+
+
+def test_an_example_takes_some_values_from_at_and_keeps_the_rest() -> None:
+    run = example("neuron", "w=2")
+    assert {v.name: x for v, x in run.point.items()} == {"x": 1.5, "w": 2.0, "b": -0.3, "y": 1.0}
