@@ -524,7 +524,8 @@ def descend(
         if plot:
             from derivtutor.plot import descent_plot
 
-            typer.echo(descent_plot(run, _terminal_size(), color=fmt is Format.rich))
+            color = fmt is Format.rich
+            typer.echo(descent_plot(run, _terminal_size(), color=color, ascii=_ascii_only()))
         if save:
             from derivtutor.plot import save_descent
 
@@ -644,7 +645,9 @@ def plot(
         from derivtutor.plot import terminal_function_plot
 
         color = _format(None) is Format.rich
-        typer.echo(terminal_function_plot(plotted, _terminal_size(), color=color))
+        typer.echo(
+            terminal_function_plot(plotted, _terminal_size(), color=color, ascii=_ascii_only())
+        )
 
 
 def _plot_titles(result: Any) -> tuple[str, str]:

@@ -229,7 +229,9 @@ def function_plot(
     return FunctionPlot(titles, curves, x_range, variable.name)
 
 
-def terminal_function_plot(plot: FunctionPlot, size: tuple[int, int], color: bool) -> str:
+def terminal_function_plot(
+    plot: FunctionPlot, size: tuple[int, int], color: bool, ascii: bool = False
+) -> str:
     """f and f′ side by side, drawn with plotext."""
     plt = _plotext()
     _fresh(plt)
@@ -246,7 +248,7 @@ def terminal_function_plot(plot: FunctionPlot, size: tuple[int, int], color: boo
         plt.xlim(*plot.x_range)
         plt.ylim(*curve.y_range)
         plt.xlabel(plot.variable)
-    return _built(plt, color)
+    return _built(plt, color, ascii)
 
 
 def _fresh(plt: Any) -> None:
@@ -256,9 +258,25 @@ def _fresh(plt: Any) -> None:
     plt.clear_figure()
 
 
-def _built(plt: Any, color: bool) -> str:
+def _built(plt: Any, color: bool, ascii: bool = False) -> str:
     text: str = plt.build()
-    return text if color else plt.uncolorize(text)
+    text = text if color else plt.uncolorize(text)
+    return text.translate(_ASCII) if ascii else text
+
+
+# For terminals that cannot show Unicode (LANG=C): frames in + - |, any braille dot as *.
+_ASCII = {
+    **{ord(c): "-" for c in "─━"},
+    **{ord(c): "|" for c in "│┃"},
+    **{ord(c): "+" for c in "┌┐└┘├┤┬┴┼"},
+    **dict.fromkeys(range(0x2801, 0x2900), "*"),
+    0x2800: " ",
+    ord("●"): "o",
+    ord("•"): ".",
+    ord("′"): "'",
+    ord("η"): "eta",
+    ord("−"): "-",
+}
 
 
 def save_function_plot(plot: FunctionPlot, path: str, pixels: tuple[int, int]) -> None:
@@ -356,7 +374,7 @@ def _quantiles() -> list[float]:
     return [(k / (CONTOURS + 1)) ** 2 for k in range(1, CONTOURS + 1)]
 
 
-def descent_plot(run: Descent, size: tuple[int, int], color: bool) -> str:
+def descent_plot(run: Descent, size: tuple[int, int], color: bool, ascii: bool = False) -> str:
     """The path in the terminal: on the curve of f (one variable) or over contours (two)."""
     plt = _plotext()
     _fresh(plt)
@@ -394,7 +412,7 @@ def descent_plot(run: Descent, size: tuple[int, int], color: bool) -> str:
         plt.xlim(*window[0])
         plt.ylim(*window[1])
     plt.title(f"gradient descent, η = {run.learning_rate:g}: {run.status.replace('_', ' ')}")
-    return _built(plt, color)
+    return _built(plt, color, ascii)
 
 
 def save_descent(run: Descent, path: str, pixels: tuple[int, int]) -> None:

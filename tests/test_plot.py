@@ -755,3 +755,13 @@ def test_a_path_far_from_zero_still_has_a_window(plotext: Any) -> None:
         app, ["descend", "x^2", "--start", "x=10^17", "--lr", "0.1", "--iterations", "3", "--plot"]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_lang_c_gets_an_ascii_plot(plotext: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivtutor import cli
+
+    monkeypatch.setattr(cli, "_ascii_only", lambda: True)
+    for args in (["plot", "relu(x)"], ["descend", "x^2+y^2", "--start", "x=1,y=1", "--plot"]):
+        out = _ok(args).stdout
+        assert out.isascii(), [c for c in out if not c.isascii()][:5]
+        assert "+----" in out and "*" in out  # the frame and the curve, in ASCII
