@@ -21,13 +21,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationError,
     model_validator,
 )
 
-from derivtutor.errors import BankError, DerivtutorError, InputError, UsageError
+from derivtutor.errors import BankError, InputError, UsageError
+from derivtutor.problem import Problem, verify_problem
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
@@ -51,7 +53,7 @@ class _ProblemEntry(BaseModel):
     answer: _Text | Annotated[list[_Text], Field(min_length=1, max_length=20)] | None = None
     domain: (
         Annotated[
-            list[Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]],
+            list[Annotated[StrictFloat | StrictInt, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]],
             Field(min_length=2, max_length=2),
         ]
         | None
@@ -87,30 +89,6 @@ class _TopicFile(BaseModel):
     topic: Annotated[StrictStr, Field(pattern=TOPIC_PATTERN, max_length=60)]
     title: _Text
     problems: Annotated[list[_ProblemEntry], Field(min_length=1)]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem ready to pose: a derivative (one variable) or a gradient (several)."""
-
-    id: str
-    topic: str
-    level: int
-    function: str
-    variables: tuple[str, ...]  # empty: the function's only variable
-    gradient: bool = False
-    answer: tuple[str, ...] | None = None  # as the author wrote it; the engine's is the truth
-    domain: tuple[float, float] | None = None
-    hints: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    file: str = ""
-    line: int = 0
-    generated: bool = False  # composed by generate.py: practised, but never scheduled
-
-    @property
-    def wrt(self) -> str | None:
-        """The variable of a derivative problem (None: the function's only one)."""
-        return self.variables[0] if self.variables and not self.gradient else None
 
 
 @dataclass(frozen=True)
@@ -195,69 +173,12 @@ def verify(bank: Bank) -> tuple[BankError, ...]:
     must derive the function with named rules and be able to grade answers to it."""
     found: list[BankError] = []
     for problem in bank.problems:
-        message = _verify_problem(problem)
+        message = verify_problem(problem)
         if message:
             found.append(
                 BankError(message, file=problem.file, line=problem.line, problem=problem.id)
             )
     return tuple(found)
-
-
-def _verify_problem(problem: Problem) -> str | None:
-    from derivtutor.grading import CORRECT, check
-
-    try:
-        if problem.gradient:
-            stated = problem.answer or (None,) * len(problem.variables)
-            targets: list[tuple[str | None, str | None]] = list(
-                zip(problem.variables, stated, strict=True)
-            )
-        else:
-            targets = [(problem.wrt, problem.answer[0] if problem.answer else None)]
-        for variable, answer in targets:
-            from derivtutor.differentiation import differentiate
-
-            result = differentiate(problem.function, wrt=variable)
-            if any(step.rule == "unknown" for step in result.steps[0].walk()):
-                return "the engine has no named rule for part of this function"
-            # With no stated answer, the engine's own derivative must still be gradable.
-            verdict = check(
-                problem.function,
-                answer if answer is not None else _engine_text(result.derivative),
-                wrt=variable,
-                domain=problem.domain,
-                diagnose=False,
-            )
-            if verdict.verdict != CORRECT:
-                return _verify_message(verdict, answer, variable)
-    except DerivtutorError as err:
-        return str(err).splitlines()[0]
-    return None
-
-
-def _engine_text(derivative: Any) -> str:
-    """The engine's derivative as text the safe parser reads back."""
-    from derivtutor.render.notation import Notation
-
-    return Notation(ascii=True).show(derivative)
-
-
-def _verify_message(verdict: Any, answer: str | None, variable: str | None) -> str:
-    from derivtutor.grading import INCORRECT
-
-    where = f" (d/d{variable})" if variable else ""
-    if verdict.verdict == INCORRECT and answer is not None:
-        witness = verdict.witness
-        at = ", ".join(f"{v.name} = {x:g}" for v, x in witness.point.items())
-        got = "undefined" if witness.got is None else f"{witness.got:.6g}"
-        return (
-            f"the stated answer{where} {answer!r} is wrong: at {at} it gives {got}, "
-            f"but the derivative is {witness.expected:.6g}"
-        )
-    return (
-        f"cannot check answers{where}: too few points in the domain where the derivative is "
-        "real; set domain: [low, high]"
-    )
 
 
 # --- reading one file ----------------------------------------------------------------------------
@@ -517,6 +438,13 @@ def _schema_message(error: Any, node: yaml.Node, loc: tuple[Any, ...]) -> str:
                 f"{prefix}YAML reads {target.value!r} as {seen}, not text; "
                 f'put it in quotes: "{target.value}"'
             )
+    if kind in ("float_type", "int_type") and isinstance(target, yaml.ScalarNode):
+        if target.tag == "tag:yaml.org,2002:str":
+            # YAML 1.1 reads 1e308 (no decimal point) as text.
+            return (
+                f"{prefix}YAML reads {target.value!r} as text, not a number; write a plain "
+                "number such as -2 or 0.5"
+            )
     if kind == "value_error":
         return prefix + str(error["msg"]).removeprefix("Value error, ")
     return prefix + str(error["msg"])
@@ -542,7 +470,9 @@ def _branch_taken(loc: tuple[Any, ...], value: Any) -> bool:
 
 
 def _is_type_name(part: Any) -> bool:
-    return isinstance(part, str) and bool(re.match(r"^(str|list\[.*\]|constrained-.*)$", part))
+    return isinstance(part, str) and bool(
+        re.match(r"^(str|int|float|bool|list\[.*\]|constrained-.*)$", part)
+    )
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:

@@ -886,7 +886,9 @@ def progress_reset(
                 typer.echo("Nothing was deleted.")
                 return
         attempts, _ = store.reset()
-        typer.echo(f"Deleted {attempts} attempts; your progress starts afresh.")
+        typer.echo(
+            f"Deleted {attempts} attempt{'s' * (attempts != 1)}; your progress starts afresh."
+        )
 
 
 def _progress(create: bool = True) -> Any:
@@ -920,10 +922,10 @@ def _close(name: str, known: Any) -> str:
 def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
     """The problems the engine can grade. A bank is checked as a whole by bank validate; here
     each problem is checked as it comes, so that a bad one is passed over, not posed."""
-    from derivtutor.bank import _verify_problem
+    from derivtutor.problem import verify_problem
 
     for problem in problems:
-        message = _verify_problem(problem)
+        message = verify_problem(problem)
         if message is None:
             yield problem
         else:

@@ -152,8 +152,7 @@ def descend(
     if status == MAX_STEPS:
 
         def norm_at(x: list[float]) -> float | None:
-            grad = [p(x) for p in parts]
-            return None if None in grad else math.sqrt(sum(g * g for g in grad if g))
+            return at(tuple(x), 0.0).norm
 
         reason = _why_not_yet(path, norm_at)
         if reason == "growing":
@@ -179,10 +178,18 @@ def _critical_kind(value_at: Callable[[list[float]], float | None], here: Iterat
     assert here.value is not None
     tolerance = 1e-12 * (1 + abs(here.value))
     lower = higher = False
-    for i in range(len(here.point)):
+    # Along each axis and, with two variables, each diagonal: x² + y² − 3xy rises along the
+    # axes but falls along y = x.
+    n = len(here.point)
+    directions = [tuple(float(i == k) for i in range(n)) for k in range(n)]
+    if n == 2:
+        directions += [(1.0, 1.0), (1.0, -1.0)]
+    for direction in directions:
         for sign in (-1.0, 1.0):
-            probe = list(here.point)
-            probe[i] += sign * 1e-3 * (1 + abs(probe[i]))
+            probe = [
+                x + sign * d * 1e-3 * (1 + abs(x))
+                for x, d in zip(here.point, direction, strict=True)
+            ]
             nearby = value_at(probe)
             if nearby is None:
                 continue
@@ -273,9 +280,12 @@ def _why_not_yet(path: list[Iterate], norm_at: Callable[[list[float]], float | N
         if late > 0.95 * early:
             # Hopping between points for good: over a smooth minimum (the gradient is small
             # between the two), or around a corner such as |x| at 0 (it is not).
+            # Off-centre: at the very middle of a hop over |x| sits the corner, where sign(0) = 0.
             a, b = path[-2].point, path[-1].point
-            middle = norm_at([(p + q) / 2 for p, q in zip(a, b, strict=True)])
-            smooth = middle is not None and middle < 0.5 * norms[-1]
+            between = [
+                norm_at([p + t * (q - p) for p, q in zip(a, b, strict=True)]) for t in (0.25, 0.75)
+            ]
+            smooth = all(v is not None and v < 0.75 * norms[-1] for v in between)
             return "cycling" if smooth or not same_gradient else "corner"
         return "oscillating"
     # Near a minimum the gradient shrinks as f does; on a plateau it is tiny and stays so.

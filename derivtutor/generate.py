@@ -9,12 +9,13 @@ learner never meets a problem the tutor cannot explain. The same seed gives the 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from derivtutor.bank import Problem, _verify_problem
+from derivtutor.problem import Problem, verify_problem
 
 POSITIVE = (0.5, 3.0)  # where ln, sqrt and fractional powers are real
 
@@ -137,7 +138,8 @@ def _fill(text: str, rng: random.Random) -> str:
     a = rng.randint(2, 9)
     values = {
         "a": a,
-        "b": rng.choice([k for k in range(1, 10) if k != a]),  # not 7x - 7: a common factor
+        # Coprime to a: 6x + 9 hides a common factor 3, which no exercise wants.
+        "b": rng.choice([k for k in range(1, 10) if math.gcd(a, k) == 1]),
         "c": rng.randint(1, 9),
         "d": rng.randint(1, 9),
         "n": n,
@@ -179,7 +181,7 @@ def compose(
             domain=template.domain,
             generated=True,
         )
-        if _verify_problem(problem) is None:
+        if verify_problem(problem) is None:
             return problem
     return None
 

@@ -312,8 +312,8 @@ def _save(pyplot: Any, figure: Any, path: str) -> None:
 def _path_window(run: Descent) -> list[tuple[float, float]]:
     """The ranges to draw over: around the path's finite points, with a margin."""
     points = [it.point for it in run.path if all(math.isfinite(x) for x in it.point)]
-    # A diverging path runs away: frame its first steps, where the story is.
-    points = points[: max(8, len(points))] if run.status != "diverged" else points[:8]
+    if run.status == "diverged":
+        points = points[:8]  # a diverging path runs away: frame its first steps
     window = []
     for i in range(len(run.variables)):
         values = [p[i] for p in points]

@@ -29,7 +29,7 @@ EXPORT_FORMAT = "derivtutor-progress"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
-CREATE TABLE attempts (
+CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY,
     time TEXT NOT NULL,          -- ISO 8601, UTC
     problem TEXT NOT NULL,
@@ -42,19 +42,19 @@ CREATE TABLE attempts (
     hints INTEGER NOT NULL,
     seconds REAL NOT NULL
 );
-CREATE TABLE reviews (
+CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY,
     time TEXT NOT NULL,
     problem TEXT NOT NULL,
     rating INTEGER NOT NULL      -- fsrs.Rating: 1 again, 2 hard, 3 good, 4 easy
 );
-CREATE TABLE cards (
+CREATE TABLE IF NOT EXISTS cards (
     problem TEXT PRIMARY KEY,
     due TEXT NOT NULL,
     card TEXT NOT NULL           -- fsrs.Card.to_dict(), as JSON
 );
-CREATE INDEX attempts_topic ON attempts (topic, time);
-CREATE INDEX cards_due ON cards (due);
+CREATE INDEX IF NOT EXISTS attempts_topic ON attempts (topic, time);
+CREATE INDEX IF NOT EXISTS cards_due ON cards (due);
 """
 
 ATTEMPT_FIELDS = (
@@ -88,11 +88,11 @@ def parse_time(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo:
-            moment.astimezone(timezone.utc)
+            return moment.astimezone(timezone.utc)  # overflows for year 9999 at −23:59
     except OverflowError:
         raise ValueError(f"{text!r} is out of range") from None
-    # fsrs wants UTC; an export may carry any offset (or none, read as UTC).
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    # fsrs wants UTC; an export may carry any offset (converted above), or none: read as UTC.
+    return moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,11 @@ class Progress:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
-                db.executescript(_SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+                # Statement by statement: executescript would commit first, and with it the
+                # lock, so a second session could see tables without their version.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.commit()
         except BaseException:

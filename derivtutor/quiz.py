@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from enum import IntEnum
 from typing import Any
 
-from derivtutor.bank import Problem
 from derivtutor.errors import DerivtutorError, InputError
 from derivtutor.grading import CORRECT, INCORRECT, Verdict, check, split_components
+from derivtutor.problem import Problem
 
 COMMANDS = {
     "hint": "show the next hint",

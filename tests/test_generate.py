@@ -10,9 +10,10 @@ from itertools import islice
 import pytest
 
 from derivtutor import generate
-from derivtutor.bank import Problem, _verify_problem, bundled_path
+from derivtutor.bank import bundled_path
 from derivtutor.generate import TEMPLATES, TOPICS, compose, generated
 from derivtutor.parse import parse
+from derivtutor.problem import Problem, verify_problem
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -58,7 +59,7 @@ def test_compose_gives_a_verified_generated_problem(topic: str, level: int) -> N
     assert "{" not in problem.function and "}" not in problem.function
     assert problem.gradient == (topic == "gradients")
     assert problem.domain in (None, generate.POSITIVE)
-    assert _verify_problem(problem) is None
+    assert verify_problem(problem) is None
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -135,7 +136,7 @@ def test_without_a_topic_generation_mixes_topics() -> None:
 def test_generation_stops_rather_than_pose_a_problem_that_fails_verification(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(generate, "_verify_problem", lambda problem: "the engine cannot")
+    monkeypatch.setattr(generate, "verify_problem", lambda problem: "the engine cannot")
     assert compose("trig", 1, random.Random(0)) is None
     assert first(3, "trig", 1, 0) == []
 

@@ -159,7 +159,9 @@ def test_a_deeply_nested_bank_file_is_an_error_not_a_crash(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ('function: "x^2"\n    domain: [-1e308, 1e308]', "less than or equal to 1000000"),
+        ('function: "x^2"\n    domain: [-1.0e+308, 1.0e+308]', "less than or equal to 1000000"),
+        ('function: "x^2"\n    domain: [-1e308, 1e308]', "as text, not a number"),
+        ('function: "x^2"\n    domain: [true, "2"]', "domain"),
         ('function: "x y"\n    variables: [x, x]', "listed twice"),
     ],
 )

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from derivtutor.bank import Problem
 from derivtutor.errors import DerivtutorError
+from derivtutor.problem import Problem
 from derivtutor.quiz import (
     REVEALED,
     Attempt,

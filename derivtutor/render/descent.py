@@ -114,7 +114,11 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
     where = w.point(run, last)
     plural = "s" * (steps != 1)
     lr = run.learning_rate
-    more = "more --iterations" if run.iterations < MAX_ITERATIONS else "a larger --lr"
+    more = (
+        "more --iterations, or a larger --lr"
+        if run.iterations < MAX_ITERATIONS
+        else "a larger --lr (the step limit is at its most)"
+    )
     if run.status == CONVERGED:
         found = (
             f"Converged after {steps} step{plural}: ‖∇f‖ = {_number(last.norm)} ≤ "
@@ -160,7 +164,7 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
         lines = [f"Diverged after {steps} step{plural}: {advice}"]
     else:
         advice = {
-            "slow": f"f is still falling, but slowly. Give it {more}, or a larger --lr.",
+            "slow": f"f is still falling, but slowly. Give it {more}.",
             "small_steps": (
                 f"the steps are tiny (η·‖∇f‖ = {_number(last.step)}): the learning rate is "
                 f"too small to get anywhere soon. Try a larger --lr, e.g. {lr * 10:g}."

@@ -54,7 +54,8 @@ def render_stats(rows: list[TopicStats], due: int, fmt: str) -> object:
         [r.topic, str(r.attempts), f"{r.accuracy:.0%}", _when(r.last), str(r.streak)] for r in rows
     ]
     total = data["total"]
-    footer = f"{total['attempts']} attempts, {total['accuracy']:.0%} correct. " + (
+    count = total["attempts"]
+    footer = f"{count} attempt{'s' * (count != 1)}, {total['accuracy']:.0%} correct. " + (
         f"{due} problem{'s' * (due != 1)} due for review: derivtutor review"
         if due
         else "Nothing due for review now."

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derivtutor import quiz as q
-from derivtutor.bank import Problem
 from derivtutor.differentiation import Differentiation, differentiate
 from derivtutor.errors import InputError
 from derivtutor.parse import parse
+from derivtutor.problem import Problem
 from derivtutor.render import explain as ex
 from derivtutor.render.feedback import message
 from derivtutor.render.hints import derivative_hints, gradient_hints
@@ -191,8 +191,6 @@ class QuizWriter:
                     "bold",
                 ),
             ]
-        if not summary.posed:
-            return [("", ""), (self.prose(f"No problems done. Time: {took}."), "bold")]
         score = f"{summary.solved} of {summary.answered} right"
         if summary.solved:
             first = summary.first_try or "none"

@@ -1,0 +1,102 @@
+"""A problem, as a quiz poses it: a function to differentiate (or a gradient to find), with
+its id, topic and level; and the engine's check that it can be taught and graded.
+
+Pure: banks (bank.py) read problems from YAML files, generate.py composes them, and both
+verify them here before a learner meets them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from derivtutor.errors import DerivtutorError
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from derivtutor.grading import Verdict
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem ready to pose: a derivative (one variable) or a gradient (several)."""
+
+    id: str
+    topic: str
+    level: int
+    function: str
+    variables: tuple[str, ...]  # empty: the function's only variable
+    gradient: bool = False
+    answer: tuple[str, ...] | None = None  # as the author wrote it; the engine's is the truth
+    domain: tuple[float, float] | None = None
+    hints: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+    generated: bool = False  # composed by generate.py: practised, but never scheduled
+
+    @property
+    def wrt(self) -> str | None:
+        """The variable of a derivative problem (None: the function's only one)."""
+        return self.variables[0] if self.variables and not self.gradient else None
+
+
+def verify_problem(problem: Problem) -> str | None:
+    """None when the engine can teach and grade ``problem``; else what is wrong with it: a
+    stated answer that is wrong, a part of the function with no named rule, or a domain too
+    narrow to sample."""
+    from derivtutor.grading import CORRECT, check
+
+    try:
+        if problem.gradient:
+            stated = problem.answer or (None,) * len(problem.variables)
+            targets: list[tuple[str | None, str | None]] = list(
+                zip(problem.variables, stated, strict=True)
+            )
+        else:
+            targets = [(problem.wrt, problem.answer[0] if problem.answer else None)]
+        for variable, answer in targets:
+            from derivtutor.differentiation import differentiate
+
+            result = differentiate(problem.function, wrt=variable)
+            if any(step.rule == "unknown" for step in result.steps[0].walk()):
+                return "the engine has no named rule for part of this function"
+            # With no stated answer, the engine's own derivative must still be gradable.
+            verdict = check(
+                problem.function,
+                answer if answer is not None else _engine_text(result.derivative),
+                wrt=variable,
+                domain=problem.domain,
+                diagnose=False,
+            )
+            if verdict.verdict != CORRECT:
+                return _verify_message(verdict, answer, variable)
+    except DerivtutorError as err:
+        return str(err).splitlines()[0]
+    return None
+
+
+def _engine_text(derivative: sp.Expr) -> str:
+    """The engine's derivative as text the safe parser reads back."""
+    from derivtutor.render.notation import Notation
+
+    return Notation(ascii=True).show(derivative)
+
+
+def _verify_message(verdict: Verdict, answer: str | None, variable: str | None) -> str:
+    from derivtutor.grading import INCORRECT
+
+    where = f" (d/d{variable})" if variable else ""
+    witness = verdict.witness
+    if verdict.verdict == INCORRECT and answer is not None and witness is not None:
+        at = ", ".join(f"{v.name} = {x:g}" for v, x in witness.point.items())
+        got = "undefined" if witness.got is None else f"{witness.got:.6g}"
+        return (
+            f"the stated answer{where} {answer!r} is wrong: at {at} it gives {got}, "
+            f"but the derivative is {witness.expected:.6g}"
+        )
+    return (
+        f"cannot check answers{where}: too few points in the domain where the derivative is "
+        "real; set domain: [low, high]"
+    )
