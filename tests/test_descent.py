@@ -490,3 +490,21 @@ def test_a_start_that_cannot_be_used_is_bad_input(expr: str, start: str, message
 def test_plot_is_refused_beside_a_machine_format(fmt: str) -> None:
     result = runner.invoke(app, ["descend", "x^2", "--start", "x=1", "--plot", "--format", fmt])
     assert result.exit_code == 2 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "lr", "reason"),
+    [
+        ("x^2 + y^2 - 3x y", "x=0,y=0", 0.1, "not_minimum"),  # falls only along y = x
+        ("x y", "x=0,y=0", 0.1, "not_minimum"),  # flat along the axes, a saddle all the same
+    ],
+)
+def test_a_saddle_seen_only_along_a_diagonal_is_no_minimum(
+    expr: str, start: str, lr: float, reason: str
+) -> None:
+    assert descend(expr, start, lr).reason == reason
+
+
+@pytest.mark.parametrize("start", ["x=0.05", "x=0.25", "x=1"])
+def test_a_corner_is_a_corner_wherever_the_hops_fall(start: str) -> None:
+    assert descend("abs(x)", start, 0.1, 50).reason == "corner"

@@ -629,3 +629,23 @@ def test_database_without_our_tables_is_reported_and_left_untouched(
     with pytest.raises(ProgressError, match="no derivtutor progress tables"):
         Progress()
     assert path.read_bytes() == content
+
+
+def test_sessions_starting_at_once_make_one_store(tmp_path: Path) -> None:
+    # Each process opens (and so may create) the same new store at the same moment.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from derivtutor.progress import Progress; "
+        "Progress(sys.argv[1]).add_attempt(" + repr(attempt()) + ")"
+    )
+    for round_ in range(3):
+        path = tmp_path / f"round{round_}" / FILENAME
+        runs = [
+            subprocess.Popen([sys.executable, "-c", script, str(path)], stderr=subprocess.PIPE)
+            for _ in range(5)
+        ]
+        errors = [run.communicate()[1].decode() for run in runs]
+        assert all(run.returncode == 0 for run in runs), errors
+        assert len(Progress(path, create=False).attempts()) == 5
