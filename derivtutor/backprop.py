@@ -7,10 +7,11 @@ starts from ∂L/∂L = 1 at the output and, in reverse topological order, sends
 gradient to its inputs, multiplied by the local derivative ∂node/∂input. An input's gradient
 is the sum over every path, which is exactly the multivariable chain rule.
 
-Local derivatives are the rules of the step tree applied to one node: for a sum 1, for a
-product the other factors, for a power n·uⁿ⁻¹ (and uᵛ·ln u for a varying exponent), and for a
-function its derivative from the engine (sin → cos, σ → σ(1 − σ), ...). The result is checked
-against the symbolic gradient and a central difference, both computed independently.
+Local derivatives are the textbook rules for one node, evaluated at the node's inputs: for a
+sum 1, for a product the other factors, for a power n·uⁿ⁻¹ (and uᵛ·ln u for a varying
+exponent), written here as numbers; for a function, the engine's own rule (derive.py: sin → cos,
+σ → σ(1 − σ), ...) at the input's value. The result is checked against the engine's symbolic
+gradient and a central difference, both computed independently of the graph.
 """
 
 from __future__ import annotations

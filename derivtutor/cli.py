@@ -709,7 +709,7 @@ def quiz(
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
     from derivtutor.bank import load_bank
-    from derivtutor.quiz import choose
+    from derivtutor.quiz import select
 
     with _errors(debug):
         _start_engine()
@@ -725,26 +725,7 @@ def quiz(
             _practise(generated(topic, level, seed), count, _progress())
             return
         loaded = _usable_bank(load_bank(bank))
-        if problem is not None and (topic, level, count) != (None, None, None):
-            raise UsageError("--problem poses one problem: leave out --topic, --level and --count")
-        if problem is not None:
-            found = loaded.by_id().get(problem)
-            if found is None:
-                raise UsageError(
-                    f"no problem {problem!r} in {loaded.root}" + _close(problem, loaded.by_id())
-                )
-            _practise(_gradable(iter([found])), 1, _progress())
-            return
-        if topic is not None and topic not in loaded.titles:
-            near = [t for t in loaded.topics() if t.lower() == topic.lower()]
-            hint = f" Did you mean {near[0]}?" if near else _close(topic, loaded.titles)
-            raise UsageError(
-                f"no topic {topic!r}.{hint.removeprefix('.')} Topics: {', '.join(loaded.topics())}"
-            )
-        pool = loaded.select(topic, level)
-        if not pool:
-            raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
-        picked = choose(pool, count or 10, seed)
+        picked = select(loaded, topic=topic, level=level, count=count, problem=problem, seed=seed)
         _practise(_gradable(iter(picked)), len(picked), _progress())
 
 
@@ -764,6 +745,7 @@ def review(
 
     from derivtutor.bank import load_bank
     from derivtutor.quiz import review_selection
+    from derivtutor.render.progress import next_review_text
 
     with _errors(debug):
         _start_engine()
@@ -772,7 +754,7 @@ def review(
         due = [problem for problem, _ in store.due(time.time())]
         chosen, due_count = review_selection(list(loaded.problems), due, store.seen(), count)
         if not chosen:
-            typer.echo(_next_review_text(store.next_due(loaded.by_id())))
+            typer.echo(next_review_text(store.next_due(loaded.by_id())))
             return
         new = len(chosen) - due_count
         typer.echo(f"{due_count} due for review, {new} new.")
@@ -912,13 +894,6 @@ def _usable_bank(bank: Any) -> Any:
     return bank
 
 
-def _close(name: str, known: Any) -> str:
-    import difflib
-
-    near = difflib.get_close_matches(name, list(known), n=3)
-    return f". Did you mean {', '.join(near)}?" if near else ""
-
-
 def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
     """The problems the engine can grade. A bank is checked as a whole by bank validate; here
     each problem is checked as it comes, so that a bad one is passed over, not posed."""
@@ -930,18 +905,6 @@ def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
             yield problem
         else:
             typer.echo(f"warning: {problem.id} is passed over: {message}", err=True)
-
-
-def _next_review_text(due: str | None) -> str:
-    if due is None:
-        return "Nothing to review, and no new problems left in this bank."
-    from datetime import datetime
-
-    moment = datetime.fromisoformat(due)
-    if moment <= datetime.now(moment.tzinfo):
-        return "Nothing to review, and no new problems left in this bank."
-    when = moment.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"Nothing is due now. The next review is due at {when}."
 
 
 def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
@@ -1001,29 +964,8 @@ class _QuizScreen:
             self.console = console(ascii=_ascii_only())
 
     def __call__(self, session: Any, events: list[Any]) -> None:
-        from derivtutor import quiz as q
-
-        w = self.writer
         for event in events:
-            if isinstance(event, q.Posed):
-                lines = w.posed(event)
-            elif isinstance(event, q.Graded):
-                lines = w.graded(event)
-            elif isinstance(event, q.Unreadable):
-                lines = w.unreadable(event)
-            elif isinstance(event, q.Hint):
-                lines = w.hint(event, session.hint_text(event))
-            elif isinstance(event, q.Steps):
-                lines = w.steps(event)
-            elif isinstance(event, q.Skipped):
-                lines = w.skipped(event)
-            elif isinstance(event, q.Help):
-                lines = w.help()
-            elif isinstance(event, q.Empty):
-                lines = w.empty()
-            else:
-                lines = w.summary(event.summary)
-            self.print(lines)
+            self.print(self.writer.event(event, session))
 
     def print(self, lines: list[tuple[str, str]]) -> None:
         if self.console is None:

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derivtutor.errors import DerivtutorError, InputError
+from derivtutor.errors import DerivtutorError, InputError, UsageError
 from derivtutor.grading import CORRECT, INCORRECT, Verdict, check, split_components
 from derivtutor.problem import Problem
+
+if TYPE_CHECKING:
+    from derivtutor.bank import Bank  # a type only: the state machine reads no YAML
 
 COMMANDS = {
     "hint": "show the next hint",
@@ -191,7 +194,8 @@ class Quiz:
     problems: Iterator[Problem]
     total: int | None
     started: float
-    hint_texts: Any = None  # Problem -> tuple[str, ...]: the hints to give, in order
+    # Problem -> the hints to give, in order, for a problem whose author wrote none.
+    hint_texts: Callable[[Problem], Sequence[str]] | None = None
     records: list[Record] = field(default_factory=list)
     finished: bool = False
     _current: _Current | None = None
@@ -482,3 +486,36 @@ def review_selection(
             if len(chosen) < count and queue and queue[0].level == level:
                 chosen.append(queue.pop(0))
     return chosen, due_count
+
+
+def select(
+    bank: Bank,
+    *,
+    topic: str | None = None,
+    level: int | None = None,
+    count: int | None = None,
+    problem: str | None = None,
+    seed: int | None = None,
+) -> list[Problem]:
+    """The problems a quiz poses: one by id, or ``count`` (default 10) of a topic and level.
+    Raises UsageError, with a suggestion, for a name that is not in the bank."""
+    import difflib
+
+    if problem is not None:
+        if (topic, level, count) != (None, None, None):
+            raise UsageError("--problem poses one problem: leave out --topic, --level and --count")
+        found = bank.by_id().get(problem)
+        if found is None:
+            near = difflib.get_close_matches(problem, list(bank.by_id()), n=3)
+            hint = f". Did you mean {', '.join(near)}?" if near else ""
+            raise UsageError(f"no problem {problem!r} in {bank.root}{hint}")
+        return [found]
+    if topic is not None and topic not in bank.titles:
+        near = [t for t in bank.topics() if t.lower() == topic.lower()]
+        near = near or difflib.get_close_matches(topic, bank.topics(), n=3)
+        hint = f" Did you mean {', '.join(near)}?" if near else ""
+        raise UsageError(f"no topic {topic!r}.{hint} Topics: {', '.join(bank.topics())}")
+    pool = bank.select(topic, level)
+    if not pool:
+        raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
+    return choose(pool, count or 10, seed)

@@ -84,3 +84,16 @@ def render_stats(rows: list[TopicStats], due: int, fmt: str) -> object:
         for row in [header, *table]
     ]
     return "\n".join([*lines, "", footer]) + "\n"
+
+
+def next_review_text(due: str | None) -> str:
+    """What review says when nothing is due: when the next problem will be."""
+    if due is None:
+        return "Nothing to review, and no new problems left in this bank."
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(due)
+    if moment <= datetime.now(moment.tzinfo):
+        return "Nothing to review, and no new problems left in this bank."
+    when = moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"Nothing is due now. The next review is due at {when}."

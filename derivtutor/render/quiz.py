@@ -65,6 +65,26 @@ class QuizWriter:
         d = "d" if self.ascii else "∂"
         return f"{d}f/{d}{self.writer.notation.show(variable)}"
 
+    def event(self, event: q.Event, session: q.Quiz) -> Lines:
+        """Any event's lines."""
+        if isinstance(event, q.Posed):
+            return self.posed(event)
+        if isinstance(event, q.Graded):
+            return self.graded(event)
+        if isinstance(event, q.Unreadable):
+            return self.unreadable(event)
+        if isinstance(event, q.Hint):
+            return self.hint(event, session.hint_text(event))
+        if isinstance(event, q.Steps):
+            return self.steps(event)
+        if isinstance(event, q.Skipped):
+            return self.skipped(event)
+        if isinstance(event, q.Help):
+            return self.help()
+        if isinstance(event, q.Empty):
+            return self.empty()
+        return self.summary(event.summary)
+
     # --- events --------------------------------------------------------------------------------
 
     def posed(self, event: q.Posed) -> Lines:
