@@ -22,6 +22,7 @@ import sympy as sp
 from derivtutor.differentiation import Differentiation, differentiate
 from derivtutor.errors import InputError, UsageError
 from derivtutor.numeric import Compiled, float_function, to_mpf
+from derivtutor.numeric import finite as _finite
 from derivtutor.parse import parse, variables
 
 if TYPE_CHECKING:
@@ -296,10 +297,6 @@ class _Recheck:
         return not (
             a is not None and b is not None and math.isfinite(b) and close(b, a, self._scale)
         )
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 @dataclass(frozen=True)

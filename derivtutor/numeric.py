@@ -50,6 +50,11 @@ def _mpmath_real_power(b: Any, p: int, q: int) -> Any:
     return -magnitude if b < 0 and p % 2 else magnitude
 
 
+def finite(value: float | None) -> float | None:
+    """value, or None where it is undefined or not finite (JSON writes null)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
 def to_mpf(value: sp.Expr, digits: int = DIGITS + 10) -> Any:
     with mpmath.workdps(digits):
         return mpmath.mpf(str(value.evalf(digits)))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derivtutor.errors import UsageError
+from derivtutor.numeric import finite as _finite
 from derivtutor.numeric import float_function
 
 if TYPE_CHECKING:
@@ -143,10 +144,6 @@ def _edge(
     if fa is None or abs(fa - edge) > 0.02 * ((top - bottom) or 1.0):
         return None
     return (a, edge)
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _visible_range(values: list[float]) -> tuple[float, float]:

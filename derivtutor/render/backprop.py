@@ -7,13 +7,11 @@ import math
 from typing import Any
 
 from derivtutor.backprop import Backprop, Node
+from derivtutor.numeric import finite as _finite
 from derivtutor.render import explain as ex
 from derivtutor.render.latex import escape_text as _tex
+from derivtutor.render.numbers import number as _number
 from derivtutor.render.text import TextWriter
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def backprop_dict(run: Backprop) -> dict[str, Any]:
@@ -32,14 +30,6 @@ def backprop_dict(run: Backprop) -> dict[str, Any]:
         "symbolic": {v.name: _finite(g) for v, g in run.symbolic.items()},
         "finite_difference": {v.name: _finite(g) for v, g in run.finite_difference.items()},
     }
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    if value == 0:
-        return "0"
-    return format(value, ".6g").replace("-", "−")
 
 
 class _Writer:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from derivtutor.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
+from derivtutor.numeric import finite as _finite
 from derivtutor.render import explain as ex
 from derivtutor.render.json import expression_string
 from derivtutor.render.latex import escape_text
+from derivtutor.render.numbers import number as _number
 from derivtutor.render.text import TextWriter
 
 SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def descent_dict(run: Descent) -> dict[str, Any]:
@@ -35,16 +32,6 @@ def descent_dict(run: Descent) -> dict[str, Any]:
         "path": [path_entry(it) for it in run.path],
         "status": run.status,
     }
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "undefined"
-    if not math.isfinite(value):
-        return "∞" if value > 0 else "−∞"
-    if value == 0:
-        return "0"
-    return format(value, ".6g").replace("-", "−")
 
 
 class _Writer:

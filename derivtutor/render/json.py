@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from derivtutor.differentiation import Differentiation
+from derivtutor.numeric import finite as _finite
 from derivtutor.render import explain as ex
 from derivtutor.render.latex import latex
 from derivtutor.render.text import TextWriter
@@ -71,10 +71,6 @@ def differentiation_dict(result: Differentiation) -> dict[str, Any]:
 
 def _float(value: sp.Expr) -> float | None:
     return _finite(float(value.evalf(30)))
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _entry_step(entry: Differentiation, writer: TextWriter) -> dict[str, Any]:
