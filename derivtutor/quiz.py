@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+from derivtutor.differentiation import Differentiation, differentiate
 from derivtutor.errors import DerivtutorError, InputError, UsageError
 from derivtutor.grading import CORRECT, INCORRECT, Verdict, check, split_components
 from derivtutor.problem import Problem
@@ -52,6 +53,8 @@ class Posed:
     problem: Problem
     number: int  # 1-based
     total: int | None  # None: endless (generated problems)
+    # The engine's, one per component: what a renderer shows; not part of the event's identity.
+    derivations: tuple[Differentiation, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Hint:
 @dataclass(frozen=True)
 class Steps:
     problem: Problem
+    derivations: tuple[Differentiation, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ class Quiz:
     total: int | None
     started: float
     # Problem -> the hints to give, in order, for a problem whose author wrote none.
-    hint_texts: Callable[[Problem], Sequence[str]] | None = None
+    hint_texts: Callable[[Problem, tuple[Differentiation, ...]], Sequence[str]] | None = None
     records: list[Record] = field(default_factory=list)
     finished: bool = False
     _current: _Current | None = None
@@ -205,6 +209,7 @@ class Quiz:
     _missed: int = 0
     _skipped: int = 0
     _mistakes: Counter[str] = field(default_factory=Counter)
+    _derivations: dict[str, tuple[Differentiation, ...]] = field(default_factory=dict)
 
     @property
     def current(self) -> Problem | None:
@@ -276,7 +281,7 @@ class Quiz:
             return self.stop(now)
         self._number += 1
         self._current = _Current(problem, now)
-        return [Posed(problem, self._number, self.total)]
+        return [Posed(problem, self._number, self.total, self.derivations(problem))]
 
     def _hint(self) -> Event:
         assert self._current is not None
@@ -286,10 +291,18 @@ class Quiz:
         self._current.hints += 1
         return Hint(self._current.problem, self._current.hints, len(texts))
 
+    def derivations(self, problem: Problem) -> tuple[Differentiation, ...]:
+        """The engine's derivation of a problem, one per gradient component (made once)."""
+        if problem.id not in self._derivations:
+            self._derivations[problem.id] = derivations(problem)
+        return self._derivations[problem.id]
+
     def _hints(self, problem: Problem) -> tuple[str, ...]:
         if problem.hints:
             return problem.hints
-        return tuple(self.hint_texts(problem)) if self.hint_texts else ()
+        if self.hint_texts is None:
+            return ()
+        return tuple(self.hint_texts(problem, self.derivations(problem)))
 
     def hint_text(self, event: Hint) -> str | None:
         """The text of a Hint event (None when the hints are used up)."""
@@ -303,7 +316,8 @@ class Quiz:
         )
         self.records.append(Review(now, current.problem, Rating.AGAIN))
         self._missed += 1
-        return [Steps(current.problem), *self._next(now)]
+        steps = Steps(current.problem, self.derivations(current.problem))
+        return [steps, *self._next(now)]
 
     def _skip(self, now: float) -> list[Event]:
         assert self._current is not None
@@ -400,6 +414,12 @@ def _unbracketed(text: str) -> str:
     inner = text[1:-1]
     # (x + 1) alone is one component in brackets, not a vector.
     return inner if len(split_components(inner)) > 1 else text
+
+
+def derivations(problem: Problem) -> tuple[Differentiation, ...]:
+    """The engine's derivation of ``problem``: one, or one per gradient component."""
+    wrts = list(problem.variables) if problem.gradient else [problem.wrt]
+    return tuple(differentiate(problem.function, wrt=w) for w in wrts)
 
 
 def grade(problem: Problem, text: str) -> Graded:

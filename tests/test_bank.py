@@ -17,6 +17,7 @@ from derivtutor import bank as bank_module
 from derivtutor.bank import Bank, bundled_path, load_bank, validate
 from derivtutor.cli import app
 from derivtutor.errors import BankError, UsageError
+from derivtutor.quiz import derivations
 from derivtutor.render.quiz import QuizWriter
 
 runner = CliRunner()
@@ -139,7 +140,7 @@ def test_every_bundled_problem_has_hints(bundled: Bank) -> None:
     writer = QuizWriter()
     missing = []
     for problem in bundled.problems:
-        hints = problem.hints or writer.hints(problem)
+        hints = problem.hints or writer.hints(problem, derivations(problem))
         if not any(isinstance(h, str) and h.strip() for h in hints):
             missing.append(problem.id)
     assert missing == []
@@ -150,7 +151,7 @@ def test_hints_are_generated_for_a_bundled_problem_stripped_of_its_own(
     bundled: Bank, topic: str
 ) -> None:
     problem = dataclasses.replace(bundled.select(topic=topic)[0], hints=())
-    hints = QuizWriter().hints(problem)
+    hints = QuizWriter().hints(problem, derivations(problem))
     assert len(hints) >= 1
     assert all(isinstance(h, str) and h.strip() for h in hints)
 

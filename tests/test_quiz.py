@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from derivtutor.differentiation import Differentiation
 from derivtutor.errors import DerivtutorError
+from derivtutor.parse import parse
 from derivtutor.problem import Problem
 from derivtutor.quiz import (
     REVEALED,
@@ -304,7 +306,7 @@ def test_last_problem_finished_after_a_wrong_answer_is_rated_once(
 
 
 def test_hints_come_from_the_problem_numbered_one_to_k_then_zero() -> None:
-    quiz, _ = start(SIN, CUBE, hint_texts=lambda p: ("generated",))
+    quiz, _ = start(SIN, CUBE, hint_texts=lambda p, d: ("generated",))
     shown = [quiz.handle("hint", now=START + i)[0] for i in range(1, 4)]
     assert shown == [Hint(SIN, 1, 2), Hint(SIN, 2, 2), Hint(SIN, 0, 2)]
     assert [quiz.hint_text(h) for h in shown] == ["h1", "h2", None]
@@ -317,8 +319,9 @@ def test_hints_come_from_the_problem_numbered_one_to_k_then_zero() -> None:
 def test_hints_come_from_hint_texts_when_the_problem_has_none() -> None:
     asked: list[Problem] = []
 
-    def texts(problem: Problem) -> list[str]:
+    def texts(problem: Problem, derived: tuple[Differentiation, ...]) -> list[str]:
         asked.append(problem)
+        assert derived and derived[0].expression == parse(problem.function)  # the engine's
         return ["a", "b", "c"]
 
     quiz, _ = start(CUBE, hint_texts=texts)
@@ -341,7 +344,7 @@ def test_no_hints_anywhere_gives_hint_zero_of_zero() -> None:
 
 def test_hints_start_again_at_one_on_the_next_problem() -> None:
     other = Problem(id="t.other", topic="chain-rule", level=2, function="cos(x^2)", variables=())
-    quiz, _ = start(SIN, other, hint_texts=lambda p: ("only",))
+    quiz, _ = start(SIN, other, hint_texts=lambda p, d: ("only",))
     quiz.handle("hint", now=START + 1)
     quiz.handle("skip", now=START + 2)
     assert quiz.hints_used == 0

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derivtutor import quiz as q
-from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.differentiation import Differentiation
 from derivtutor.errors import InputError
-from derivtutor.parse import parse
 from derivtutor.problem import Problem
 from derivtutor.render import explain as ex
 from derivtutor.render.feedback import message
@@ -39,7 +38,6 @@ class QuizWriter:
     def __init__(self, *, ascii: bool = False) -> None:
         self.ascii = ascii
         self.writer = TextWriter(ascii=ascii)
-        self._derivations: dict[str, list[Differentiation]] = {}
 
     def text(self, segments: list[ex.Segment]) -> str:
         return self.writer.line(segments)
@@ -47,19 +45,11 @@ class QuizWriter:
     def prose(self, text: str) -> str:
         return self.writer.prose(text)
 
-    def derivations(self, problem: Problem) -> list[Differentiation]:
-        """The engine's derivation(s) of a problem: one per gradient component."""
-        if problem.id not in self._derivations:
-            wrts: list[str | None] = list(problem.variables) if problem.gradient else [problem.wrt]
-            self._derivations[problem.id] = [differentiate(problem.function, wrt=w) for w in wrts]
-        return self._derivations[problem.id]
-
-    def hints(self, problem: Problem) -> tuple[str, ...]:
+    def hints(self, problem: Problem, derivations: tuple[Differentiation, ...]) -> tuple[str, ...]:
         """Generated hints, for a problem that has none of its own."""
-        results = self.derivations(problem)
         if problem.gradient:
-            return tuple(gradient_hints(results, ascii=self.ascii))
-        return tuple(derivative_hints(results[0], ascii=self.ascii))
+            return tuple(gradient_hints(list(derivations), ascii=self.ascii))
+        return tuple(derivative_hints(derivations[0], ascii=self.ascii))
 
     def partial_f(self, variable: sp.Symbol) -> str:
         d = "d" if self.ascii else "∂"
@@ -91,7 +81,7 @@ class QuizWriter:
         p = event.problem
         of = f" of {event.total}" if event.total else ""
         head = f"Problem {event.number}{of} · {p.topic} · level {p.level}   [{p.id}]"
-        function = as_written(parse(p.function))
+        function = as_written(event.derivations[0].expression)
         out: Lines = [("", ""), (self.prose(head), "bold cyan")]
         if p.gradient:
             symbols = [sp.Symbol(v, real=True) for v in p.variables]
@@ -116,7 +106,7 @@ class QuizWriter:
                 verb = "is a constant" if len(constants) == 1 else "are constants"
                 out.append((self.prose(f"  ({held} {verb} here)"), "dim"))
         else:
-            result = self.derivations(p)[0]
+            result = event.derivations[0]
             d = ex.D(function, result.variable, partial=bool(result.held_constant))
             out.append(("  " + self.text([d, " = ?"]), "bold"))
             if result.held_constant:
@@ -175,7 +165,7 @@ class QuizWriter:
         from derivtutor.render import render_differentiation
 
         out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
-        for result in self.derivations(event.problem):
+        for result in event.derivations:
             body = str(render_differentiation(result, "text", ascii=self.ascii))
             out.append(("", ""))
             out += [("  " + line if line else "", "") for line in body.rstrip().splitlines()]
