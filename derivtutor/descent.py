@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import sympy as sp
 
@@ -20,7 +21,10 @@ from derivtutor.multivar import Gradient, gradient
 from derivtutor.numeric import float_function, overflow_sign
 from derivtutor.parse import parse, variables
 
-CONVERGED, DIVERGED, MAX_STEPS = "converged", "diverged", "max_steps"
+Status = Literal["converged", "diverged", "max_steps"]
+CONVERGED: Status = "converged"
+DIVERGED: Status = "diverged"
+MAX_STEPS: Status = "max_steps"
 MAX_VARIABLES = 2  # a path one can draw: on the curve, or over contour lines
 MAX_ITERATIONS = 100_000
 RUNAWAY = 1e12  # |x| or |f| past this is divergence, long before a float overflows
@@ -54,7 +58,7 @@ class Descent:
     tolerance: float
     iterations: int
     path: tuple[Iterate, ...]
-    status: str  # converged, diverged or max_steps
+    status: Status
     # converged: minimum, not_minimum, flat; diverged: overshoot, unbounded, undefined,
     # no_gradient, crossed; max_steps: slow, small_steps, plateau, oscillating, cycling,
     # corner, steady

@@ -122,7 +122,7 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
                 ". f is flat around here (a plateau, or a dead ReLU whose gradient is 0), so "
                 "descent cannot move; this need not be a minimum. Start elsewhere."
             ),
-        }[run.reason]
+        }.get(run.reason, "")  # a reason without advice yet still reports the run
         lines = [found + advice]
     elif run.status == DIVERGED:
         advice = {
@@ -147,7 +147,7 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
                 "0), and f went up: descent only sees the slope where it stands. Start on the "
                 "side you mean, or take a smaller --lr."
             ),
-        }[run.reason]
+        }.get(run.reason, "")  # a reason without advice yet still reports the run
         lines = [f"Diverged after {steps} step{plural}: {advice}"]
     else:
         advice = {
@@ -178,7 +178,7 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
                 "f keeps falling but the gradient is not getting smaller, so no minimum is in "
                 "sight: f may be unbounded below in this direction."
             ),
-        }[run.reason]
+        }.get(run.reason, "")  # a reason without advice yet still reports the run
         lines = [
             f"Stopped at the step limit ({steps} step{plural}): ‖∇f‖ = {_number(last.norm)} is "
             f"still above {_number(run.tolerance)} at {where}; {advice}"
