@@ -13,10 +13,11 @@ import pytest
 import sympy as sp
 from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
+from invoke import fails as _fails
+from invoke import ok as _ok
 from typer.testing import CliRunner
 
 from derivtutor.backprop import EXAMPLES, Backprop, backprop, example
-from derivtutor.cli import app
 from derivtutor.errors import DerivtutorError, UsageError
 from derivtutor.functions import relu
 from derivtutor.parse import parse, variables
@@ -33,24 +34,6 @@ OTHER_POINTS = {
     "neuron": "x=-2,w=1.3,b=0.4,y=0",
     "mlp": "x1=-1,x2=2,w11=-0.5,w12=0.7,w21=1.1,w22=-0.3,b1=0.2,b2=0.3,v1=-0.9,v2=1.5,c=-0.2,y=0",
 }
-
-
-def _ok(args: list[str]) -> str:
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
-
-
-def _fails(args: list[str], code: int = 2) -> str:
-    """A failing command: the exit code, nothing on stdout, a message and no traceback."""
-    result = runner.invoke(app, args)
-    assert result.exit_code == code, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert "internal error" not in result.stderr
-    assert result.stderr.strip()
-    return result.stderr
 
 
 def _text(run: Backprop, fmt: str = "text") -> str:

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import sympy as sp
 from contracts import STEP_KEYS
+from invoke import fails as _fails
+from invoke import ok as _ok
 from typer.testing import CliRunner
 
-from derivtutor.cli import app
 from derivtutor.functions import relu, sigmoid, softplus
 
 runner = CliRunner()
@@ -27,24 +28,6 @@ IMPLICIT_KEYS = {"equation", "variable", "dependent", "derivative", "steps"}
 FORMATS = ["text", "rich", "markdown", "latex", "json"]
 SQUARED = "(w*x + b - y)^2"
 LOGISTIC = "-y*log(sigmoid(w*x+b)) - (1-y)*log(1-sigmoid(w*x+b))"
-
-
-def _ok(args: list[str], **kwargs: Any) -> str:
-    result = runner.invoke(app, args, **kwargs)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
-
-
-def _fails(args: list[str], code: int = 2) -> str:
-    """A failing command: the exit code, nothing on stdout, a message and no traceback."""
-    result = runner.invoke(app, args)
-    assert result.exit_code == code, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert "internal error" not in result.stderr
-    assert result.stderr.strip()
-    return result.stderr
 
 
 def _json(args: list[str]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import sympy as sp
+from invoke import fails as _fails
+from invoke import ok as _ok
 from typer.testing import CliRunner
 
 from derivtutor.cli import app
@@ -25,24 +27,6 @@ ENTRY_KEYS = {"point", "value", "gradient"}
 FORMATS = ["text", "rich", "markdown", "latex", "json"]
 BOWL = "(x-1)^2 + 2(y+2)^2"  # minimum at (1, -2)
 OVERSHOOT = "the learning rate is too large: each step overshoots the minimum"
-
-
-def _ok(args: list[str]) -> str:
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
-
-
-def _fails(args: list[str], code: int = 2) -> str:
-    """A failing command: the exit code, nothing on stdout, a message and no traceback."""
-    result = runner.invoke(app, args)
-    assert result.exit_code == code, result.output
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert "internal error" not in result.stderr
-    assert result.stderr.strip()
-    return result.stderr
 
 
 def _read(text: str, names: list[str]) -> sp.Expr:
