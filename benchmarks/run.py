@@ -123,9 +123,9 @@ def _expressions() -> list[tuple[str, str | None]]:
 def engine(repeats: int) -> list[tuple[str, str, str]]:
     from sympy.core.cache import clear_cache
 
-    from derivtutor.derive import derivation
-    from derivtutor.parse import parse, variable, variables
-    from derivtutor.tidy import tidy
+    from derivtutor.engine.derive import derivation
+    from derivtutor.engine.tidy import tidy
+    from derivtutor.language.parse import parse, variable, variables
 
     def once(text: str, var: str | None) -> float:
         # SymPy memoises results: without clearing, a repeat would time a cache lookup.
@@ -172,8 +172,8 @@ def several(repeats: int) -> list[tuple[str, str, str]]:
     """Whole results of several variables, each with every entry's steps and tidying."""
     from sympy.core.cache import clear_cache
 
-    from derivtutor.multivar import gradient
-    from derivtutor.softmax import softmax_jacobian
+    from derivtutor.calculus.multivar import gradient
+    from derivtutor.ml.softmax import softmax_jacobian
 
     def best(run: object) -> float:
         times = []
@@ -207,9 +207,9 @@ def checking(repeats: int) -> list[tuple[str, str, str]]:
     import sympy as sp
     from sympy.core.cache import clear_cache
 
-    from derivtutor.differentiation import differentiate
-    from derivtutor.grading import check
-    from derivtutor.render.notation import Notation
+    from derivtutor.calculus.differentiation import differentiate
+    from derivtutor.grading.verdict import check
+    from derivtutor.language.notation import Notation
 
     plain = Notation(ascii=True)  # prints what the parser reads back, as a student types it
 
@@ -260,9 +260,9 @@ def practice(repeats: int) -> list[tuple[str, str, str]]:
     """The quiz's answer-to-verdict time, and the bank's validation time."""
     from sympy.core.cache import clear_cache
 
-    from derivtutor.bank import load_bank, validate
-    from derivtutor.progress import Progress
-    from derivtutor.quiz import Attempt, Quiz, iso
+    from derivtutor.practice.bank import load_bank, validate
+    from derivtutor.practice.progress import Progress
+    from derivtutor.practice.quiz import Attempt, Quiz, iso
     from derivtutor.render.quiz import QuizWriter
 
     bank = load_bank()
@@ -324,8 +324,8 @@ def learning(repeats: int) -> list[tuple[str, str, str]]:
     """backprop of the mlp example, 50 descent steps, and the plot command."""
     from sympy.core.cache import clear_cache
 
-    from derivtutor.backprop import example
-    from derivtutor.descent import descend
+    from derivtutor.ml.backprop import example
+    from derivtutor.ml.descent import descend
 
     example("mlp")  # warm the imports
     best_backprop = best_descent = math.inf

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from derivtutor.differentiation import Differentiation
-    from derivtutor.grading import Verdict
-    from derivtutor.implicit_diff import ImplicitDerivative
-    from derivtutor.multivar import Gradient, Hessian, Jacobian
-    from derivtutor.softmax import SoftmaxJacobian
+    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.calculus.implicit import ImplicitDerivative
+    from derivtutor.calculus.multivar import Gradient, Hessian, Jacobian
+    from derivtutor.grading.verdict import Verdict
+    from derivtutor.ml.softmax import SoftmaxJacobian
 
 __version__ = "0.1.0"
 __all__ = [
@@ -44,7 +44,7 @@ def differentiate(
     ``.derivative`` (SymPy), ``.steps``, ``.to_dict()`` (the JSON shape) and renders itself in
     Jupyter. Raises ``derivtutor.errors.InputError`` for text that cannot be read.
     """
-    from derivtutor.differentiation import differentiate as _differentiate
+    from derivtutor.calculus.differentiation import differentiate as _differentiate
 
     return _differentiate(text, wrt=wrt, order=order, at=at)
 
@@ -55,35 +55,35 @@ def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None 
     ``vars`` ("w,b" or ["w", "b"]) fixes the variables and their order; by default they are all
     of them, alphabetically. ``at`` ("x=1,y=2") adds a finite-difference check per component.
     """
-    from derivtutor.multivar import gradient as _gradient
+    from derivtutor.calculus.multivar import gradient as _gradient
 
     return _gradient(text, vars, at)
 
 
 def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> Jacobian:
     """The Jacobian matrix of the functions ``texts``: ``.matrix``, ``.entries``, ``.to_dict()``."""
-    from derivtutor.multivar import jacobian as _jacobian
+    from derivtutor.calculus.multivar import jacobian as _jacobian
 
     return _jacobian(texts, vars)
 
 
 def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
     """The Hessian of ``text``, each mixed partial derived once (Schwarz)."""
-    from derivtutor.multivar import hessian as _hessian
+    from derivtutor.calculus.multivar import hessian as _hessian
 
     return _hessian(text, vars)
 
 
 def softmax_jacobian(n: int | str) -> SoftmaxJacobian:
     """The softmax Jacobian pᵢ(δᵢⱼ − pⱼ): for n from 2 to 8 with explicit matrices, or "n"."""
-    from derivtutor.softmax import softmax_jacobian as _softmax_jacobian
+    from derivtutor.ml.softmax import softmax_jacobian as _softmax_jacobian
 
     return _softmax_jacobian(n)
 
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:
     """dy/dx from an equation such as "x^2 + y^2 = 25", by implicit differentiation."""
-    from derivtutor.implicit_diff import implicit as _implicit
+    from derivtutor.calculus.implicit import implicit as _implicit
 
     return _implicit(text, wrt, dependent)
 
@@ -94,6 +94,6 @@ def check(function: str, answer: str, wrt: str | None = None, domain: str | None
     known mistakes reproduces it, the mistake's id and where it was made. ``.to_dict()`` gives
     the JSON shape.
     """
-    from derivtutor.grading import check as _check
+    from derivtutor.grading.verdict import check as _check
 
     return _check(function, answer, wrt=wrt, domain=domain)

@@ -159,7 +159,7 @@ def diff(
     More: [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
     """
     with _errors(debug):
-        from derivtutor.differentiation import differentiate
+        from derivtutor.calculus.differentiation import differentiate
         from derivtutor.render import render_differentiation
 
         _start_engine()
@@ -198,7 +198,7 @@ def grad(
     Example: [bold]derivtutor grad "(w*x + b - y)^2" --vars w,b[/bold]
     """
     with _errors(debug):
-        from derivtutor.multivar import gradient
+        from derivtutor.calculus.multivar import gradient
 
         _start_engine()
         _several(gradient(_read(expr), vars, at), output)
@@ -233,11 +233,11 @@ def jacobian(
         if softmax is not None:
             if exprs:
                 raise UsageError("give either expressions or --softmax, not both")
-            from derivtutor.softmax import softmax_jacobian
+            from derivtutor.ml.softmax import softmax_jacobian
 
             _several(softmax_jacobian(softmax), output, steps)
         else:
-            from derivtutor.multivar import jacobian as jacobian_of
+            from derivtutor.calculus.multivar import jacobian as jacobian_of
 
             _several(jacobian_of([_read(e) for e in exprs or []], vars), output, steps)
 
@@ -255,7 +255,7 @@ def hessian(
     Example: [bold]derivtutor hessian "x^2 y + sin(y)"[/bold]
     """
     with _errors(debug):
-        from derivtutor.multivar import hessian as hessian_of
+        from derivtutor.calculus.multivar import hessian as hessian_of
 
         _start_engine()
         _several(hessian_of(_read(expr), vars), output, steps)
@@ -281,7 +281,7 @@ def implicit(
     Example: [bold]derivtutor implicit "x^3 + y^3 = 6 x y"[/bold]
     """
     with _errors(debug):
-        from derivtutor.implicit_diff import implicit as implicit_of
+        from derivtutor.calculus.implicit import implicit as implicit_of
 
         _start_engine()
         _several(implicit_of(_read(equation), wrt=wrt, dependent=dependent), output)
@@ -338,15 +338,15 @@ def check(
     [bold]derivtutor check --file homework.yaml[/bold]
     """
     with _errors(debug):
-        from derivtutor.grading import CORRECT, INCORRECT
+        from derivtutor.grading.verdict import CORRECT, INCORRECT
 
         _start_engine()
         fmt, ascii = _format(output).value, _ascii_only()
         if file is not None:
             if function or answer or grad:
                 raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
+            from derivtutor.practice.sheet import check_sheet
             from derivtutor.render.feedback import render_sheet
-            from derivtutor.sheet import check_sheet
 
             sheet = check_sheet(file)
             _emit(render_sheet(sheet, fmt, ascii=ascii))
@@ -356,7 +356,7 @@ def check(
         if grad is not None:
             if answer is not None:
                 raise UsageError("with --grad, the answer is the --grad list: give no ANSWER")
-            from derivtutor.grading import check_gradient
+            from derivtutor.grading.verdict import check_gradient
             from derivtutor.render.feedback import render_gradient_verdict
 
             result = check_gradient(_read(function), grad, domain=domain)
@@ -365,7 +365,7 @@ def check(
         else:
             if answer is None:
                 raise UsageError("give the ANSWER to check after the FUNCTION")
-            from derivtutor.grading import check as check_answer
+            from derivtutor.grading.verdict import check as check_answer
             from derivtutor.render.feedback import render_verdict
 
             single = check_answer(_read(function), _read(answer), wrt=wrt, domain=domain)
@@ -386,8 +386,8 @@ def rules(
 
     Example: [bold]derivtutor rules chain[/bold]
     """
+    from derivtutor.engine.table import entries, rule_ids
     from derivtutor.render.rules import render_rules
-    from derivtutor.table import entries, rule_ids
 
     with _errors(debug=False):
         rows = entries(name)
@@ -428,7 +428,7 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
 
     Example: [bold]derivtutor bank list[/bold]
     """
-    from derivtutor.bank import load_bank
+    from derivtutor.practice.bank import load_bank
     from derivtutor.render.bank import render_bank_list
 
     with _errors(debug=False):
@@ -450,7 +450,7 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
 
     Example: [bold]derivtutor bank validate mybank/[/bold]
     """
-    from derivtutor.bank import load_bank, validate
+    from derivtutor.practice.bank import load_bank, validate
     from derivtutor.render.bank import render_validation
 
     with _errors(debug=False):
@@ -501,7 +501,7 @@ def descend(
 
     Example: [bold]derivtutor descend "(x-1)^2 + 2(y+2)^2" --start x=3,y=1 --lr 0.1[/bold]
     """
-    from derivtutor.descent import descend as run_descent
+    from derivtutor.ml.descent import descend as run_descent
     from derivtutor.render.descent import render_descent
 
     with _errors(debug):
@@ -559,8 +559,8 @@ def backprop(
 
     Example: [bold]derivtutor backprop "sigmoid(w*x + b)" --at x=1,w=0.5,b=0.1[/bold]
     """
-    from derivtutor.backprop import backprop as run_backprop
-    from derivtutor.backprop import example as run_example
+    from derivtutor.ml.backprop import backprop as run_backprop
+    from derivtutor.ml.backprop import example as run_example
     from derivtutor.render.backprop import render_backprop
 
     with _errors(debug):
@@ -604,8 +604,8 @@ def plot(
 
     Example: [bold]derivtutor plot "relu(x)" --range -2:2[/bold]
     """
-    from derivtutor.differentiation import differentiate
-    from derivtutor.grading import parse_domain
+    from derivtutor.calculus.differentiation import differentiate
+    from derivtutor.grading.verdict import parse_domain
     from derivtutor.plot import function_plot, require_plotting
 
     with _errors(debug):
@@ -619,7 +619,7 @@ def plot(
         require_plotting(terminal=save is None, png=save is not None)
         _start_engine()
         text = _read(expr)
-        from derivtutor.parse import parse, variables
+        from derivtutor.language.parse import parse, variables
 
         found = variables(parse(text))
         if len(found) > 1:
@@ -651,7 +651,7 @@ def plot(
 
 
 def _plot_titles(result: Any) -> tuple[str, str]:
-    from derivtutor.render.notation import Notation
+    from derivtutor.language.notation import Notation
 
     show = Notation(ascii=_ascii_only()).show
     x = show(result.variable)
@@ -708,13 +708,13 @@ def quiz(
 
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
-    from derivtutor.bank import load_bank
-    from derivtutor.quiz import select
+    from derivtutor.practice.bank import load_bank
+    from derivtutor.practice.quiz import select
 
     with _errors(debug):
         _start_engine()
         if generate:
-            from derivtutor.generate import TOPICS, generated
+            from derivtutor.practice.generate import TOPICS, generated
 
             if problem is not None or bank is not None:
                 raise UsageError(
@@ -743,8 +743,8 @@ def review(
     """
     import time
 
-    from derivtutor.bank import load_bank
-    from derivtutor.quiz import review_selection
+    from derivtutor.practice.bank import load_bank
+    from derivtutor.practice.quiz import review_selection
     from derivtutor.render.progress import next_review_text
 
     with _errors(debug):
@@ -821,7 +821,7 @@ def progress_import(
     """
     import json
 
-    from derivtutor.progress import read_export
+    from derivtutor.practice.progress import read_export
 
     with _errors(debug=False):
         text = sys.stdin.read(_IMPORT_LIMIT) if file == "-" else _read_file(file)
@@ -875,7 +875,7 @@ def progress_reset(
 
 def _progress(create: bool = True) -> Any:
     """The progress store; one that will be written to is checked for that first."""
-    from derivtutor.progress import Progress
+    from derivtutor.practice.progress import Progress
 
     store = Progress(create=create)
     if create:
@@ -897,7 +897,7 @@ def _usable_bank(bank: Any) -> Any:
 def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
     """The problems the engine can grade. A bank is checked as a whole by bank validate; here
     each problem is checked as it comes, so that a bad one is passed over, not posed."""
-    from derivtutor.problem import verify_problem
+    from derivtutor.practice.problem import verify_problem
 
     for problem in problems:
         message = verify_problem(problem)
@@ -911,7 +911,7 @@ def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
     """The quiz loop: read a line, let the quiz decide, save what it records, show what it says."""
     import time
 
-    from derivtutor.quiz import Attempt, Finished, Quiz, iso
+    from derivtutor.practice.quiz import Attempt, Finished, Quiz, iso
     from derivtutor.render.quiz import QuizWriter
 
     writer = QuizWriter(ascii=_ascii_only())
@@ -984,7 +984,7 @@ def _line_reader() -> Any:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory
 
-        from derivtutor.progress import default_path
+        from derivtutor.practice.progress import default_path
 
         history = default_path().parent / "answers.history"
         session: Any = PromptSession(history=FileHistory(str(history)))
@@ -1165,7 +1165,7 @@ def _errors(debug: bool) -> Iterator[None]:
 
 def _start_engine() -> None:
     """Load the maths, with the parser's grammar cached in the user's own directory."""
-    from derivtutor.parse import use_grammar_cache
+    from derivtutor.language.parse import use_grammar_cache
 
     use_grammar_cache(_grammar_cache())
 

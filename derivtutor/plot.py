@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from derivtutor.engine.numeric import finite as _finite
+from derivtutor.engine.numeric import float_function
 from derivtutor.errors import UsageError
-from derivtutor.numeric import finite as _finite
-from derivtutor.numeric import float_function
 
 if TYPE_CHECKING:
-    from derivtutor.descent import Descent
+    from derivtutor.ml.descent import Descent
 
 EXTRA = 'pip install "derivtutor[plot]"'
 SAMPLES = 400

@@ -17,10 +17,10 @@ from invoke import fails as _fails
 from invoke import ok as _ok
 from typer.testing import CliRunner
 
-from derivtutor.backprop import EXAMPLES, Backprop, backprop, example
 from derivtutor.errors import DerivtutorError, UsageError
-from derivtutor.functions import relu
-from derivtutor.parse import parse, variables
+from derivtutor.language.functions import relu
+from derivtutor.language.parse import parse, variables
+from derivtutor.ml.backprop import EXAMPLES, Backprop, backprop, example
 from derivtutor.render.backprop import backprop_dict, render_backprop
 
 runner = CliRunner()

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from derivtutor import bank as bank_module
-from derivtutor.bank import Bank, bundled_path, load_bank, validate
 from derivtutor.cli import app
 from derivtutor.errors import BankError, UsageError
-from derivtutor.quiz import derivations
+from derivtutor.practice import bank as bank_module
+from derivtutor.practice.bank import Bank, bundled_path, load_bank, validate
+from derivtutor.practice.quiz import derivations
 from derivtutor.render.quiz import QuizWriter
 
 runner = CliRunner()

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import derivtutor
 from derivtutor import cli
 from derivtutor.cli import app
-from derivtutor.table import TABLE
+from derivtutor.engine.table import TABLE
 
 runner = CliRunner()
 
@@ -281,7 +281,7 @@ def _broken(*args: Any, **kwargs: Any) -> Any:
 
 
 def test_internal_error_is_short_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("derivtutor.differentiation.differentiate", _broken)
+    monkeypatch.setattr("derivtutor.calculus.differentiation.differentiate", _broken)
     err = _fails(["diff", "x^2"], code=3)
     assert "internal error (RuntimeError: boom)" in err
     assert "--debug" in err
@@ -289,7 +289,7 @@ def test_internal_error_is_short_without_debug(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_internal_error_shows_the_traceback_with_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("derivtutor.differentiation.differentiate", _broken)
+    monkeypatch.setattr("derivtutor.calculus.differentiation.differentiate", _broken)
     result = runner.invoke(app, ["diff", "x^2", "--debug"])
     assert result.exit_code == 3, result.output
     assert "Traceback (most recent call last)" in result.stderr

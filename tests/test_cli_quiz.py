@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from derivtutor.bank import load_bank
 from derivtutor.cli import app
-from derivtutor.progress import Progress
-from derivtutor.quiz import choose
+from derivtutor.practice.bank import load_bank
+from derivtutor.practice.progress import Progress
+from derivtutor.practice.quiz import choose
 from derivtutor.render.quiz import QuizWriter
 
 runner = CliRunner()

@@ -17,7 +17,7 @@ from invoke import fails as _fails
 from invoke import ok as _ok
 from typer.testing import CliRunner
 
-from derivtutor.functions import relu, sigmoid, softplus
+from derivtutor.language.functions import relu, sigmoid, softplus
 
 runner = CliRunner()
 

@@ -15,10 +15,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from trees import assert_tree_is_true, node_agreement
 
-from derivtutor import steps as s
-from derivtutor.derive import derivation
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.parse import parse, variable
+from derivtutor.engine import steps as s
+from derivtutor.engine.derive import derivation
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import parse, variable
 
 x, y = variable("x"), variable("y")
 

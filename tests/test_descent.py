@@ -14,10 +14,10 @@ from invoke import ok as _ok
 from typer.testing import CliRunner
 
 from derivtutor.cli import app
-from derivtutor.descent import Descent, descend
 from derivtutor.errors import DerivtutorError
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.parse import parse
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import parse
+from derivtutor.ml.descent import Descent, descend
 from derivtutor.render.descent import descent_dict, render_descent
 
 runner = CliRunner()

@@ -1,6 +1,6 @@
-"""Tests for the ``diff`` use case (``derivtutor.differentiation``): orders, the variable and the
-ones held constant, the gradient check at a point, its errors, and the JSON shape, whose every
-expression string must read back as the expression it stands for."""
+"""Tests for the ``diff`` use case (``derivtutor.calculus.differentiation``): orders, the
+variable and the ones held constant, the gradient check at a point, its errors, and the JSON
+shape, whose every expression string must read back as the expression it stands for."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 import sympy as sp
 from contracts import DIFF_KEYS, STEP_KEYS
 
-from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.calculus.differentiation import Differentiation, differentiate
+from derivtutor.calculus.gradient_check import GradientCheck
+from derivtutor.engine.steps import Step
 from derivtutor.errors import InputError, UsageError
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.gradient_check import GradientCheck
-from derivtutor.parse import variable
-from derivtutor.steps import Step
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import variable
 
 x, y = variable("x"), variable("y")
 

@@ -9,11 +9,11 @@ from itertools import islice
 
 import pytest
 
-from derivtutor import generate
-from derivtutor.bank import bundled_path
-from derivtutor.generate import TEMPLATES, TOPICS, compose, generated
-from derivtutor.parse import parse
-from derivtutor.problem import Problem, verify_problem
+from derivtutor.language.parse import parse
+from derivtutor.practice import generate
+from derivtutor.practice.bank import bundled_path
+from derivtutor.practice.generate import TEMPLATES, TOPICS, compose, generated
+from derivtutor.practice.problem import Problem, verify_problem
 
 LEVELS = (1, 2, 3, 4, 5)
 

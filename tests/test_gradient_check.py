@@ -7,10 +7,10 @@ import math
 import pytest
 import sympy as sp
 
-from derivtutor.derive import derivation
+from derivtutor.calculus.gradient_check import GradientCheck, gradient_check, parse_point
+from derivtutor.engine.derive import derivation
 from derivtutor.errors import InputError, UsageError
-from derivtutor.gradient_check import GradientCheck, gradient_check, parse_point
-from derivtutor.parse import parse, variable
+from derivtutor.language.parse import parse, variable
 
 x, y = variable("x"), variable("y")
 

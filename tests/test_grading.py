@@ -14,9 +14,9 @@ import sympy as sp
 from contracts import CHECK_KEYS, WITNESS_KEYS
 
 from derivtutor.errors import InputError, UsageError
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.grading import CORRECT, INCORRECT, UNDECIDED, Verdict, check, parse_domain
-from derivtutor.parse import parse, variable
+from derivtutor.grading.verdict import CORRECT, INCORRECT, UNDECIDED, Verdict, check, parse_domain
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import parse, variable
 
 x = variable("x")
 
@@ -28,7 +28,7 @@ def _case(function: str, answer: str, wrt: str | None = None, domain: str | None
 
 def _real_odd_roots(expr: sp.Expr) -> sp.Expr:
     """b^(p/q), q odd, read as a real number for b < 0 (as students mean x^(1/3)); written
-    here independently of derivtutor.numeric, which is under test."""
+    here independently of derivtutor.engine.numeric, which is under test."""
 
     def odd_root(e: sp.Basic) -> bool:
         return (

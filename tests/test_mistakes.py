@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import sympy as sp
 
-from derivtutor.grading import INCORRECT, Verdict, check
-from derivtutor.mistakes import MISTAKES
-from derivtutor.parse import parse
-from derivtutor.steps import Substitution
+from derivtutor.engine.steps import Substitution
+from derivtutor.grading.mistakes import MISTAKES
+from derivtutor.grading.verdict import INCORRECT, Verdict, check
+from derivtutor.language.parse import parse
 
 GENERIC = ("missing_chain_factor", "sign_flipped", "constant_factor")
 # Slips of the whole answer, ranked after the missing chain factor (which they often mimic).

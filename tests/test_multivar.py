@@ -9,10 +9,10 @@ import sympy as sp
 from trees import assert_equal_at_random_points, assert_tree_is_true
 
 import derivtutor
+from derivtutor.calculus.multivar import Gradient
 from derivtutor.errors import InputError, UsageError
-from derivtutor.functions import sigmoid
-from derivtutor.multivar import Gradient
-from derivtutor.parse import parse, variable
+from derivtutor.language.functions import sigmoid
+from derivtutor.language.parse import parse, variable
 from derivtutor.render.several import render_result
 
 b, w, x, y, z = (variable(name) for name in "bwxyz")

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from derivtutor.errors import InputError
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.parse import MAX_DEPTH, MAX_LENGTH, parse, variable
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import MAX_DEPTH, MAX_LENGTH, parse, variable
 
 x, y, z, b = (variable(n) for n in "xyzb")
 theta, alpha, beta = (variable(n) for n in ("theta", "alpha", "beta"))

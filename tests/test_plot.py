@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from derivtutor.calculus.differentiation import differentiate
 from derivtutor.cli import app
-from derivtutor.differentiation import differentiate
-from derivtutor.numeric import float_function
+from derivtutor.engine.numeric import float_function
 from derivtutor.plot import Sampled, contour_points, sample
 
 runner = CliRunner()
@@ -734,7 +734,7 @@ def test_range_in_scientific_notation_is_refused_not_misread(plotext: Any) -> No
 
 
 def test_the_derivative_is_not_drawn_where_f_is_undefined() -> None:
-    from derivtutor.differentiation import differentiate
+    from derivtutor.calculus.differentiation import differentiate
     from derivtutor.plot import function_plot
 
     result = differentiate("ln(x)")

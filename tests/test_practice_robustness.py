@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from derivtutor.bank import load_bank, validate
+from derivtutor.calculus.differentiation import differentiate
 from derivtutor.cli import app
-from derivtutor.differentiation import differentiate
-from derivtutor.progress import Progress
-from derivtutor.quiz import _unbracketed
+from derivtutor.practice.bank import load_bank, validate
+from derivtutor.practice.progress import Progress
+from derivtutor.practice.quiz import _unbracketed
 from derivtutor.render.hints import derivative_hints
 
 runner = CliRunner()
@@ -307,7 +307,7 @@ def test_a_topic_in_the_wrong_case_gets_a_suggestion() -> None:
 
 
 def test_a_new_learner_starts_with_the_power_rule_and_meets_every_topic() -> None:
-    from derivtutor.quiz import CURRICULUM, review_selection
+    from derivtutor.practice.quiz import CURRICULUM, review_selection
 
     problems = list(load_bank().problems)
     chosen, due = review_selection(problems, [], set(), len(CURRICULUM))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from derivtutor.errors import ProgressError, UsageError
-from derivtutor.progress import (
+from derivtutor.practice.progress import (
     ATTEMPT_FIELDS,
     EXPORT_FORMAT,
     FILENAME,
@@ -23,7 +23,7 @@ from derivtutor.progress import (
     TopicStats,
     parse_time,
 )
-from derivtutor.quiz import iso
+from derivtutor.practice.quiz import iso
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc).timestamp()
@@ -637,7 +637,7 @@ def test_sessions_starting_at_once_make_one_store(tmp_path: Path) -> None:
     import sys
 
     script = (
-        "import sys; from derivtutor.progress import Progress; "
+        "import sys; from derivtutor.practice.progress import Progress; "
         "Progress(sys.argv[1]).add_attempt(" + repr(attempt()) + ")"
     )
     for round_ in range(3):

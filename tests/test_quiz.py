@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.errors import DerivtutorError
-from derivtutor.parse import parse
-from derivtutor.problem import Problem
-from derivtutor.quiz import (
+from derivtutor.language.parse import parse
+from derivtutor.practice.problem import Problem
+from derivtutor.practice.quiz import (
     REVEALED,
     Attempt,
     Empty,

@@ -14,8 +14,9 @@ import sympy as sp
 from rich.console import Console
 
 from derivtutor import differentiate
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.render import latex, notation, rich, text
+from derivtutor.language import notation
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.render import latex, rich, text
 
 # --- text: whole derivations ---------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from derivtutor.cli import app
 from derivtutor.errors import InputError, UsageError
-from derivtutor.grading import check_gradient, split_components
-from derivtutor.sheet import check_sheet
+from derivtutor.grading.verdict import check_gradient, split_components
+from derivtutor.practice.sheet import check_sheet
 
 runner = CliRunner()
 

@@ -9,10 +9,10 @@ import importlib
 import pytest
 import sympy as sp
 
-from derivtutor.derive import derivation
-from derivtutor.functions import sigmoid
-from derivtutor.parse import parse, variable
-from derivtutor.tidy import MAX_OPS, Tidied, operation_count, tidy
+from derivtutor.engine.derive import derivation
+from derivtutor.engine.tidy import MAX_OPS, Tidied, operation_count, tidy
+from derivtutor.language.functions import sigmoid
+from derivtutor.language.parse import parse, variable
 
 x = variable("x")
 

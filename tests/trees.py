@@ -8,8 +8,8 @@ import random
 
 import sympy as sp
 
-from derivtutor import steps as s
-from derivtutor.functions import relu
+from derivtutor.engine import steps as s
+from derivtutor.language.functions import relu
 
 # --- the numeric oracle --------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from derivtutor.differentiation import Differentiation
+    from derivtutor.calculus.differentiation import Differentiation
 
 FORMATS = ("rich", "text", "latex", "markdown", "json")
 

@@ -6,8 +6,8 @@ import json
 import math
 from typing import Any
 
-from derivtutor.backprop import Backprop, Node
-from derivtutor.numeric import finite as _finite
+from derivtutor.engine.numeric import finite as _finite
+from derivtutor.ml.backprop import Backprop, Node
 from derivtutor.render import explain as ex
 from derivtutor.render.latex import escape_text as _tex
 from derivtutor.render.numbers import number as _number

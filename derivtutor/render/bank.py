@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from derivtutor.bank import Bank
 from derivtutor.errors import BankError, UsageError
+from derivtutor.practice.bank import Bank
 
 LEVELS = (1, 2, 3, 4, 5)
 

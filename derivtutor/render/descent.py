@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from derivtutor.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
-from derivtutor.numeric import finite as _finite
+from derivtutor.engine.numeric import finite as _finite
+from derivtutor.ml.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
 from derivtutor.render import explain as ex
 from derivtutor.render.json import expression_string
 from derivtutor.render.latex import escape_text

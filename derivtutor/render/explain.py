@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivtutor import steps as s
-from derivtutor.functions import sigmoid, softplus
-from derivtutor.render.notation import Notation, Typed
-from derivtutor.tidy import shown_form
+from derivtutor.engine import steps as s
+from derivtutor.engine.tidy import shown_form
+from derivtutor.language.functions import sigmoid, softplus
+from derivtutor.language.notation import Notation, Typed
 
 
 @dataclass(frozen=True)

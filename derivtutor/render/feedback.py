@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor import steps as s
-from derivtutor.grading import CORRECT, UNDECIDED, GradientVerdict, Verdict
-from derivtutor.mistakes import Diagnosis
+from derivtutor.engine import steps as s
+from derivtutor.grading.mistakes import Diagnosis
+from derivtutor.grading.verdict import CORRECT, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
 
 if TYPE_CHECKING:
-    from derivtutor.sheet import Sheet
+    from derivtutor.practice.sheet import Sheet
 
 
 def lines(verdict: Verdict) -> list[list[ex.Segment]]:

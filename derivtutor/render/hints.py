@@ -10,7 +10,7 @@ No hint states the final answer: a step is cut just before its result.
 
 from __future__ import annotations
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render.text import TextWriter
 

@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation
-from derivtutor.numeric import finite as _finite
+from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.engine.numeric import finite as _finite
+from derivtutor.engine.steps import Step
 from derivtutor.render import explain as ex
 from derivtutor.render.latex import latex
 from derivtutor.render.text import TextWriter
-from derivtutor.steps import Step
 
 if TYPE_CHECKING:
-    from derivtutor.grading import Verdict
-    from derivtutor.implicit_diff import ImplicitDerivative
-    from derivtutor.multivar import Gradient
-    from derivtutor.softmax import SoftmaxJacobian
+    from derivtutor.calculus.implicit import ImplicitDerivative
+    from derivtutor.calculus.multivar import Gradient
+    from derivtutor.grading.verdict import Verdict
+    from derivtutor.ml.softmax import SoftmaxJacobian
 
 
 def expression_string(expr: sp.Expr, *, typed: bool = False) -> str:

@@ -9,10 +9,10 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.language.notation import factor_rank
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.notation import factor_rank
 
 _PROSE = {
     "\\": r"\textbackslash{}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
 from derivtutor.render.latex import latex, segment

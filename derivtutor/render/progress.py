@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from derivtutor.errors import UsageError
-from derivtutor.progress import TopicStats
+from derivtutor.practice.progress import TopicStats
 
 
 def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivtutor import quiz as q
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.errors import InputError
-from derivtutor.problem import Problem
+from derivtutor.practice import quiz as q
+from derivtutor.practice.problem import Problem
 from derivtutor.render import explain as ex
 from derivtutor.render.feedback import message
 from derivtutor.render.hints import derivative_hints, gradient_hints

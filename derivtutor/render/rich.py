@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
 from derivtutor.render.text import TextWriter

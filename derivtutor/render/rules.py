@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from derivtutor.engine.table import Entry
 from derivtutor.errors import UsageError
 from derivtutor.render.plain import ascii_prose
-from derivtutor.table import Entry
 
 
 def _plain(text: str, ascii: bool) -> str:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation
-from derivtutor.implicit_diff import ImplicitDerivative
-from derivtutor.multivar import Gradient, Hessian, Jacobian
+from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.calculus.implicit import ImplicitDerivative
+from derivtutor.calculus.multivar import Gradient, Hessian, Jacobian
+from derivtutor.ml.softmax import SUM, IndexDerivation, SoftmaxJacobian, i, j, p
 from derivtutor.render import explain as ex
-from derivtutor.softmax import SUM, IndexDerivation, SoftmaxJacobian, i, j, p
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation
-from derivtutor.functions import sigmoid
+from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.engine.tidy import shown_form
+from derivtutor.language.functions import sigmoid
 from derivtutor.render import explain as ex
-from derivtutor.tidy import shown_form
 
 if TYPE_CHECKING:
-    from derivtutor.gradient_check import GradientCheck
+    from derivtutor.calculus.gradient_check import GradientCheck
 
 # A gradient check passes when the two agree to this relative tolerance.
 AGREEMENT = 1e-5

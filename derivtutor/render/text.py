@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.language.notation import SUPERSCRIPT, Notation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.notation import SUPERSCRIPT, Notation
 from derivtutor.render.plain import ascii_prose
 
 

@@ -15,7 +15,7 @@ from derivtutor.errors import DerivtutorError
 if TYPE_CHECKING:
     import sympy as sp
 
-    from derivtutor.grading import Verdict
+    from derivtutor.grading.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def verify_problem(problem: Problem) -> str | None:
     """None when the engine can teach and grade ``problem``; else what is wrong with it: a
     stated answer that is wrong, a part of the function with no named rule, or a domain too
     narrow to sample."""
-    from derivtutor.grading import CORRECT, check
+    from derivtutor.grading.verdict import CORRECT, check
 
     try:
         if problem.gradient:
@@ -57,7 +57,7 @@ def verify_problem(problem: Problem) -> str | None:
         else:
             targets = [(problem.wrt, problem.answer[0] if problem.answer else None)]
         for variable, answer in targets:
-            from derivtutor.differentiation import differentiate
+            from derivtutor.calculus.differentiation import differentiate
 
             result = differentiate(problem.function, wrt=variable)
             if any(step.rule == "unknown" for step in result.steps[0].walk()):
@@ -79,13 +79,13 @@ def verify_problem(problem: Problem) -> str | None:
 
 def _engine_text(derivative: sp.Expr) -> str:
     """The engine's derivative as text the safe parser reads back."""
-    from derivtutor.render.notation import Notation
+    from derivtutor.language.notation import Notation
 
     return Notation(ascii=True).show(derivative)
 
 
 def _verify_message(verdict: Verdict, answer: str | None, variable: str | None) -> str:
-    from derivtutor.grading import INCORRECT
+    from derivtutor.grading.verdict import INCORRECT
 
     where = f" (d/d{variable})" if variable else ""
     witness = verdict.witness

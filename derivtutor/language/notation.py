@@ -15,10 +15,10 @@ from typing import Literal
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derivtutor.derive import log_base
-from derivtutor.functions import relu, sigmoid, softplus
-from derivtutor.scan import SUPERSCRIPTS
-from derivtutor.vocabulary import GREEK_LETTERS
+from derivtutor.engine.derive import log_base
+from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.scan import SUPERSCRIPTS
+from derivtutor.language.vocabulary import GREEK_LETTERS
 
 # The reverse of the scanner's table, which reads x² as x^2: what we print can be typed back.
 SUPERSCRIPT = str.maketrans({v: k for k, v in SUPERSCRIPTS.items() if v in "0123456789-"})

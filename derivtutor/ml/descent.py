@@ -16,10 +16,10 @@ from typing import Literal
 
 import sympy as sp
 
+from derivtutor.calculus.multivar import Gradient, gradient
+from derivtutor.engine.numeric import float_function, overflow_sign
 from derivtutor.errors import UsageError
-from derivtutor.multivar import Gradient, gradient
-from derivtutor.numeric import float_function, overflow_sign
-from derivtutor.parse import parse, variables
+from derivtutor.language.parse import parse, variables
 
 Status = Literal["converged", "diverged", "max_steps"]
 CONVERGED: Status = "converged"
@@ -94,7 +94,7 @@ def descend(
     tolerance: float = 1e-8,
 ) -> Descent:
     """Run gradient descent on ``text`` from ``start`` ("x=3" or "x=3,y=1")."""
-    from derivtutor.gradient_check import parse_point
+    from derivtutor.calculus.gradient_check import parse_point
 
     for name, value in (("--lr", learning_rate), ("--tol", tolerance)):
         if not math.isfinite(value) or value <= 0:

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import sympy as sp
 
-from derivtutor.functions import sigmoid
+from derivtutor.language.functions import sigmoid
 
 # Rules with no parameters of their own are plain subclasses: they inherit Step's dataclass
 # methods, and skipping @dataclass on them saves ~5 ms of start-up.

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.derive import derivation
+from derivtutor.engine.derive import derivation
+from derivtutor.engine.steps import Step
+from derivtutor.engine.tidy import operation_count, tidy
 from derivtutor.errors import InputError, UsageError
-from derivtutor.parse import parse, variable, variables
-from derivtutor.steps import Step
-from derivtutor.tidy import operation_count, tidy
+from derivtutor.language.parse import parse, variable, variables
 
 if TYPE_CHECKING:
-    from derivtutor.gradient_check import GradientCheck
+    from derivtutor.calculus.gradient_check import GradientCheck
 
 MAX_ORDER = 10
 # Past this many operations a higher derivative is no longer something to read.
@@ -98,7 +98,7 @@ def differentiate(
     check = None
     if at:
         # Imported here: it loads mpmath, which a plain derivation never needs (~20 ms).
-        from derivtutor.gradient_check import gradient_check, parse_point
+        from derivtutor.calculus.gradient_check import gradient_check, parse_point
 
         last = orders[-1]
         check = gradient_check(last.expression, last.derivative, var, parse_point(at, expression))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivtutor.functions import sigmoid
+from derivtutor.language.functions import sigmoid
 
 # Beyond these, polynomial algorithms (cancel, factor) can take seconds: d/dx ((2x+1)^10+1)^10
 # has degree 99, and cancel alone takes 11 s on it.

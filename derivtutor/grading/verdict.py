@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.calculus.differentiation import Differentiation, differentiate
+from derivtutor.engine.numeric import Compiled, float_function, to_mpf
+from derivtutor.engine.numeric import finite as _finite
 from derivtutor.errors import InputError, UsageError
-from derivtutor.numeric import Compiled, float_function, to_mpf
-from derivtutor.numeric import finite as _finite
-from derivtutor.parse import parse, variables
+from derivtutor.language.parse import parse, variables
 
 if TYPE_CHECKING:
-    from derivtutor.mistakes import Diagnosis
+    from derivtutor.grading.mistakes import Diagnosis
 
 POINTS = 8  # agreeing points needed for "correct"
 DIAGNOSIS_POINTS = 5  # of the sampled points, how many mistakes.diagnose compares at
@@ -125,7 +125,7 @@ def check(
         comparison.points,
     )
     if verdict.verdict == INCORRECT and diagnose:
-        from derivtutor.mistakes import diagnose as find_mistake
+        from derivtutor.grading.mistakes import diagnose as find_mistake
 
         # The diagnosis reads the verdict (the answer, the correct step tree), then joins it.
         verdict = replace(verdict, diagnosis=find_mistake(verdict, comparison.samples))
@@ -261,7 +261,7 @@ def _sample(
 
 def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[Any]:
     """The arguments of |u|, relu(u), sign(u) and H(u): where one is 0, there is no derivative."""
-    from derivtutor.functions import relu
+    from derivtutor.language.functions import relu
 
     return [
         float_function(call.args[0], symbols)

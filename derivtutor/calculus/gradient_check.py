@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from derivtutor.engine.numeric import DIGITS, Compiled, to_mpf
 from derivtutor.errors import InputError, UsageError
-from derivtutor.functions import relu
-from derivtutor.numeric import DIGITS, Compiled, to_mpf
-from derivtutor.parse import parse, variables
+from derivtutor.language.functions import relu
+from derivtutor.language.parse import parse, variables
 
 STEP = mpmath.mpf("1e-6")  # h, as gradient checks in ML use it
 

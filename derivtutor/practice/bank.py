@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from derivtutor.errors import BankError, InputError, UsageError
-from derivtutor.problem import Problem, verify_problem
+from derivtutor.practice.problem import Problem, verify_problem
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
@@ -120,7 +120,7 @@ def bundled_path() -> Path:
     if packaged.is_dir():
         return Path(str(packaged))
     # An editable install (or a source checkout) has the bank at the top of the repository.
-    return Path(__file__).resolve().parent.parent / "problems"
+    return Path(__file__).resolve().parents[2] / "problems"
 
 
 def load_bank(path: str | Path | None = None) -> Bank:
@@ -297,7 +297,7 @@ def _problem(
     """Parse the expressions of one entry; on any error, report it and drop the problem."""
     import sympy as sp
 
-    from derivtutor.parse import parse
+    from derivtutor.language.parse import parse
 
     def fail(message: str) -> None:
         errors.append(BankError(message, file=name, line=line, problem=entry.id))

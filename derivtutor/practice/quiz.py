@@ -19,13 +19,13 @@ from datetime import datetime, timezone
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from derivtutor.differentiation import Differentiation, differentiate
+from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.errors import DerivtutorError, InputError, UsageError
-from derivtutor.grading import CORRECT, INCORRECT, Verdict, check, split_components
-from derivtutor.problem import Problem
+from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check, split_components
+from derivtutor.practice.problem import Problem
 
 if TYPE_CHECKING:
-    from derivtutor.bank import Bank  # a type only: the state machine reads no YAML
+    from derivtutor.practice.bank import Bank  # a type only: the state machine reads no YAML
 
 COMMANDS = {
     "hint": "show the next hint",

@@ -24,8 +24,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import Lexer
 
 from derivtutor.errors import InputError
-from derivtutor.scan import MAX_DEPTH, MAX_LENGTH, end_column, scan
-from derivtutor.vocabulary import CONSTANTS, FUNCTIONS, INVERSES, variable
+from derivtutor.language.scan import MAX_DEPTH, MAX_LENGTH, end_column, scan
+from derivtutor.language.vocabulary import CONSTANTS, FUNCTIONS, INVERSES, variable
 
 __all__ = ["MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "parse", "variable", "variables"]
 

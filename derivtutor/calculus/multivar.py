@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation, partial
+from derivtutor.calculus.differentiation import Differentiation, partial
 from derivtutor.errors import InputError, UsageError
-from derivtutor.parse import parse, variables
+from derivtutor.language.parse import parse, variables
 
 if TYPE_CHECKING:
-    from derivtutor.gradient_check import GradientCheck
+    from derivtutor.calculus.gradient_check import GradientCheck
 
 MAX_VARIABLES = 12
 MAX_FUNCTIONS = 12
@@ -113,7 +113,7 @@ def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None 
     components = tuple(partial(expression, v, chosen, text) for v in chosen)
     checks = None
     if at:
-        from derivtutor.gradient_check import gradient_check, parse_point
+        from derivtutor.calculus.gradient_check import gradient_check, parse_point
 
         point = parse_point(at, expression)
         checks = tuple(

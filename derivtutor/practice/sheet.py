@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from derivtutor.errors import DerivtutorError, UsageError
-from derivtutor.grading import CORRECT, INCORRECT, Verdict, check
+from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
 
 COLUMNS = ("id", "function", "answer", "wrt")
 MAX_BYTES = 1_000_000

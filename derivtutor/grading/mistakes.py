@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import sympy as sp
 
-from derivtutor import steps as s
-from derivtutor.derive import derivation
-from derivtutor.grading import DIAGNOSIS_POINTS
-from derivtutor.numeric import float_values
+from derivtutor.engine import steps as s
+from derivtutor.engine.derive import derivation
+from derivtutor.engine.numeric import float_values
+from derivtutor.grading.verdict import DIAGNOSIS_POINTS
 
 if TYPE_CHECKING:
-    from derivtutor.grading import Verdict
+    from derivtutor.grading.verdict import Verdict
 
 # Most specific first: a rule's own id, then the missing chain factor (e^(3x) answered e^(3x)
 # is a forgotten 3 more often than a forgotten derivative), then whole-answer slips; the last

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derivtutor.derive import derivation
+from derivtutor.engine.derive import derivation
+from derivtutor.engine.numeric import float_function
 from derivtutor.errors import UsageError
-from derivtutor.numeric import float_function
-from derivtutor.parse import parse, variables
+from derivtutor.language.parse import parse, variables
 
 MAX_NODES = 500
 MAX_INPUTS = 40  # each input's symbolic and numeric check costs a compile
@@ -206,7 +206,7 @@ def _power(base: float, exponent: sp.Expr) -> float | None:
 
 def backprop(text: str, at: str, title: str = "") -> Backprop:
     """Forward and backward passes over the graph of ``text`` at the point ``at``."""
-    from derivtutor.gradient_check import gradient_check, parse_point
+    from derivtutor.calculus.gradient_check import gradient_check, parse_point
 
     expression = parse(text)
     if not expression.free_symbols:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from derivtutor.problem import Problem, verify_problem
+from derivtutor.practice.problem import Problem, verify_problem
 
 POSITIVE = (0.5, 3.0)  # where ln, sqrt and fractional powers are real
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import sympy as sp
 
-from derivtutor.differentiation import partial
+from derivtutor.calculus.differentiation import partial
+from derivtutor.calculus.multivar import Notebook, Partial
 from derivtutor.errors import UsageError
-from derivtutor.multivar import Notebook, Partial
-from derivtutor.parse import variable
+from derivtutor.language.parse import variable
 
 MIN_N, MAX_N = 2, 8
 

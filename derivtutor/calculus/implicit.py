@@ -13,11 +13,11 @@ from typing import Any
 
 import sympy as sp
 
-from derivtutor.differentiation import Differentiation, derive_order
+from derivtutor.calculus.differentiation import Differentiation, derive_order
+from derivtutor.calculus.multivar import Notebook
+from derivtutor.engine.tidy import tidy
 from derivtutor.errors import InputError, UsageError
-from derivtutor.multivar import Notebook
-from derivtutor.parse import parse
-from derivtutor.tidy import tidy
+from derivtutor.language.parse import parse
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-from derivtutor.functions import relu, sigmoid, softplus
+from derivtutor.language.functions import relu, sigmoid, softplus
 
 # name -> (SymPy callable, allowed argument counts)
 FUNCTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derivtutor import steps as s
-from derivtutor.functions import relu, sigmoid, softplus
+from derivtutor.engine import steps as s
+from derivtutor.language.functions import relu, sigmoid, softplus
 
 _ELEMENTARY: dict[type[sp.Basic], Callable[[sp.Expr, sp.Symbol], s.Step]] = {}
 for _f in s.TRIG:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from lark import Token
 
 from derivtutor.errors import InputError
-from derivtutor.vocabulary import (
+from derivtutor.language.vocabulary import (
     CONSTANTS,
     FUNCTIONS,
     GREEK_LETTERS,
