@@ -21,7 +21,8 @@ from derivtutor.errors import DerivtutorError, UsageError
 from derivtutor.language.functions import relu
 from derivtutor.language.parse import parse, variables
 from derivtutor.ml.backprop import EXAMPLES, Backprop, backprop, example
-from derivtutor.render.backprop import backprop_dict, render_backprop
+from derivtutor.render.backprop import render_backprop
+from derivtutor.render.json import backprop_dict
 
 runner = CliRunner()
 

@@ -18,7 +18,8 @@ from derivtutor.errors import DerivtutorError
 from derivtutor.language.functions import relu, sigmoid, softplus
 from derivtutor.language.parse import parse
 from derivtutor.ml.descent import Descent, descend
-from derivtutor.render.descent import descent_dict, render_descent
+from derivtutor.render.descent import render_descent
+from derivtutor.render.json import descent_dict
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from derivtutor.engine.steps import Substitution
-from derivtutor.grading.mistakes import MISTAKES
+from derivtutor.grading.mistakes import KINDS, MISTAKES, Mistake
 from derivtutor.grading.verdict import INCORRECT, Verdict, check
 from derivtutor.language.parse import parse
 
@@ -327,3 +327,33 @@ def test_mistakes_are_counted_once_per_id() -> None:
     diagnosis = _diagnosed("1/(1+exp(-x))", "-exp(-x)/(1+exp(-x))^2", None, None).diagnosis
     assert diagnosis is not None
     assert max(Counter((diagnosis.mistake, *diagnosis.also)).values()) == 1
+
+
+# --- the mistakes as classes: one class per id, its docstring the lesson ----------------------
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.id)
+def test_each_mistake_class_names_its_own_example(kind: type[Mistake]) -> None:
+    verdict = check(*kind.example)
+    assert verdict.diagnosis is not None and verdict.diagnosis.mistake == kind.id
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.id)
+def test_each_mistake_teaches_with_its_docstring(kind: type[Mistake]) -> None:
+    lesson = kind.lesson()
+    assert lesson == " ".join((kind.__doc__ or "").split()) and lesson.endswith(".")
+    # A lesson that states the derivative has a version that keeps it back, for a retry.
+    assert ("{correct}" in lesson) == (kind.withheld is not None)
+
+
+def test_a_lesson_that_states_the_derivative_needs_a_withheld_form() -> None:
+    with pytest.raises(TypeError, match="withheld"):
+
+        class Careless(Mistake):  # noqa: F841 - defining it is the test
+            """the derivative is {correct}."""
+
+
+def test_the_class_order_is_the_specificity_order() -> None:
+    assert MISTAKES == tuple(k.id for k in KINDS)
+    generic = ["missing_chain_factor", "not_differentiated", "integrated"]
+    assert list(MISTAKES[-5:]) == [*generic, "sign_flipped", "constant_factor"]

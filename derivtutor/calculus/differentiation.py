@@ -7,14 +7,15 @@ It reads no files and prints nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
 from derivtutor.engine.derive import derivation
 from derivtutor.engine.steps import Step
-from derivtutor.engine.tidy import operation_count, tidy
+from derivtutor.engine.tidy import operation_count, shown_form, tidy
 from derivtutor.errors import InputError, UsageError
 from derivtutor.language.parse import parse, variable, variables
 
@@ -36,6 +37,22 @@ class Order:
     derivative: sp.Expr
     forms: tuple[sp.Expr, ...]
     conditions: tuple[sp.Ne, ...] = ()  # where the tidied derivative holds (x ≠ 1)
+    # The forms the explanation shows, by node, worked out when first asked for (by id: a
+    # frozen step tree hashes by walking it).
+    _shown: dict[int, sp.Expr] = field(default_factory=dict, compare=False, repr=False)
+
+    def shown(self, step: Step) -> sp.Expr:
+        """What a composite step of this order's tree ends with (engine.tidy.shown_form)."""
+        if id(step) not in self._shown:
+            self._shown[id(step)] = shown_form(step.eval())
+        return self._shown[id(step)]
+
+    @cached_property
+    def rewritten(self) -> bool:
+        """The tree ends with a form other than the tidied derivative, so the result shows the
+        rewriting from one to the other instead of jumping."""
+        last = self.shown(self.step)
+        return bool(last.doit() != self.derivative and last != self.derivative)
 
 
 @dataclass(frozen=True)
@@ -69,14 +86,14 @@ class Differentiation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of DESIGN.md's ``diff``."""
-        from derivtutor.render.json import differentiation_dict
+        from derivtutor import display
 
-        return differentiation_dict(self)
+        return display.to_dict(self)
 
     def _repr_markdown_(self) -> str:
-        from derivtutor.render.markdown import render_differentiation
+        from derivtutor import display
 
-        return render_differentiation(self)
+        return display.to_markdown(self)
 
 
 def differentiate(

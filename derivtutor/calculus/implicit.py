@@ -43,9 +43,9 @@ class ImplicitDerivative(Notebook):
         return sp.Function(self.dependent.name)(self.variable)
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import implicit_dict
+        from derivtutor import display
 
-        return implicit_dict(self)
+        return display.to_dict(self)
 
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:

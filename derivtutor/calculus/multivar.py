@@ -31,9 +31,9 @@ class Notebook:
     """A result that renders itself in Jupyter, as Markdown with maths."""
 
     def _repr_markdown_(self) -> str:
-        from derivtutor.render.several import render_result
+        from derivtutor import display
 
-        return str(render_result(self, "markdown"))
+        return display.to_markdown(self)
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ class Gradient(Notebook):
         )
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import gradient_dict
+        from derivtutor import display
 
-        return gradient_dict(self)
+        return display.to_dict(self)
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,9 @@ class Jacobian(Notebook):
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import matrix_dict
+        from derivtutor import display
 
-        return matrix_dict(self.inputs, self.variables, self.entries)
+        return display.to_dict(self)
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,9 @@ class Hessian(Notebook):
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import matrix_dict
+        from derivtutor import display
 
-        return matrix_dict((self.input,), self.variables, self.entries)
+        return display.to_dict(self)
 
 
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:

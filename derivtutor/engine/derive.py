@@ -15,6 +15,7 @@ from sympy.core.function import AppliedUndef
 
 from derivtutor.engine import steps as s
 from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import log_base
 
 _ELEMENTARY: dict[type[sp.Basic], Callable[[sp.Expr, sp.Symbol], s.Step]] = {}
 for _f in s.TRIG:
@@ -220,21 +221,6 @@ def _reciprocal_power(below: list[sp.Expr], var: sp.Symbol) -> tuple[sp.Expr, sp
         return divisor, sp.Pow(var, -1, evaluate=False)
     if isinstance(power, sp.Pow) and power.base == var and not power.exp.has(var):
         return divisor, sp.Pow(var, -power.exp, evaluate=False)
-    return None
-
-
-def log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
-    """(u, b) when expr is ln(u)·ln(b)⁻¹ in that order, as the parser builds log(u, b)."""
-    if len(expr.args) != 2:
-        return None
-    log_u, reciprocal = expr.args
-    if (
-        isinstance(log_u, sp.log)
-        and isinstance(reciprocal, sp.Pow)
-        and reciprocal.exp == -1
-        and isinstance(reciprocal.base, sp.log)
-    ):
-        return log_u.args[0], reciprocal.base.args[0]
     return None
 
 

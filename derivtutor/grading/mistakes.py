@@ -22,36 +22,323 @@ import sympy as sp
 from derivtutor.engine import steps as s
 from derivtutor.engine.derive import derivation
 from derivtutor.engine.numeric import float_values
-from derivtutor.grading.verdict import DIAGNOSIS_POINTS
 
 if TYPE_CHECKING:
-    from derivtutor.grading.verdict import Verdict
+    from derivtutor.calculus.differentiation import Differentiation
 
-# Most specific first: a rule's own id, then the missing chain factor (e^(3x) answered e^(3x)
-# is a forgotten 3 more often than a forgotten derivative), then whole-answer slips; the last
-# two fit many answers and are reported only when nothing else does (DESIGN.md).
-MISTAKES: tuple[str, ...] = (
-    "product_of_derivatives",
-    "product_rule_sign",
-    "quotient_rule_sign",
-    "quotient_denominator_not_squared",
-    "quotient_of_derivatives",
-    "power_rule_on_exponential",
-    "exp_power_rule",
-    "log_missing_inner",
-    "trig_sign",
-    "tanh_sign",
-    "power_not_decremented",
-    "missing_chain_factor",
-    "not_differentiated",
-    "integrated",
-    "sign_flipped",
-    "constant_factor",
-)
-
-COMPARED_POINTS = DIAGNOSIS_POINTS
+COMPARED_POINTS = 5  # of the points grading sampled, how many a variant is compared at
 DEADLINE = 1.0  # seconds
 MAX_VARIANTS = 200
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a diagnosis reads: the student's answer and the correct derivation."""
+
+    answer: sp.Expr
+    differentiation: Differentiation
+
+    @property
+    def function(self) -> sp.Expr:
+        return self.differentiation.expression
+
+    @property
+    def variable(self) -> sp.Symbol:
+        return self.differentiation.variable
+
+    @property
+    def root(self) -> s.Step:
+        return self.differentiation.steps[0]
+
+
+# --- the mistakes ----------------------------------------------------------------------------
+# One class per mistake id. The docstring is the sentence that teaches the right rule; in it,
+# {correct} is the right derivative of the sub-expression, {by} the operator (d/dx, ∂/∂w),
+# {rate} the inner rate (du/dx), {u} the inner function and {inner} its derivative. ``variants``
+# gives the wrong derivatives of one node of the correct tree; ``answer_variants`` those of the
+# whole answer. The classes are defined in order of specificity: where several reproduce an
+# answer, the first is named and the rest go in ``also`` (a rule's own mistake before the
+# generic missing chain factor, and the whole-answer slips last, which fit many answers).
+
+
+class Mistake:
+    """The right derivative is {correct}."""
+
+    id: ClassVar[str]
+    rule: ClassVar[type[s.Step] | None]  # the rule misapplied; None: the whole answer
+    example: ClassVar[tuple[str, str]]  # (function, answer) that makes this mistake
+    # The lesson without the derivative, for a quiz where the learner tries again; required
+    # when the lesson states {correct}.
+    withheld: ClassVar[str | None] = None
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if "{correct}" in cls.lesson() and cls.withheld is None:
+            raise TypeError(f"{cls.__name__} states the derivative, so it needs a withheld lesson")
+
+    @classmethod
+    def lesson(cls) -> str:
+        return " ".join((cls.__doc__ or "").split())
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        """The wrong derivatives of ``node`` that this mistake gives."""
+        return iter(())
+
+    @classmethod
+    def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
+        """Wrong whole answers that this mistake gives, from the correct ``derivative``."""
+        return iter(())
+
+
+class ProductOfDerivatives(Mistake):
+    """the derivative of a product is not the product of the derivatives. By the product rule,
+    (f·g)′ = f′·g + f·g′."""
+
+    id = "product_of_derivatives"
+    rule = s.ProductRule
+    example = ("x^2 sin(x)", "2x cos(x)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.ProductRule):
+            yield sp.Mul(*(p.eval() for p in node.parts))
+
+
+class ProductRuleSign(Mistake):
+    """the product rule adds its two terms: (f·g)′ = f′·g + f·g′."""
+
+    id = "product_rule_sign"
+    rule = s.ProductRule
+    example = ("x^2 sin(x)", "2x sin(x) - x^2 cos(x)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.ProductRule) and len(node.parts) == 2:
+            (f, g), (df, dg) = node.factors, (p.eval() for p in node.parts)
+            yield df * g - f * dg
+
+
+class QuotientRuleSign(Mistake):
+    """the quotient rule's numerator is f′·g − f·g′, in that order: yours is the other way
+    round."""
+
+    id = "quotient_rule_sign"
+    rule = s.QuotientRule
+    example = ("sin(x)/x", "(sin(x) - x cos(x))/x^2")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.QuotientRule):
+            f, g = node.numerator, node.denominator
+            df, dg = (p.eval() for p in node.substeps)
+            yield (f * dg - df * g) / g**2  # the order reversed
+            yield (df * g + f * dg) / g**2  # + for −
+
+
+class QuotientDenominatorNotSquared(Mistake):
+    """the quotient rule divides by g², not g: (f/g)′ = (f′·g − f·g′)/g²."""
+
+    id = "quotient_denominator_not_squared"
+    rule = s.QuotientRule
+    example = ("sin(x)/x", "(x cos(x) - sin(x))/x")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.QuotientRule):
+            f, g = node.numerator, node.denominator
+            df, dg = (p.eval() for p in node.substeps)
+            yield (df * g - f * dg) / g
+
+
+class QuotientOfDerivatives(Mistake):
+    """the derivative of a quotient is not f′/g′. By the quotient rule, (f/g)′ = (f′·g −
+    f·g′)/g²."""
+
+    id = "quotient_of_derivatives"
+    rule = s.QuotientRule
+    example = ("sin(x)/x^2", "cos(x)/(2x)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.QuotientRule):
+            df, dg = (p.eval() for p in node.substeps)
+            if dg != 0:
+                yield df / dg
+
+
+class PowerRuleOnExponential(Mistake):
+    """the variable is in the exponent, so the power rule does not apply: d/dx aˣ = aˣ·ln(a),
+    and d/dx eˣ = eˣ."""
+
+    id = "power_rule_on_exponential"
+    rule = s.ExponentialRule
+    example = ("2^x", "x*2^(x-1)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        x = node.variable
+        if isinstance(node, s.ExponentialRule):
+            yield x * node.base ** (x - 1)
+        elif isinstance(node, s.ExpRule):
+            yield x * sp.exp(x - 1)
+
+
+class ExpPowerRule(Mistake):
+    """xⁿ is a power, not an exponential: d/dx xⁿ = n·xⁿ⁻¹."""
+
+    id = "exp_power_rule"
+    rule = s.PowerRule
+    example = ("x^3", "x^3 log(x)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.PowerRule):
+            x = node.variable
+            yield x**node.exponent * sp.log(x)
+
+
+class LogMissingInner(Mistake):
+    """{by} ln(u) = ({rate})/u, not 1/u; here u = {u}, so {rate} = {inner} is missing from
+    the top."""
+
+    id = "log_missing_inner"
+    rule = s.ChainRule
+    example = ("log(x^2 + 1)", "1/(x^2 + 1)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.ChainRule) and isinstance(node.outer_step, s.LogRule):
+            yield _without_chain_factor(node)
+
+
+class TrigSign(Mistake):
+    """the sign is wrong: the derivative is {correct} (d/dx sin = cos, but d/dx cos = −sin)."""
+
+    id = "trig_sign"
+    rule = s.TrigRule
+    example = ("cos(x)", "sin(x)")
+    withheld = "the sign is wrong: d/dx sin = cos, but d/dx cos = −sin."
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.TrigRule):
+            yield -node.eval()
+
+
+class TanhSign(Mistake):
+    """d/dx tanh(x) = 1 − tanh²(x) = sech²(x), with a minus sign."""
+
+    id = "tanh_sign"
+    rule = s.HyperbolicRule
+    example = ("tanh(x)", "1 + tanh(x)^2")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.HyperbolicRule) and isinstance(node.expression, sp.tanh):
+            yield 1 + sp.tanh(node.variable) ** 2
+
+
+class PowerNotDecremented(Mistake):
+    """the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹, so the derivative is
+    {correct}."""
+
+    id = "power_not_decremented"
+    rule = s.PowerRule
+    example = ("x^3", "3x^3")
+    withheld = "the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹."
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.PowerRule):
+            n = node.exponent
+            yield n * node.variable**n
+
+
+class MissingChainFactor(Mistake):
+    """the chain factor {inner} is missing. By the chain rule, {by} f(u) = f′(u)·{rate}, and
+    here u = {u}, so {rate} = {inner}."""
+
+    id = "missing_chain_factor"
+    rule = s.ChainRule
+    example = ("sin(x^2)", "cos(x^2)")
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.ChainRule):
+            yield _without_chain_factor(node)
+
+
+class NotDifferentiated(Mistake):
+    """your answer is the function itself: it still has to be differentiated."""
+
+    id = "not_differentiated"
+    rule = None
+    example = ("sin(x^2)", "sin(x^2)")
+
+    @classmethod
+    def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
+        yield attempt.function
+
+
+class Integrated(Mistake):
+    """the derivative of your answer is the function: you integrated instead of
+    differentiating."""
+
+    id = "integrated"
+    rule = None
+    example = ("x^2", "x^3/3")
+
+    @classmethod
+    def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
+        if _integrated(attempt):
+            yield attempt.answer
+
+
+class SignFlipped(Mistake):
+    """the sign is wrong: the derivative is {correct}."""
+
+    id = "sign_flipped"
+    rule = s.Step  # any node but a constant or a reuse
+    example = ("x^2", "-2x")
+    withheld = "the sign is wrong."
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if not isinstance(node, (s.ConstantRule, s.ReuseRule)):
+            yield -node.eval()
+
+    @classmethod
+    def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
+        yield -derivative
+
+
+class ConstantFactor(Mistake):
+    """a constant factor is off: the derivative is {correct}."""
+
+    id = "constant_factor"
+    rule = s.ConstantMultipleRule
+    example = ("5x^2", "5x")
+    withheld = "a constant factor is off."
+
+    @classmethod
+    def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
+        if isinstance(node, s.ConstantMultipleRule):
+            yield node.inner.eval()
+
+    @classmethod
+    def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
+        ratio = _constant_ratio(attempt, derivative)
+        if ratio is not None:
+            yield ratio * derivative
+
+
+KINDS: tuple[type[Mistake], ...] = tuple(Mistake.__subclasses__())  # in order of specificity
+MISTAKES: tuple[str, ...] = tuple(kind.id for kind in KINDS)
+_BY_ID = {kind.id: kind for kind in KINDS}
+
+
+# --- the diagnosis ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,6 +353,10 @@ class Diagnosis:
     substitutions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     # The correct derivative of ``where`` (d/dx sin(x²) = 2x·cos(x²), not the node's cos(u₁)).
     derivative: sp.Expr | None = None
+
+    @property
+    def kind(self) -> type[Mistake]:
+        return _BY_ID[self.mistake]
 
     @property
     def correct(self) -> sp.Expr:
@@ -95,28 +386,31 @@ class _Replaced(s.Step):
         return self.value
 
 
-def diagnose(verdict: Verdict, samples: list[dict[sp.Symbol, float]]) -> Diagnosis | None:
-    """The most specific mistake that reproduces the answer at the sample points, if any."""
+def diagnose(
+    answer: sp.Expr, differentiation: Differentiation, samples: list[dict[sp.Symbol, float]]
+) -> Diagnosis | None:
+    """The most specific mistake that reproduces ``answer`` at the sample points, if any."""
     if not samples:
         return None
+    attempt = Attempt(answer, differentiation)
     points = samples[:COMPARED_POINTS]
     symbols = sorted(points[0], key=lambda v: v.name)
-    answer = float_values(verdict.answer, symbols, points)
-    if all(a is None for a in answer):
+    values = float_values(answer, symbols, points)
+    if all(a is None for a in values):
         return None
-    root = verdict.differentiation.steps[0]
+    root = attempt.root
     found: dict[str, s.Step] = {}
     # Diagnosis is a bonus: on a huge function it stops at the deadline with what it found,
     # so that every answer still gets its verdict quickly.
     deadline = time.perf_counter() + DEADLINE
-    for tried, (mistake, node, wrong) in enumerate(_variants(root, verdict)):
+    for tried, (kind, node, wrong) in enumerate(_variants(attempt)):
         if tried >= MAX_VARIANTS or time.perf_counter() > deadline:
             break
-        if mistake in found:
+        if kind.id in found:
             continue
         candidate = wrong if node is root else _with(root, node, wrong).eval()
-        if _matches(float_values(candidate, symbols, points), answer):
-            found[mistake] = node
+        if _matches(float_values(candidate, symbols, points), values):
+            found[kind.id] = node
     if not found:
         return None
     ordered = [m for m in MISTAKES if m in found]
@@ -127,6 +421,24 @@ def diagnose(verdict: Verdict, samples: list[dict[sp.Symbol, float]]) -> Diagnos
         derivative = derivation(diagnosis.where, root.variable).eval()
         diagnosis = replace(diagnosis, derivative=derivative)
     return diagnosis
+
+
+def _variants(attempt: Attempt) -> Iterator[tuple[type[Mistake], s.Step, sp.Expr]]:
+    """(mistake, node, the node's wrong derivative), for every node and every way to slip, then
+    the whole answer's slips."""
+    root = attempt.root
+    for node in root.walk():
+        for kind in KINDS:
+            for wrong in kind.variants(node):
+                yield kind, node, wrong
+    derivative = root.eval()
+    for kind in KINDS:
+        for wrong in kind.answer_variants(attempt, derivative):
+            yield kind, root, wrong
+
+
+def _without_chain_factor(node: s.ChainRule) -> sp.Expr:
+    return node.substeps[0].eval().subs(node.u, node.inner)
 
 
 def _substitutions(root: s.Step, target: s.Step) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
@@ -172,68 +484,12 @@ def _contains(step: s.Step, target: s.Step) -> bool:
     return any(node is target for node in step.walk())
 
 
-def _variants(root: s.Step, verdict: Verdict) -> Iterator[tuple[str, s.Step, sp.Expr]]:
-    """(mistake, node, the node's wrong derivative), for every node and every way to slip."""
-    for node in root.walk():
-        yield from _node_variants(node)
-    # The whole answer: undifferentiated, integrated, negated, or off by a constant factor.
-    function, derivative = verdict.function, root.eval()
-    yield "not_differentiated", root, function
-    yield "sign_flipped", root, -derivative
-    ratio = _constant_ratio(verdict, derivative)
-    if ratio is not None:
-        yield "constant_factor", root, ratio * derivative
-    if _integrated(verdict):
-        yield "integrated", root, verdict.answer
-
-
-def _node_variants(node: s.Step) -> Iterator[tuple[str, s.Step, sp.Expr]]:
-    x = node.variable
-    if isinstance(node, s.ChainRule):
-        outer, inner = node.substeps
-        without = outer.eval().subs(node.u, node.inner)
-        kind = "log_missing_inner" if isinstance(outer, s.LogRule) else "missing_chain_factor"
-        yield kind, node, without
-        if kind != "missing_chain_factor":
-            yield "missing_chain_factor", node, without
-    elif isinstance(node, s.ProductRule):
-        parts = [p.eval() for p in node.parts]
-        yield "product_of_derivatives", node, sp.Mul(*parts)
-        if len(parts) == 2:
-            f, g = node.factors
-            yield "product_rule_sign", node, parts[0] * g - f * parts[1]
-    elif isinstance(node, s.QuotientRule):
-        f, g = node.numerator, node.denominator
-        df, dg = (p.eval() for p in node.substeps)
-        yield "quotient_rule_sign", node, (f * dg - df * g) / g**2  # the order reversed
-        yield "quotient_rule_sign", node, (df * g + f * dg) / g**2  # + for −
-        yield "quotient_denominator_not_squared", node, (df * g - f * dg) / g
-        if dg != 0:
-            yield "quotient_of_derivatives", node, df / dg
-    elif isinstance(node, s.ExponentialRule):
-        yield "power_rule_on_exponential", node, x * node.base ** (x - 1)
-    elif isinstance(node, s.ExpRule):
-        yield "power_rule_on_exponential", node, x * sp.exp(x - 1)
-    elif isinstance(node, s.PowerRule):
-        n = node.exponent
-        yield "power_not_decremented", node, n * x**n
-        yield "exp_power_rule", node, x**n * sp.log(x)
-    elif isinstance(node, s.TrigRule):
-        yield "trig_sign", node, -node.eval()
-    elif isinstance(node, s.HyperbolicRule) and isinstance(node.expression, sp.tanh):
-        yield "tanh_sign", node, 1 + sp.tanh(x) ** 2
-    elif isinstance(node, s.ConstantMultipleRule):
-        yield "constant_factor", node, node.inner.eval()
-    if not isinstance(node, (s.ConstantRule, s.ReuseRule)) and node.variable == x:
-        yield "sign_flipped", node, -node.eval()
-
-
-def _constant_ratio(verdict: Verdict, derivative: sp.Expr) -> sp.Expr | None:
+def _constant_ratio(attempt: Attempt, derivative: sp.Expr) -> sp.Expr | None:
     """k when the answer looks like k times the derivative, for a simple constant k ≠ ±1
     (confirmed afterwards at every compared point, like any other variant)."""
-    symbols = sorted(verdict.function.free_symbols | verdict.answer.free_symbols, key=str)
+    symbols = sorted(attempt.function.free_symbols | attempt.answer.free_symbols, key=str)
     point = {v: 0.37 + 0.11 * n for n, v in enumerate(symbols)}
-    answer, correct = (float_values(e, symbols, [point])[0] for e in (verdict.answer, derivative))
+    answer, correct = (float_values(e, symbols, [point])[0] for e in (attempt.answer, derivative))
     if answer is None or correct is None or correct == 0 or not math.isfinite(answer / correct):
         return None
     ratio = Fraction(answer / correct).limit_denominator(12)
@@ -242,14 +498,14 @@ def _constant_ratio(verdict: Verdict, derivative: sp.Expr) -> sp.Expr | None:
     return sp.Rational(ratio.numerator, ratio.denominator)
 
 
-def _integrated(verdict: Verdict) -> bool:
+def _integrated(attempt: Attempt) -> bool:
     """d/dx(answer) is the function: the student integrated instead. Checked numerically by
     differentiating the answer (never by calling integrate, which can take 14 s)."""
-    if not verdict.answer.has(verdict.variable):
+    if not attempt.answer.has(attempt.variable):
         return False
-    back = derivation(verdict.answer, verdict.variable).eval()
-    symbols = sorted(verdict.function.free_symbols | back.free_symbols, key=str)
+    back = derivation(attempt.answer, attempt.variable).eval()
+    symbols = sorted(attempt.function.free_symbols | back.free_symbols, key=str)
     points = [{v: 0.37 + 0.29 * n + 0.11 * m for m, v in enumerate(symbols)} for n in range(4)]
     return _matches(
-        float_values(back, symbols, points), float_values(verdict.function, symbols, points)
+        float_values(back, symbols, points), float_values(attempt.function, symbols, points)
     )

@@ -14,7 +14,7 @@ import hashlib
 import math
 import random
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mpmath
 import sympy as sp
@@ -23,13 +23,11 @@ from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.engine.numeric import Compiled, float_function, to_mpf
 from derivtutor.engine.numeric import finite as _finite
 from derivtutor.errors import InputError, UsageError
+from derivtutor.grading import mistakes
+from derivtutor.grading.mistakes import Diagnosis
 from derivtutor.language.parse import parse, variables
 
-if TYPE_CHECKING:
-    from derivtutor.grading.mistakes import Diagnosis
-
 POINTS = 8  # agreeing points needed for "correct"
-DIAGNOSIS_POINTS = 5  # of the sampled points, how many mistakes.diagnose compares at
 DRAWS = 400  # points tried before "undecided"
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
@@ -79,9 +77,9 @@ class Verdict:
         return self.verdict == CORRECT
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import verdict_dict
+        from derivtutor import display
 
-        return verdict_dict(self)
+        return display.to_dict(self)
 
 
 def check(
@@ -125,10 +123,7 @@ def check(
         comparison.points,
     )
     if verdict.verdict == INCORRECT and diagnose:
-        from derivtutor.grading.mistakes import diagnose as find_mistake
-
-        # The diagnosis reads the verdict (the answer, the correct step tree), then joins it.
-        verdict = replace(verdict, diagnosis=find_mistake(verdict, comparison.samples))
+        verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, comparison.samples))
     return verdict
 
 
@@ -315,14 +310,9 @@ class GradientVerdict:
         return INCORRECT if INCORRECT in kinds else UNDECIDED
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import verdict_dict
+        from derivtutor import display
 
-        return {
-            "function": self.function_text,
-            "variables": [v.name for v in self.variables],
-            "verdict": self.verdict,
-            "components": [verdict_dict(c) for c in self.components],
-        }
+        return display.to_dict(self)
 
 
 def check_gradient(

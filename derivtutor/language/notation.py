@@ -15,8 +15,8 @@ from typing import Literal
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derivtutor.engine.derive import log_base
 from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.parse import log_base
 from derivtutor.language.scan import SUPERSCRIPTS
 from derivtutor.language.vocabulary import GREEK_LETTERS
 

@@ -404,3 +404,18 @@ def _natural(name: str) -> tuple[str, int, str]:
     stem = name.rstrip("0123456789")
     digits = name[len(stem) :]
     return (stem, int(digits) if digits else -1, name)
+
+
+def log_base(expr: sp.Mul) -> tuple[sp.Expr, sp.Expr] | None:
+    """(u, b) when expr is ln(u)·ln(b)⁻¹ in that order, as the parser builds log(u, b)."""
+    if len(expr.args) != 2:
+        return None
+    log_u, reciprocal = expr.args
+    if (
+        isinstance(log_u, sp.log)
+        and isinstance(reciprocal, sp.Pow)
+        and reciprocal.exp == -1
+        and isinstance(reciprocal.base, sp.log)
+    ):
+        return log_u.args[0], reciprocal.base.args[0]
+    return None

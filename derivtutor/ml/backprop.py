@@ -43,6 +43,11 @@ class Node:
     grad: float = 0.0
     name: str = ""  # an input's variable name
 
+    @property
+    def constant(self) -> sp.Expr:
+        """A constant node's value, evaluated (the graph keeps it as written: −1·2)."""
+        return self.expression.doit()
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -73,9 +78,9 @@ class Backprop:
         return self.nodes[-1]
 
     def to_dict(self) -> dict[str, object]:
-        from derivtutor.render.backprop import backprop_dict
+        from derivtutor import display
 
-        return backprop_dict(self)
+        return display.to_dict(self)
 
 
 @dataclass

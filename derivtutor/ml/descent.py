@@ -81,9 +81,9 @@ class Descent:
         return self.path[-1]
 
     def to_dict(self) -> dict[str, object]:
-        from derivtutor.render.descent import descent_dict
+        from derivtutor import display
 
-        return descent_dict(self)
+        return display.to_dict(self)
 
 
 def descend(

@@ -191,9 +191,9 @@ class SoftmaxJacobian(Notebook):
         )
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import softmax_dict
+        from derivtutor import display
 
-        return softmax_dict(self)
+        return display.to_dict(self)
 
 
 def softmax_jacobian(size: int | str) -> SoftmaxJacobian:

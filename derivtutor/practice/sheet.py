@@ -60,19 +60,9 @@ class Sheet:
         return 0 if self.count(CORRECT) == len(self.results) else 1
 
     def to_dict(self) -> dict[str, Any]:
-        from derivtutor.render.json import verdict_dict
+        from derivtutor import display
 
-        return {
-            "results": [
-                {**verdict_dict(r.verdict), "id": r.id, "line": r.line} for r in self.results
-            ],
-            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
-            "summary": {
-                "correct": self.count(CORRECT),
-                "incorrect": self.count(INCORRECT),
-                "errors": len(self.errors),
-            },
-        }
+        return display.to_dict(self)
 
 
 def check_sheet(path: str | Path) -> Sheet:

@@ -19,9 +19,7 @@ def render_differentiation(result: Differentiation, fmt: str, *, ascii: bool = F
     if fmt == "json":
         import json
 
-        from derivtutor.render.json import differentiation_dict
-
-        return json.dumps(differentiation_dict(result), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "latex":
         from derivtutor.render import latex
 

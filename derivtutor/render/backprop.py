@@ -6,30 +6,11 @@ import json
 import math
 from typing import Any
 
-from derivtutor.engine.numeric import finite as _finite
 from derivtutor.ml.backprop import Backprop, Node
 from derivtutor.render import explain as ex
 from derivtutor.render.latex import escape_text as _tex
 from derivtutor.render.numbers import number as _number
 from derivtutor.render.text import TextWriter
-
-
-def backprop_dict(run: Backprop) -> dict[str, Any]:
-    return {
-        "nodes": [
-            {
-                "id": node.id,
-                "op": node.op,
-                "inputs": list(node.inputs),
-                "value": _finite(node.value),
-                "grad": _finite(node.grad),
-            }
-            for node in run.nodes
-        ],
-        "gradient": {v.name: _finite(g) for v, g in run.gradient.items()},
-        "symbolic": {v.name: _finite(g) for v, g in run.symbolic.items()},
-        "finite_difference": {v.name: _finite(g) for v, g in run.finite_difference.items()},
-    }
 
 
 class _Writer:
@@ -48,7 +29,7 @@ class _Writer:
         if node.op == "input":
             return self.prose(f"input {self.math(node.expression)}")
         if node.op == "const":
-            return self.prose(f"constant {self.text.line([ex.Math(node.expression.doit())])}")
+            return self.prose(f"constant {self.text.line([ex.Math(node.constant)])}")
         if node.op == "+":
             body = " + ".join(names)
         elif node.op == "·":
@@ -142,7 +123,7 @@ def _tabular(rows: list[list[str]]) -> list[str]:
 
 def render_backprop(run: Backprop, fmt: str, *, ascii: bool = False) -> object:
     if fmt == "json":
-        return json.dumps(backprop_dict(run), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n"
     w = _Writer(ascii or fmt == "latex")
     forward, backward, result = _tables(run, w)
     intro_forward = w.prose(

@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from derivtutor.engine.numeric import finite as _finite
 from derivtutor.ml.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
 from derivtutor.render import explain as ex
-from derivtutor.render.json import expression_string
 from derivtutor.render.latex import escape_text
 from derivtutor.render.numbers import number as _number
 from derivtutor.render.text import TextWriter
 
 SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
-
-
-def descent_dict(run: Descent) -> dict[str, Any]:
-    names = [v.name for v in run.variables]
-
-    def path_entry(it: Iterate) -> dict[str, Any]:
-        gradient = it.gradient or (None,) * len(names)
-        return {
-            "point": {n: _finite(x) for n, x in zip(names, it.point, strict=True)},
-            "value": _finite(it.value),
-            "gradient": {n: _finite(g) for n, g in zip(names, gradient, strict=True)},
-        }
-
-    return {
-        "gradient": [expression_string(g) for g in run.gradient],
-        "path": [path_entry(it) for it in run.path],
-        "status": run.status,
-    }
 
 
 class _Writer:
@@ -188,7 +167,7 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
 
 def render_descent(run: Descent, fmt: str, *, ascii: bool = False) -> object:
     if fmt == "json":
-        return json.dumps(descent_dict(run), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n"
     w = _Writer(ascii)
     header, body = rows(run, w)
     if fmt == "rich":

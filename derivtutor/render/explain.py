@@ -9,15 +9,18 @@ formula (``Formula``), which each format spells in its own notation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from derivtutor.engine import steps as s
-from derivtutor.engine.tidy import shown_form
 from derivtutor.language.functions import sigmoid, softplus
 from derivtutor.language.notation import Notation, Typed
+
+if TYPE_CHECKING:
+    from derivtutor.calculus.differentiation import Order
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,15 @@ def lines(node: Node, number: str = "1", labels: tuple[str, ...] = ()) -> Iterat
 _PLAIN = Notation()
 
 
-def explain(step: s.Step, *, partial: bool = False) -> Node:
-    """The explanation tree of a derivation. ``partial`` writes ∂ for d."""
-    return _Explainer(partial).node(step)
+def explain(order: Order, *, partial: bool = False) -> Node:
+    """The explanation tree of one order's derivation. ``partial`` writes ∂ for d."""
+    return _Explainer(partial, order.shown).node(order.step)
 
 
 class _Explainer:
-    def __init__(self, partial: bool) -> None:
+    def __init__(self, partial: bool, shown: Callable[[s.Step], sp.Expr]) -> None:
         self.partial = partial
+        self.shown = shown
 
     def node(self, step: s.Step, label: list[Segment] | None = None) -> Node:
         method = getattr(self, f"_explain_{type(step).__name__}")
@@ -128,8 +132,8 @@ class _Explainer:
         return ["so ", *(label or [self.d(step)]), " = ", self.readable(step)]
 
     def readable(self, step: s.Step) -> Math:
-        """A composite step's result, as tidy.shown_form chooses it."""
-        return Math(shown_form(step.eval()))
+        """A composite step's result, in the form its order chose to show."""
+        return Math(self.shown(step))
 
     # --- the rules ---------------------------------------------------------------------------
 

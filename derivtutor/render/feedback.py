@@ -4,9 +4,8 @@ sentence that teaches the rule behind the mistake. Format-neutral segments."""
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
-
-import sympy as sp
 
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
@@ -68,109 +67,40 @@ def _signed(value: float, spec: str) -> str:
 def explain_mistake(
     diagnosis: Diagnosis, verdict: Verdict, *, reveal: bool = True
 ) -> list[list[ex.Segment]]:
-    node, mistake = diagnosis.node, diagnosis.mistake
     where: list[ex.Segment] = ["in ", ex.Math(diagnosis.where, typed=True), ": "]
-    head: list[ex.Segment] = [f"Likely mistake ({mistake}), "]
-    if node is verdict.differentiation.steps[0] and mistake in (
-        "not_differentiated",
-        "integrated",
-    ):
+    if diagnosis.kind.rule is None:  # the whole answer: not differentiated, or integrated
         where = []
     d = "∂" if verdict.differentiation.held_constant else "d"
-    lesson = _lesson(mistake, node, diagnosis, reveal, f"{d}/{d}{verdict.variable.name}")
-    out = [[*head, *where, *lesson]]
+    lesson = _lesson(diagnosis, reveal, f"{d}/{d}{verdict.variable.name}")
+    out = [[f"Likely mistake ({diagnosis.mistake}), ", *where, *lesson]]
     if diagnosis.also:
         out.append([f"(Your answer also fits: {', '.join(diagnosis.also)}.)"])
     return out
 
 
-def _lesson(
-    mistake: str, node: s.Step, diagnosis: Diagnosis, reveal: bool, by: str = "d/dx"
-) -> list[ex.Segment]:
-    """The sentence that teaches the rule; ``by`` is the operator, d/dx or ∂/∂w."""
-    rate = by.replace("/", "u/", 1)  # du/dx, ∂u/∂w
-    correct = ex.Math(diagnosis.correct)
-    unsubstituted = diagnosis.unsubstituted
-    if isinstance(node, s.ChainRule) and mistake in ("missing_chain_factor", "log_missing_inner"):
-        inner = unsubstituted(node.substeps[1].eval())
-        u: list[ex.Segment] = [
-            "here u = ",
-            ex.Math(unsubstituted(node.inner), typed=True),
-            f", so {rate} = ",
-            ex.Math(inner),
-        ]
-        if mistake == "log_missing_inner":
-            return [f"{by} ln(u) = ({rate})/u, not 1/u; ", *u, " is missing from the top."]
-        return [
-            "the chain factor ",
-            ex.Math(inner),
-            f" is missing. By the chain rule, {by} f(u) = f′(u)·{rate}, and ",
-            *u,
-            ".",
-        ]
-    lessons: dict[str, list[ex.Segment]] = {
-        "product_of_derivatives": [
-            "the derivative of a product is not the product of the "
-            "derivatives. By the product rule, (f·g)′ = f′·g + f·g′."
-        ],
-        "product_rule_sign": ["the product rule adds its two terms: (f·g)′ = f′·g + f·g′."],
-        "quotient_rule_sign": [
-            "the quotient rule's numerator is f′·g − f·g′, in that order: "
-            "yours is the other way round."
-        ],
-        "quotient_denominator_not_squared": [
-            "the quotient rule divides by g², not g: (f/g)′ = (f′·g − f·g′)/g²."
-        ],
-        "quotient_of_derivatives": [
-            "the derivative of a quotient is not f′/g′. By the "
-            "quotient rule, (f/g)′ = (f′·g − f·g′)/g²."
-        ],
-        "power_rule_on_exponential": [
-            "the variable is in the exponent, so the power rule does "
-            "not apply: d/dx aˣ = aˣ·ln(a), and d/dx eˣ = eˣ."
-        ],
-        "exp_power_rule": ["xⁿ is a power, not an exponential: d/dx xⁿ = n·xⁿ⁻¹."],
-        "trig_sign": [
-            "the sign is wrong: the derivative is ",
-            correct,
-            " (d/dx sin = cos, but d/dx cos = −sin).",
-        ],
-        "tanh_sign": ["d/dx tanh(x) = 1 − tanh²(x) = sech²(x), with a minus sign."],
-        "power_not_decremented": [
-            "the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹, so the derivative is ",
-            correct,
-            ".",
-        ],
-        "not_differentiated": [
-            "your answer is the function itself: it still has to be differentiated."
-        ],
-        "integrated": [
-            "the derivative of your answer is the function: you integrated instead "
-            "of differentiating."
-        ],
-        "sign_flipped": ["the sign is wrong: the derivative is ", correct, "."],
-        "constant_factor": ["a constant factor is off: the derivative is ", correct, "."],
-        "missing_chain_factor": ["the chain factor is missing: the derivative is ", correct, "."],
-    }
-    lesson = lessons.get(mistake, ["the derivative is ", correct, "."])
-    if not reveal and correct in lesson:
+def _lesson(diagnosis: Diagnosis, reveal: bool, by: str = "d/dx") -> list[ex.Segment]:
+    """The mistake's teaching sentence (its docstring), its placeholders filled in; ``by`` is
+    the operator, d/dx or ∂/∂w."""
+    kind, node = diagnosis.kind, diagnosis.node
+    template = kind.lesson()
+    if not reveal and kind.withheld is not None:
         # In a quiz the learner tries again: teach the rule, keep the derivative back.
-        return [_WITHHELD.get(mistake, "compare this step with its rule: derivtutor rules.")]
-    return lesson
-
-
-# The lessons above that state the derivative, as a quiz gives them (before the learner retries).
-_WITHHELD = {
-    "trig_sign": "the sign is wrong: d/dx sin = cos, but d/dx cos = −sin.",
-    "power_not_decremented": "the power rule lowers the exponent by one: d/dx xⁿ = n·xⁿ⁻¹.",
-    "sign_flipped": "the sign is wrong.",
-    "constant_factor": "a constant factor is off.",
-    "missing_chain_factor": "a chain factor is missing: d/dx f(u) = f′(u)·du/dx.",
-}
-
-
-def where_text(diagnosis: Diagnosis | None) -> sp.Expr | None:
-    return None if diagnosis is None else diagnosis.where
+        return [kind.withheld]
+    rate = by.replace("/", "u/", 1)  # du/dx, ∂u/∂w
+    template = template.replace("{by}", by).replace("{rate}", rate)
+    values: dict[str, ex.Segment] = {}
+    if "{correct}" in template:
+        values["correct"] = ex.Math(diagnosis.correct)
+    if isinstance(node, s.ChainRule):
+        values["u"] = ex.Math(diagnosis.unsubstituted(node.inner), typed=True)
+        values["inner"] = ex.Math(diagnosis.unsubstituted(node.inner_step.eval()))
+    out: list[ex.Segment] = []
+    for n, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if n % 2:
+            out.append(values[piece])
+        elif piece:
+            out.append(piece)
+    return out
 
 
 def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bool = False) -> str:
@@ -178,9 +108,7 @@ def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bo
     if fmt == "json":
         import json
 
-        from derivtutor.render.json import verdict_dict
-
-        return json.dumps(verdict_dict(verdict), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n"
     from derivtutor.render import render_differentiation
     from derivtutor.render.text import TextWriter
 

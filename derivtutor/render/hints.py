@@ -18,7 +18,7 @@ from derivtutor.render.text import TextWriter
 def derivative_hints(result: Differentiation, *, ascii: bool = False) -> list[str]:
     """Hints for d/dx of one function."""
     writer = TextWriter(ascii=ascii)
-    top = ex.explain(result.steps[0], partial=bool(result.held_constant))
+    top = ex.explain(result.orders[0], partial=bool(result.held_constant))
     if not top.children:
         # One rule: naming it is the hint; its table row would be the answer itself.
         return [_line(writer, _before_result(top.head))]
@@ -61,7 +61,7 @@ def gradient_hints(results: list[Differentiation], *, ascii: bool = False) -> li
     )
     starts, parts = [], []
     for result in results:
-        top = ex.explain(result.steps[0], partial=True)
+        top = ex.explain(result.orders[0], partial=True)
         operator = writer.operator(result.variable, partial=True)
         starts.append(f"{operator}: {_line(writer, _before_result(top.head))}")
         # Then the rule for each part of that component, as a one-variable hint gives it.

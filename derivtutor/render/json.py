@@ -17,8 +17,11 @@ from derivtutor.render.text import TextWriter
 if TYPE_CHECKING:
     from derivtutor.calculus.implicit import ImplicitDerivative
     from derivtutor.calculus.multivar import Gradient
-    from derivtutor.grading.verdict import Verdict
+    from derivtutor.grading.verdict import GradientVerdict, Verdict
+    from derivtutor.ml.backprop import Backprop
+    from derivtutor.ml.descent import Descent, Iterate
     from derivtutor.ml.softmax import SoftmaxJacobian
+    from derivtutor.practice.sheet import Sheet
 
 
 def expression_string(expr: sp.Expr, *, typed: bool = False) -> str:
@@ -62,8 +65,7 @@ def differentiation_dict(result: Differentiation) -> dict[str, Any]:
         "latex": latex(final.derivative),
         "forms": [expression_string(f) for f in final.forms],
         "steps": [
-            step_dict(o.step, ex.explain(o.step, partial=result.partial), writer)
-            for o in result.orders
+            step_dict(o.step, ex.explain(o, partial=result.partial), writer) for o in result.orders
         ],
         "at": at,
     }
@@ -74,8 +76,8 @@ def _float(value: sp.Expr) -> float | None:
 
 
 def _entry_step(entry: Differentiation, writer: TextWriter) -> dict[str, Any]:
-    step = entry.steps[0]
-    return step_dict(step, ex.explain(step, partial=entry.partial), writer)
+    order = entry.orders[0]
+    return step_dict(order.step, ex.explain(order, partial=entry.partial), writer)
 
 
 def gradient_dict(result: Gradient) -> dict[str, Any]:
@@ -169,3 +171,98 @@ def verdict_dict(verdict: Verdict) -> dict[str, Any]:
         "message": " ".join(writer.line(line) for line in feedback.message(verdict)),
         "witness": witness,
     }
+
+
+def gradient_verdict_dict(result: GradientVerdict) -> dict[str, Any]:
+    return {
+        "function": result.function_text,
+        "variables": [v.name for v in result.variables],
+        "verdict": result.verdict,
+        "components": [verdict_dict(c) for c in result.components],
+    }
+
+
+def sheet_dict(sheet: Sheet) -> dict[str, Any]:
+    from derivtutor.grading.verdict import CORRECT, INCORRECT
+
+    return {
+        "results": [{**verdict_dict(r.verdict), "id": r.id, "line": r.line} for r in sheet.results],
+        "errors": [{"line": e.line, "message": e.message} for e in sheet.errors],
+        "summary": {
+            "correct": sheet.count(CORRECT),
+            "incorrect": sheet.count(INCORRECT),
+            "errors": len(sheet.errors),
+        },
+    }
+
+
+def backprop_dict(run: Backprop) -> dict[str, Any]:
+    return {
+        "nodes": [
+            {
+                "id": node.id,
+                "op": node.op,
+                "inputs": list(node.inputs),
+                "value": _finite(node.value),
+                "grad": _finite(node.grad),
+            }
+            for node in run.nodes
+        ],
+        "gradient": {v.name: _finite(g) for v, g in run.gradient.items()},
+        "symbolic": {v.name: _finite(g) for v, g in run.symbolic.items()},
+        "finite_difference": {v.name: _finite(g) for v, g in run.finite_difference.items()},
+    }
+
+
+def descent_dict(run: Descent) -> dict[str, Any]:
+    names = [v.name for v in run.variables]
+
+    def path_entry(it: Iterate) -> dict[str, Any]:
+        gradient = it.gradient or (None,) * len(names)
+        return {
+            "point": {n: _finite(x) for n, x in zip(names, it.point, strict=True)},
+            "value": _finite(it.value),
+            "gradient": {n: _finite(g) for n, g in zip(names, gradient, strict=True)},
+        }
+
+    return {
+        "gradient": [expression_string(g) for g in run.gradient],
+        "path": [path_entry(it) for it in run.path],
+        "status": run.status,
+    }
+
+
+def shape(result: object) -> dict[str, Any]:
+    """The JSON shape of any result, the one dispatch behind every ``to_dict()``."""
+    # Imported here, not at the top: a shape asked for loads only what it needs.
+    from derivtutor.calculus.implicit import ImplicitDerivative
+    from derivtutor.calculus.multivar import Gradient, Hessian, Jacobian
+    from derivtutor.grading.verdict import GradientVerdict, Verdict
+    from derivtutor.ml.backprop import Backprop
+    from derivtutor.ml.descent import Descent
+    from derivtutor.ml.softmax import SoftmaxJacobian
+    from derivtutor.practice.sheet import Sheet
+
+    if isinstance(result, Differentiation):
+        return differentiation_dict(result)
+    if isinstance(result, Gradient):
+        return gradient_dict(result)
+    if isinstance(result, Jacobian):
+        return matrix_dict(result.inputs, result.variables, result.entries)
+    if isinstance(result, Hessian):
+        return matrix_dict((result.input,), result.variables, result.entries)
+    if isinstance(result, SoftmaxJacobian):
+        return softmax_dict(result)
+    if isinstance(result, ImplicitDerivative):
+        return implicit_dict(result)
+    if isinstance(result, Verdict):
+        return verdict_dict(result)
+    if isinstance(result, GradientVerdict):
+        return gradient_verdict_dict(result)
+    if isinstance(result, Sheet):
+        return sheet_dict(result)
+    if isinstance(result, Backprop):
+        return backprop_dict(result)
+    if isinstance(result, Descent):
+        return descent_dict(result)
+    raise TypeError(f"no JSON shape for {type(result).__name__}")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.engine.tidy import shown_form
 from derivtutor.language.functions import sigmoid
 from derivtutor.render import explain as ex
 
@@ -49,10 +48,10 @@ def sections(result: Differentiation) -> Iterator[Section]:
                 heading += [", "] if i else []
                 heading.append(ex.Math(symbol))
             heading.append(f" {verb} held constant)")
-        tree = ex.explain(order.step, partial=partial)
-        raw = shown_form(order.step.eval())
+        tree = ex.explain(order, partial=partial)
         lines: list[list[ex.Segment]] = []
-        if raw.doit() != order.derivative and raw != order.derivative:
+        if order.rewritten:
+            raw = order.shown(order.step)
             # The last step ended with the raw form; show the rewriting instead of jumping.
             lines.append([ex.D(result.expression, var, partial, k), " = ", ex.Math(raw)])
             lines.append(["= ", ex.Math(order.derivative), *_reason(raw, order.derivative)])
