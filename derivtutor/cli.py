@@ -1,4 +1,5 @@
-"""The command line: arguments -> a call into the core -> a renderer. No maths here.
+"""The command line: commands only. Each takes its arguments, makes one call into the core and
+renders the result once; reading, writing and errors are terminal.py's, the maths the core's.
 
 Heavy modules (SymPy and everything that uses it) are imported inside the commands, so that
 ``derivtutor --help`` and ``derivtutor rules`` start without loading SymPy.
@@ -6,77 +7,14 @@ Heavy modules (SymPy and everything that uses it) are imported inside the comman
 
 from __future__ import annotations
 
-import os
-import shlex
 import sys
-import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import Enum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand
 
-from derivtutor import __version__
-from derivtutor.errors import DerivtutorError, InputError, ProgressError, UsageError
-
-# The longest expression read from stdin; the parser's own limit then gives the message.
-_STDIN_LIMIT = 100_000
-
-
-class Format(str, Enum):
-    rich = "rich"
-    text = "text"
-    latex = "latex"
-    markdown = "markdown"
-    json = "json"
-
-
-class ExpressionCommand(TyperCommand):
-    """A command whose argument is an expression: '-x^2' would otherwise read as options."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        # get_params, not self.params: it includes the help option, so '-h' stays an option.
-        params = self.get_params(ctx)
-        known = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
-        # Options that take a value: '--order -1' is a (bad) value, not an expression.
-        valued = {opt for p in params if not getattr(p, "is_flag", True) for opt in p.opts}
-        skip = False
-        options: list[str] = []  # what stays before '--' in the suggested command
-        positional: list[str] = []
-        negative = None
-        for arg in args:
-            if arg == "--":
-                break
-            if skip:
-                options.append(arg)
-                skip = False
-                continue
-            skip = arg in valued
-            if arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] in known:
-                options.append(arg)
-            else:
-                positional.append(arg)
-                if arg.startswith("-") and arg != "-" and negative is None:
-                    negative = arg
-        if negative is not None:
-            # Every expression goes after --, quoted so that the line can be pasted as it is.
-            suggestion = " ".join(
-                [
-                    "derivtutor",
-                    str(ctx.info_name),
-                    *map(shlex.quote, options),
-                    "--",
-                    *map(shlex.quote, positional),
-                ]
-            )
-            _fail(
-                f"'{negative}' starts with '-', so it reads as an option.\n"
-                f"Put -- before the expressions:  {suggestion}"
-            )
-        return super().parse_args(ctx, args)
-
+from derivtutor import __version__, terminal
+from derivtutor.errors import UsageError
+from derivtutor.terminal import ExpressionCommand, Format
 
 # No help= here: it would replace the callback's docstring, and with it the example in --help.
 app = typer.Typer(
@@ -108,6 +46,8 @@ def _main(
     """
 
 
+# --- the options that several commands share -----------------------------------------------------
+
 FormatOption = Annotated[
     Format | None,
     typer.Option(
@@ -119,6 +59,46 @@ FormatOption = Annotated[
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an internal error.")
 ]
+WrtOption = Annotated[
+    str | None,
+    typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
+]
+VarsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--vars",
+        metavar="X,Y,...",
+        help="The variables, in order (default: all of them, alphabetically).",
+    ),
+]
+StepsOption = Annotated[bool, typer.Option("--steps", help="Show the derivation of every entry.")]
+SizeOption = Annotated[
+    str,
+    typer.Option("--size", metavar="WxH", help="The size of a saved PNG, in pixels."),
+]
+BankOption = Annotated[
+    str | None,
+    typer.Option("--bank", metavar="DIR", help="A problem bank to use instead of the bundled one."),
+]
+BankPath = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[PATH]",
+        help="A bank: a directory of YAML files, or one file. Default: the bundled bank.",
+        show_default=False,
+    ),
+]
+
+
+def _show(result: Any, output: Format | None, *, steps: bool = False) -> None:
+    """Render a result once, in the format asked for, and write it."""
+    from derivtutor.render.show import show
+
+    fmt = terminal.output_format(output).value
+    terminal.emit(show(result, fmt, ascii=terminal.ascii_only(), steps=steps))
+
+
+# --- derivatives: diff, grad, jacobian, hessian, implicit, check, rules --------------------------
 
 
 @app.command(cls=ExpressionCommand)
@@ -158,24 +138,12 @@ def diff(
 
     More: [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
     """
-    with _errors(debug):
+    with terminal.errors(debug):
         from derivtutor.calculus.differentiation import differentiate
-        from derivtutor.render import render_differentiation
 
-        _start_engine()
-        result = differentiate(_read(expr), wrt=wrt, order=order, at=at)
-        _emit(render_differentiation(result, _format(output).value, ascii=_ascii_only()))
-
-
-VarsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--vars",
-        metavar="X,Y,...",
-        help="The variables, in order (default: all of them, alphabetically).",
-    ),
-]
-StepsOption = Annotated[bool, typer.Option("--steps", help="Show the derivation of every entry.")]
+        terminal.start_engine()
+        result = differentiate(terminal.read_expression(expr), wrt=wrt, order=order, at=at)
+        _show(result, output)
 
 
 @app.command(cls=ExpressionCommand)
@@ -197,11 +165,11 @@ def grad(
 
     Example: [bold]derivtutor grad "(w*x + b - y)^2" --vars w,b[/bold]
     """
-    with _errors(debug):
+    with terminal.errors(debug):
         from derivtutor.calculus.multivar import gradient
 
-        _start_engine()
-        _several(gradient(_read(expr), vars, at), output)
+        terminal.start_engine()
+        _show(gradient(terminal.read_expression(expr), vars, at), output)
 
 
 @app.command(cls=ExpressionCommand)
@@ -228,18 +196,19 @@ def jacobian(
 
     More: [bold]derivtutor jacobian --softmax 3 --steps[/bold]
     """
-    with _errors(debug):
-        _start_engine()
+    with terminal.errors(debug):
+        terminal.start_engine()
         if softmax is not None:
             if exprs:
                 raise UsageError("give either expressions or --softmax, not both")
             from derivtutor.ml.softmax import softmax_jacobian
 
-            _several(softmax_jacobian(softmax), output, steps)
+            _show(softmax_jacobian(softmax), output, steps=steps)
         else:
             from derivtutor.calculus.multivar import jacobian as jacobian_of
 
-            _several(jacobian_of([_read(e) for e in exprs or []], vars), output, steps)
+            texts = [terminal.read_expression(e) for e in exprs or []]
+            _show(jacobian_of(texts, vars), output, steps=steps)
 
 
 @app.command(cls=ExpressionCommand)
@@ -254,11 +223,11 @@ def hessian(
 
     Example: [bold]derivtutor hessian "x^2 y + sin(y)"[/bold]
     """
-    with _errors(debug):
+    with terminal.errors(debug):
         from derivtutor.calculus.multivar import hessian as hessian_of
 
-        _start_engine()
-        _several(hessian_of(_read(expr), vars), output, steps)
+        terminal.start_engine()
+        _show(hessian_of(terminal.read_expression(expr), vars), output, steps=steps)
 
 
 @app.command(cls=ExpressionCommand)
@@ -280,11 +249,12 @@ def implicit(
 
     Example: [bold]derivtutor implicit "x^3 + y^3 = 6 x y"[/bold]
     """
-    with _errors(debug):
+    with terminal.errors(debug):
         from derivtutor.calculus.implicit import implicit as implicit_of
 
-        _start_engine()
-        _several(implicit_of(_read(equation), wrt=wrt, dependent=dependent), output)
+        terminal.start_engine()
+        text = terminal.read_expression(equation)
+        _show(implicit_of(text, wrt=wrt, dependent=dependent), output)
 
 
 @app.command(cls=ExpressionCommand)
@@ -296,10 +266,7 @@ def check(
         str | None,
         typer.Argument(help='Your derivative, e.g. "2x cos(x^2)".', show_default=False),
     ] = None,
-    wrt: Annotated[
-        str | None,
-        typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
-    ] = None,
+    wrt: WrtOption = None,
     grad: Annotated[
         str | None,
         typer.Option(
@@ -337,41 +304,45 @@ def check(
     More: [bold]derivtutor check "x^2 y + sin(y)" --grad "2x y, x^2 + cos(y)"[/bold]   and
     [bold]derivtutor check --file homework.yaml[/bold]
     """
-    with _errors(debug):
-        from derivtutor.grading.verdict import CORRECT, INCORRECT
+    with terminal.errors(debug):
+        terminal.start_engine()
+        result = _checked(function, answer, wrt=wrt, grad=grad, file=file, domain=domain)
+        _show(result, output, steps=steps)
+        code = terminal.exit_code(result)
+    raise typer.Exit(code)
 
-        _start_engine()
-        fmt, ascii = _format(output).value, _ascii_only()
-        if file is not None:
-            if function or answer or grad:
-                raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
-            from derivtutor.practice.sheet import check_sheet
-            from derivtutor.render.feedback import render_sheet
 
-            sheet = check_sheet(file)
-            _emit(render_sheet(sheet, fmt, ascii=ascii))
-            raise typer.Exit(sheet.exit_code)
-        if function is None:
-            raise UsageError('give FUNCTION and ANSWER, e.g. derivtutor check "x^2" "2x"')
-        if grad is not None:
-            if answer is not None:
-                raise UsageError("with --grad, the answer is the --grad list: give no ANSWER")
-            from derivtutor.grading.verdict import check_gradient
-            from derivtutor.render.feedback import render_gradient_verdict
+def _checked(
+    function: str | None,
+    answer: str | None,
+    *,
+    wrt: str | None,
+    grad: str | None,
+    file: str | None,
+    domain: str | None,
+) -> Any:
+    """check's three forms, by which of its arguments were given: a sheet, a gradient, or one
+    answer."""
+    read = terminal.read_expression
+    if file is not None:
+        if function or answer or grad:
+            raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
+        from derivtutor.practice.sheet import check_sheet
 
-            result = check_gradient(_read(function), grad, domain=domain)
-            _emit(render_gradient_verdict(result, fmt, ascii=ascii))
-            verdict = result.verdict
-        else:
-            if answer is None:
-                raise UsageError("give the ANSWER to check after the FUNCTION")
-            from derivtutor.grading.verdict import check as check_answer
-            from derivtutor.render.feedback import render_verdict
+        return check_sheet(file)
+    if function is None:
+        raise UsageError('give FUNCTION and ANSWER, e.g. derivtutor check "x^2" "2x"')
+    if grad is not None:
+        if answer is not None:
+            raise UsageError("with --grad, the answer is the --grad list: give no ANSWER")
+        from derivtutor.grading.verdict import check_gradient
 
-            single = check_answer(_read(function), _read(answer), wrt=wrt, domain=domain)
-            _emit(render_verdict(single, fmt, ascii=ascii, steps=steps))
-            verdict = single.verdict
-    raise typer.Exit({CORRECT: 0, INCORRECT: 1}.get(verdict, 2))
+        return check_gradient(read(function), grad, domain=domain)
+    if answer is None:
+        raise UsageError("give the ANSWER to check after the FUNCTION")
+    from derivtutor.grading.verdict import check as check_answer
+
+    return check_answer(read(function), read(answer), wrt=wrt, domain=domain)
 
 
 @app.command()
@@ -389,12 +360,15 @@ def rules(
     from derivtutor.engine.table import entries, rule_ids
     from derivtutor.render.rules import render_rules
 
-    with _errors(debug=False):
+    with terminal.errors(debug=False):
         rows = entries(name)
         if not rows:
             raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
-        _emit(render_rules(rows, _format(output).value, ascii=_ascii_only()))
+        fmt = terminal.output_format(output).value
+        terminal.emit(render_rules(rows, fmt, ascii=terminal.ascii_only()))
 
+
+# --- problem banks -------------------------------------------------------------------------------
 
 bank_app = typer.Typer(
     no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]}
@@ -406,21 +380,6 @@ app.add_typer(
     "\n\nExample: [bold]derivtutor bank validate mybank/[/bold]",
 )
 
-SizeOption = Annotated[
-    str,
-    typer.Option("--size", metavar="WxH", help="The size of a saved PNG, in pixels."),
-]
-
-
-BankPath = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="[PATH]",
-        help="A bank: a directory of YAML files, or one file. Default: the bundled bank.",
-        show_default=False,
-    ),
-]
-
 
 @bank_app.command("list")
 def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
@@ -428,15 +387,17 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
 
     Example: [bold]derivtutor bank list[/bold]
     """
+    import shlex
+
     from derivtutor.practice.bank import load_bank
     from derivtutor.render.bank import render_bank_list
 
-    with _errors(debug=False):
+    with terminal.errors(debug=False):
         bank = load_bank(path)
-        _emit(render_bank_list(bank, _format(output).value))
+        terminal.emit(render_bank_list(bank, terminal.output_format(output).value))
         if bank.errors:
             count = len(bank.errors)
-            _fail(
+            terminal.fail(
                 f"{count} error{'s' * (count != 1)} in the bank: problems with errors are not "
                 f"listed. See derivtutor bank validate {shlex.quote(bank.root)}"
             )
@@ -453,13 +414,13 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
     from derivtutor.practice.bank import load_bank, validate
     from derivtutor.render.bank import render_validation
 
-    with _errors(debug=False):
-        _start_engine()
+    with terminal.errors(debug=False):
+        terminal.start_engine()
         bank = load_bank(path)
         errors = validate(bank)
-        _emit(render_validation(bank, errors, _format(output).value))
+        terminal.emit(render_validation(bank, errors, terminal.output_format(output).value))
         if errors:
-            _fail(f"the bank at {bank.root} has errors")
+            terminal.fail(f"the bank at {bank.root} has errors")
 
 
 # --- from derivatives to learning: descend, backprop, plot ----------------------------------------
@@ -501,36 +462,28 @@ def descend(
 
     Example: [bold]derivtutor descend "(x-1)^2 + 2(y+2)^2" --start x=3,y=1 --lr 0.1[/bold]
     """
-    from derivtutor.ml.descent import descend as run_descent
-    from derivtutor.render.descent import render_descent
+    with terminal.errors(debug):
+        from derivtutor import plot as plotting
+        from derivtutor.ml.descent import descend as run_descent
 
-    with _errors(debug):
-        _start_engine()
-        pixels = _pixels(size)
-        if save is not None and not save.lower().endswith(".png"):
-            raise UsageError(f"--save writes a PNG: give a file name ending in .png, not {save!r}")
-        if plot and output in (Format.json, Format.latex):
+        terminal.start_engine()
+        pixels, fmt = plotting.parse_size(size), terminal.output_format(output)
+        plotting.check_png(save)
+        if plot and fmt in (Format.json, Format.latex):
             raise UsageError(
-                f"--plot draws in the terminal, which would spoil the {output.value} on stdout: "
+                f"--plot draws in the terminal, which would spoil the {fmt.value} on stdout: "
                 "leave it out, or use --save FILE.png"
             )
         if plot or save:
-            from derivtutor.plot import require_plotting
-
-            require_plotting(terminal=plot, png=save is not None)
-        run = run_descent(_read(expr), start, lr, iterations, tol)
-        fmt = _format(output)
-        _emit(render_descent(run, fmt.value, ascii=_ascii_only()))
+            plotting.require_plotting(terminal=plot, png=save is not None)
+        run = run_descent(terminal.read_expression(expr), start, lr, iterations, tol)
+        _show(run, fmt)
         if plot:
-            from derivtutor.plot import descent_plot
-
-            color = fmt is Format.rich
-            typer.echo(descent_plot(run, _terminal_size(), color=color, ascii=_ascii_only()))
+            ascii, color = terminal.ascii_only(), fmt is Format.rich
+            typer.echo(plotting.descent_plot(run, terminal.terminal_size(), color, ascii))
         if save:
-            from derivtutor.plot import save_descent
-
-            save_descent(run, save, pixels)
-            typer.echo(f"Saved the path to {save}", err=True)
+            plotting.save_descent(run, save, pixels)
+            terminal.say(f"Saved the path to {save}")
 
 
 @app.command(cls=ExpressionCommand)
@@ -559,12 +512,11 @@ def backprop(
 
     Example: [bold]derivtutor backprop "sigmoid(w*x + b)" --at x=1,w=0.5,b=0.1[/bold]
     """
-    from derivtutor.ml.backprop import backprop as run_backprop
-    from derivtutor.ml.backprop import example as run_example
-    from derivtutor.render.backprop import render_backprop
+    with terminal.errors(debug):
+        from derivtutor.ml.backprop import backprop as run_backprop
+        from derivtutor.ml.backprop import example as run_example
 
-    with _errors(debug):
-        _start_engine()
+        terminal.start_engine()
         if example is not None:
             if expr is not None:
                 raise UsageError("--example brings its own expression: leave EXPR out")
@@ -576,8 +528,8 @@ def backprop(
                 )
             if at is None:
                 raise UsageError("--at gives every input a value, e.g. --at x=1,w=0.5,b=0.1")
-            run = run_backprop(_read(expr), at)
-        _emit(render_backprop(run, _format(output).value, ascii=_ascii_only()))
+            run = run_backprop(terminal.read_expression(expr), at)
+        _show(run, output)
 
 
 @app.command(cls=ExpressionCommand)
@@ -586,10 +538,7 @@ def plot(
         str,
         typer.Argument(help="The function to draw with its derivative.", show_default=False),
     ],
-    wrt: Annotated[
-        str | None,
-        typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
-    ] = None,
+    wrt: WrtOption = None,
     x_range: Annotated[
         str, typer.Option("--range", metavar="A:B", help="The interval to draw over.")
     ] = "-5:5",
@@ -604,70 +553,27 @@ def plot(
 
     Example: [bold]derivtutor plot "relu(x)" --range -2:2[/bold]
     """
-    from derivtutor.calculus.differentiation import differentiate
-    from derivtutor.grading.verdict import parse_domain
-    from derivtutor.plot import function_plot, require_plotting
+    with terminal.errors(debug):
+        from derivtutor import plot as plotting
 
-    with _errors(debug):
-        pixels = _pixels(size)
-        if save is not None and not save.lower().endswith(".png"):
-            raise UsageError(f"--save writes a PNG: give a file name ending in .png, not {save!r}")
-        try:
-            low, high = parse_domain(x_range)
-        except DerivtutorError as err:
-            raise UsageError(str(err).replace("--domain", "--range")) from None
-        require_plotting(terminal=save is None, png=save is not None)
-        _start_engine()
-        text = _read(expr)
-        from derivtutor.language.parse import parse, variables
-
-        found = variables(parse(text))
-        if len(found) > 1:
-            names = ", ".join(v.name for v in found)
-            raise UsageError(
-                f"plot draws a function of one variable; this one has {names}. "
-                "Put numbers in for all but one, e.g. replace y by 2."
-            )
-        result = differentiate(text, wrt=wrt)
-        plotted = function_plot(
-            result.expression,
-            result.derivative,
-            result.variable,
-            (low, high),
-            _plot_titles(result),
-        )
+        pixels = plotting.parse_size(size)
+        plotting.check_png(save)
+        interval = plotting.parse_range(x_range)
+        plotting.require_plotting(terminal=save is None, png=save is not None)
+        terminal.start_engine()
+        ascii = terminal.ascii_only()
+        text = terminal.read_expression(expr)
+        drawn = plotting.plotted_function(text, wrt, interval, ascii=ascii)
         if save:
-            from derivtutor.plot import save_function_plot
-
-            save_function_plot(plotted, save, pixels)
-            typer.echo(f"Saved f and f' to {save}", err=True)
+            plotting.save_function_plot(drawn, save, pixels)
+            terminal.say(f"Saved f and f' to {save}")
             return
-        from derivtutor.plot import terminal_function_plot
-
-        color = _format(None) is Format.rich
-        typer.echo(
-            terminal_function_plot(plotted, _terminal_size(), color=color, ascii=_ascii_only())
-        )
-
-
-def _plot_titles(result: Any) -> tuple[str, str]:
-    from derivtutor.language.notation import Notation
-
-    show = Notation(ascii=_ascii_only()).show
-    x = show(result.variable)
-    prime = "'" if _ascii_only() else "′"
-    return (
-        f"f({x}) = {show(result.expression)}",
-        f"f{prime}({x}) = {show(result.derivative)}",
-    )
+        color = terminal.output_format(None) is Format.rich
+        size_here = terminal.terminal_size()
+        typer.echo(plotting.terminal_function_plot(drawn, size_here, color=color, ascii=ascii))
 
 
 # --- practice: quiz, review, stats, progress -----------------------------------------------------
-
-BankOption = Annotated[
-    str | None,
-    typer.Option("--bank", metavar="DIR", help="A problem bank to use instead of the bundled one."),
-]
 
 
 @app.command()
@@ -708,11 +614,12 @@ def quiz(
 
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
-    from derivtutor.practice.bank import load_bank
-    from derivtutor.practice.quiz import select
+    with terminal.errors(debug):
+        from derivtutor.practice.bank import load_bank
+        from derivtutor.practice.quiz import select
+        from derivtutor.practice.session import gradable, open_store, usable
 
-    with _errors(debug):
-        _start_engine()
+        terminal.start_engine()
         if generate:
             from derivtutor.practice.generate import TOPICS, generated
 
@@ -722,11 +629,11 @@ def quiz(
                 )
             if topic is not None and topic not in TOPICS:
                 raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
-            _practise(generated(topic, level, seed), count, _progress())
+            terminal.quiz(generated(topic, level, seed), count, open_store())
             return
-        loaded = _usable_bank(load_bank(bank))
+        loaded = usable(load_bank(bank))
         picked = select(loaded, topic=topic, level=level, count=count, problem=problem, seed=seed)
-        _practise(_gradable(iter(picked)), len(picked), _progress())
+        terminal.quiz(gradable(picked, terminal.say), len(picked), open_store())
 
 
 @app.command()
@@ -743,22 +650,22 @@ def review(
     """
     import time
 
-    from derivtutor.practice.bank import load_bank
-    from derivtutor.practice.quiz import review_selection
-    from derivtutor.render.progress import next_review_text
+    with terminal.errors(debug):
+        from derivtutor.practice.bank import load_bank
+        from derivtutor.practice.quiz import review_selection
+        from derivtutor.practice.session import gradable, open_store, usable
+        from derivtutor.render.progress import next_review_text
 
-    with _errors(debug):
-        _start_engine()
-        store = _progress()
-        loaded = _usable_bank(load_bank(bank))
+        terminal.start_engine()
+        store = open_store()
+        loaded = usable(load_bank(bank))
         due = [problem for problem, _ in store.due(time.time())]
         chosen, due_count = review_selection(list(loaded.problems), due, store.seen(), count)
         if not chosen:
             typer.echo(next_review_text(store.next_due(loaded.by_id())))
             return
-        new = len(chosen) - due_count
-        typer.echo(f"{due_count} due for review, {new} new.")
-        _practise(_gradable(iter(chosen)), len(chosen), store)
+        typer.echo(f"{due_count} due for review, {len(chosen) - due_count} new.")
+        terminal.quiz(gradable(chosen, terminal.say), len(chosen), store)
 
 
 @app.command()
@@ -769,11 +676,13 @@ def stats(output: FormatOption = None) -> None:
     """
     import time
 
-    from derivtutor.render.progress import render_stats
+    with terminal.errors(debug=False):
+        from derivtutor.practice.session import open_store
+        from derivtutor.render.progress import render_stats
 
-    with _errors(debug=False):
-        store = _progress(create=False)
-        _emit(render_stats(store.stats(), len(store.due(time.time())), _format(output).value))
+        store = open_store(create=False)
+        due, fmt = len(store.due(time.time())), terminal.output_format(output).value
+        terminal.emit(render_stats(store.stats(), due, fmt))
 
 
 progress_app = typer.Typer(
@@ -800,15 +709,18 @@ def progress_export(
     """
     import json
 
-    with _errors(debug=False):
-        store = _progress(create=False)
+    with terminal.errors(debug=False):
+        from derivtutor.practice.progress import write_export
+        from derivtutor.practice.session import open_store
+
+        store = open_store(create=False)
         data = json.dumps(store.export(), ensure_ascii=False, indent=2) + "\n"
         if file == "-":
             typer.echo(data, nl=False)
             return
-        _write_export(file, data, store.path, force)
+        write_export(file, data, store.path, force)
         count = len(store.attempts())
-        typer.echo(f"Exported {count} attempt{'s' * (count != 1)} to {file}", err=True)
+        terminal.say(f"Exported {count} attempt{'s' * (count != 1)} to {file}")
 
 
 @progress_app.command("import")
@@ -819,20 +731,12 @@ def progress_import(
 
     Example: [bold]derivtutor progress import progress.json[/bold]
     """
-    import json
+    with terminal.errors(debug=False):
+        from derivtutor.practice.progress import load_export
+        from derivtutor.practice.session import open_store
 
-    from derivtutor.practice.progress import read_export
-
-    with _errors(debug=False):
-        text = sys.stdin.read(_IMPORT_LIMIT) if file == "-" else _read_file(file)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise UsageError(f"{file} is not JSON: {err.msg} at line {err.lineno}") from None
-        except RecursionError:
-            raise UsageError(f"{file} is nested too deeply for a progress export") from None
-        read_export(data)  # a bad file is refused before any store is made
-        attempts, reviews = _progress().import_history(data)
+        data = load_export(terminal.read_text(file), file)
+        attempts, reviews = open_store().import_history(data)
         typer.echo(
             f"Imported {attempts} attempt{'s' * (attempts != 1)} and "
             f"{reviews} review{'s' * (reviews != 1)} from {file}"
@@ -847,354 +751,28 @@ def progress_reset(
 
     Example: [bold]derivtutor progress reset[/bold]
     """
-    with _errors(debug=False):
-        store = _progress(create=False)
+    with terminal.errors(debug=False):
+        from derivtutor.practice.session import open_store
+
+        store = open_store(create=False)
         if not store.exists:
             typer.echo("There is no progress to reset.")
             return
         count = len(store.attempts())
-        if not yes:
-            question = (
-                f"Delete all {count} attempt{'s' * (count != 1)} and every review schedule in "
-                f"{store.path}? "
-                "(derivtutor progress export FILE keeps a copy)"
-            )
-            try:
-                confirmed = typer.confirm(question, default=False)
-            except typer.Abort:  # end of input: no answer is not a yes
-                confirmed = False
-                typer.echo("")
-            if not confirmed:
-                typer.echo("Nothing was deleted.")
-                return
+        question = (
+            f"Delete all {count} attempt{'s' * (count != 1)} and every review schedule in "
+            f"{store.path}? (derivtutor progress export FILE keeps a copy)"
+        )
+        if not yes and not terminal.confirm(question):
+            typer.echo("Nothing was deleted.")
+            return
         attempts, _ = store.reset()
         typer.echo(
             f"Deleted {attempts} attempt{'s' * (attempts != 1)}; your progress starts afresh."
         )
 
 
-def _progress(create: bool = True) -> Any:
-    """The progress store; one that will be written to is checked for that first."""
-    from derivtutor.practice.progress import Progress
-
-    store = Progress(create=create)
-    if create:
-        store.check_writable()
-    return store
-
-
-def _usable_bank(bank: Any) -> Any:
-    if bank.errors:
-        first = "\n".join(e.render() for e in bank.errors[:5])
-        more = f"\n... and {len(bank.errors) - 5} more" if len(bank.errors) > 5 else ""
-        raise UsageError(
-            f"the bank at {bank.root} has errors:\n{first}{more}\n"
-            f"Run derivtutor bank validate {shlex.quote(bank.root)} for the full report."
-        )
-    return bank
-
-
-def _gradable(problems: Iterator[Any]) -> Iterator[Any]:
-    """The problems the engine can grade. A bank is checked as a whole by bank validate; here
-    each problem is checked as it comes, so that a bad one is passed over, not posed."""
-    from derivtutor.practice.problem import verify_problem
-
-    for problem in problems:
-        message = verify_problem(problem)
-        if message is None:
-            yield problem
-        else:
-            typer.echo(f"warning: {problem.id} is passed over: {message}", err=True)
-
-
-def _practise(problems: Iterator[Any], total: int | None, store: Any) -> None:
-    """The quiz loop: read a line, let the quiz decide, save what it records, show what it says."""
-    import time
-
-    from derivtutor.practice.quiz import Attempt, Finished, Quiz, iso
-    from derivtutor.render.quiz import QuizWriter
-
-    writer = QuizWriter(ascii=_ascii_only())
-    show = _QuizScreen(writer, styled=_format(None) is Format.rich)
-    session = Quiz(problems, total, time.time(), hint_texts=writer.hints)
-    show(session, session.start())
-    read = _line_reader()
-    unsaved: list[Any] = []
-
-    def save() -> None:
-        unsaved.extend(session.take_records())
-        while unsaved:  # one commit per record; on Ctrl-C the rest are saved afterwards
-            record = unsaved[0]
-            if isinstance(record, Attempt):
-                store.add_attempt(record.row())
-            elif not record.problem.generated:
-                store.add_review(record.problem.id, int(record.rating), iso(record.time))
-            unsaved.pop(0)
-
-    while not session.finished:
-        try:
-            try:
-                line = read()
-                events = session.handle(line, time.time())
-            except (EOFError, KeyboardInterrupt):
-                events = session.stop(time.time())
-            save()
-            show(session, events)
-        except KeyboardInterrupt:
-            # Ctrl-C while a verdict was saved or shown: keep it, and end with the summary.
-            ending = session.stop(time.time()) or events
-            save()
-            show(session, [e for e in ending if isinstance(e, Finished)])
-        except ProgressError:
-            # The store failed under us (a disk filled, a lock held too long): end with the
-            # summary, then the reason, so the learner knows the last answer was not kept.
-            show(session, [e for e in session.stop(time.time()) if isinstance(e, Finished)])
-            raise
-
-
-class _QuizScreen:
-    """Prints quiz events: plain lines, or styled through Rich on a terminal."""
-
-    def __init__(self, writer: Any, styled: bool) -> None:
-        self.writer = writer
-        self.console = None
-        if styled:
-            from derivtutor.render.console import console
-
-            self.console = console(ascii=_ascii_only())
-
-    def __call__(self, session: Any, events: list[Any]) -> None:
-        for event in events:
-            self.print(self.writer.event(event, session))
-
-    def print(self, lines: list[tuple[str, str]]) -> None:
-        if self.console is None:
-            for text, _ in lines:
-                typer.echo(text)
-            return
-        from rich.text import Text
-
-        for text, style in lines:
-            self.console.print(Text(text, style=style))
-
-
-def _line_reader() -> Any:
-    """Line editing and history (prompt_toolkit) on a terminal; plain lines otherwise."""
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory
-
-        from derivtutor.practice.progress import default_path
-
-        history = default_path().parent / "answers.history"
-        session: Any = PromptSession(history=FileHistory(str(history)))
-        return lambda: session.prompt("> ")
-
-    def plain() -> str:
-        typer.echo("> ", nl=False)
-        line = sys.stdin.readline(_STDIN_LIMIT)
-        if not line:
-            typer.echo("")
-            raise EOFError
-        if not line.endswith("\n") and len(line) == _STDIN_LIMIT:
-            while (rest := sys.stdin.readline(_STDIN_LIMIT)) and not rest.endswith("\n"):
-                pass  # the rest of an overlong line is part of the same (refused) answer
-        typer.echo(line.rstrip("\n"))  # so a transcript shows what was answered
-        return line
-
-    return plain
-
-
-_IMPORT_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
-
-
-def _pixels(size: str) -> tuple[int, int]:
-    """'800x600' as (800, 600), within sensible bounds."""
-    import re
-
-    width, sep, height = size.lower().partition("x")
-    if (
-        not sep
-        or not re.fullmatch(r"[0-9]+", width.strip())
-        or not re.fullmatch(r"[0-9]+", height.strip())
-    ):
-        raise UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 800x600, not {size!r}")
-    pixels = int(width), int(height)
-    if not all(100 <= n <= 8000 for n in pixels):
-        raise UsageError(f"--size: each side must be from 100 to 8000 pixels, not {size}")
-    return pixels
-
-
-def _terminal_size() -> tuple[int, int]:
-    """Columns and rows for a terminal plot: the terminal's width, a readable height."""
-    import shutil
-
-    columns = shutil.get_terminal_size((100, 30)).columns
-    return max(40, min(columns, 200)), 22
-
-
-def _read_file(path: str) -> str:
-    try:
-        if os.path.getsize(path) > _IMPORT_LIMIT:
-            raise UsageError(f"{path} is larger than {_IMPORT_LIMIT // 1_000_000} MB")
-        with open(path, encoding="utf-8") as file:
-            return file.read()
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-
-
-def _write_export(path: str, text: str, store: Any, force: bool) -> None:
-    """Write an export without ever destroying something: not the store itself, not a file
-    that exists (without --force), and not a device such as /dev/null (written, not replaced)."""
-    target = os.path.abspath(path)
-    if os.path.exists(target):
-        if os.path.exists(store) and os.path.samefile(target, store):
-            raise UsageError(f"{path} is the progress store itself: export to another file")
-        if os.path.isdir(target):
-            raise UsageError(f"{path} is a directory: give a file name, e.g. {path}/progress.json")
-        if not os.path.isfile(target):  # a device or a pipe: write into it
-            try:
-                with open(target, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-            except OSError as err:
-                raise UsageError(f"cannot write {path}: {err.strerror}") from None
-            return
-        if not force:
-            raise UsageError(f"{path} exists already: pass --force to replace it")
-    # Through a temporary file and a rename, so that a half-written export never exists.
-    directory = os.path.dirname(target)
-    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except OSError as err:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise UsageError(f"cannot write {path}: {err.strerror}") from None
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _read(expression: str) -> str:
-    if expression != "-":
-        return expression
-    text = sys.stdin.read(_STDIN_LIMIT)
-    if not text.strip():
-        raise InputError("no expression on stdin", suggestion='echo "x^2" | derivtutor diff -')
-    return text.strip()
-
-
-def _format(requested: Format | None) -> Format:
-    if requested is not None:
-        return requested
-    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
-        return Format.text
-    return Format.rich
-
-
-_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
-
-
-def _ascii_only() -> bool:
-    """True on a terminal that cannot show Unicode maths (e.g. LANG=C)."""
-    # Python coerces the C locale to UTF-8 for its own streams, but a terminal set to LANG=C
-    # still cannot draw the characters, so the locale the user chose decides.
-    ctype = os.environ.get("LC_CTYPE")
-    if ctype in _COERCED and os.environ.get("LANG", "C") in ("C", "POSIX"):
-        # PEP 538: on LANG=C, Python itself sets LC_CTYPE=C.UTF-8 before we run.
-        ctype = None
-    chosen = os.environ.get("LC_ALL") or ctype or os.environ.get("LANG")
-    if chosen in ("C", "POSIX"):
-        return True
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    try:
-        "−²σ·√∂".encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return True
-    return False
-
-
-def _several(result: Any, output: Format | None, steps: bool = False) -> None:
-    from derivtutor.render.several import render_result
-
-    _emit(render_result(result, _format(output).value, ascii=_ascii_only(), steps=steps))
-
-
-def _emit(output: Any) -> None:
-    """Write a renderer's output: text as it is, a Rich renderable through a console."""
-    if isinstance(output, str):
-        typer.echo(output, nl=False)
-        return
-    from derivtutor.render.console import console
-
-    console(ascii=_ascii_only()).print(output)
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _errors(debug: bool) -> Iterator[None]:
-    """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal)."""
-    try:
-        yield
-    except InputError as err:
-        _fail(err.render())
-    except DerivtutorError as err:
-        _fail(str(err))
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except BrokenPipeError:
-        # The reader went away (derivtutor ... | head): not an error of ours. Point stdout at
-        # /dev/null so that Python's flush at exit does not complain again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
-    except Exception as err:  # the last line of defence: a bug, reported briefly
-        if debug:
-            traceback.print_exc()
-        detail = "" if debug else " Rerun with --debug to see the traceback."
-        _fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
-
-
-def _start_engine() -> None:
-    """Load the maths, with the parser's grammar cached in the user's own directory."""
-    from derivtutor.language.parse import use_grammar_cache
-
-    use_grammar_cache(_grammar_cache())
-
-
-def _grammar_cache() -> str | None:
-    """Where the parser's analysed grammar is kept between runs: the user's own cache dir."""
-    home = os.environ.get("DERIVTUTOR_HOME")
-    if home:
-        directory = os.path.join(home, "cache")
-    else:
-        from platformdirs import user_cache_dir
-
-        directory = user_cache_dir("derivtutor")
-    path = os.path.join(directory, "grammar.lark-cache")
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        # Lark's cache is a pickle: use it only where nobody else can write it.
-        for place in (directory, path):
-            if os.path.exists(place) and not _private(os.stat(place)):
-                return None
-    except OSError:
-        return None
-    return path
-
-
-def _private(status: os.stat_result) -> bool:
-    """Owned by this user and writable by no one else."""
-    owner_ok = not hasattr(os, "getuid") or status.st_uid == os.getuid()
-    return owner_ok and not status.st_mode & 0o022
+# --- the console script --------------------------------------------------------------------------
 
 
 def main() -> None:

@@ -449,3 +449,65 @@ def save_descent(run: Descent, path: str, pixels: tuple[int, int]) -> None:
     ax.set_title(f"gradient descent, η = {run.learning_rate:g}: {run.status.replace('_', ' ')}")
     ax.grid(alpha=0.3)
     _save(pyplot, figure, path)
+
+
+# --- what the plot and descend commands are given ----------------------------------------------
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    """'800x600' as (800, 600), within sensible bounds."""
+    import re
+
+    width, sep, height = size.lower().partition("x")
+    if (
+        not sep
+        or not re.fullmatch(r"[0-9]+", width.strip())
+        or not re.fullmatch(r"[0-9]+", height.strip())
+    ):
+        raise UsageError(f"--size is WIDTHxHEIGHT in pixels, e.g. 800x600, not {size!r}")
+    pixels = int(width), int(height)
+    if not all(100 <= n <= 8000 for n in pixels):
+        raise UsageError(f"--size: each side must be from 100 to 8000 pixels, not {size}")
+    return pixels
+
+
+def check_png(save: str | None) -> None:
+    if save is not None and not save.lower().endswith(".png"):
+        raise UsageError(f"--save writes a PNG: give a file name ending in .png, not {save!r}")
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    """The interval to draw over, 'a:b', read as a sampling domain is."""
+    from derivtutor.errors import DerivtutorError
+    from derivtutor.grading.verdict import parse_domain
+
+    try:
+        return parse_domain(text)
+    except DerivtutorError as err:
+        raise UsageError(str(err).replace("--domain", "--range")) from None
+
+
+def plotted_function(
+    text: str, wrt: str | None, interval: tuple[float, float], *, ascii: bool = False
+) -> FunctionPlot:
+    """f and f′ of one variable, sampled over ``interval``, with their titles."""
+    from derivtutor.calculus.differentiation import differentiate
+    from derivtutor.language.notation import Notation
+    from derivtutor.language.parse import parse, variables
+
+    found = variables(parse(text))
+    if len(found) > 1:
+        names = ", ".join(v.name for v in found)
+        raise UsageError(
+            f"plot draws a function of one variable; this one has {names}. "
+            "Put numbers in for all but one, e.g. replace y by 2."
+        )
+    result = differentiate(text, wrt=wrt)
+    show = Notation(ascii=ascii).show
+    x = show(result.variable)
+    prime = "'" if ascii else "′"
+    titles = (
+        f"f({x}) = {show(result.expression)}",
+        f"f{prime}({x}) = {show(result.derivative)}",
+    )
+    return function_plot(result.expression, result.derivative, result.variable, interval, titles)

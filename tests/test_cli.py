@@ -17,7 +17,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 import derivtutor
-from derivtutor import cli
+from derivtutor import places, terminal
 from derivtutor.cli import app
 from derivtutor.engine.table import TABLE
 
@@ -391,14 +391,14 @@ class _Terminal:
 
 def test_default_format_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdout", _Terminal())
-    assert cli._format(None) is cli.Format.rich
+    assert terminal.output_format(None) is terminal.Format.rich
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._format(None) is cli.Format.text
-    assert cli._format(cli.Format.json) is cli.Format.json
+    assert terminal.output_format(None) is terminal.Format.text
+    assert terminal.output_format(terminal.Format.json) is terminal.Format.json
 
 
 def test_ascii_fallback_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_ascii_only", lambda: True)
+    monkeypatch.setattr(terminal, "ascii_only", lambda: True)
     out = _ok(["diff", SIGMOID])
     assert out.isascii()
     assert "Chain rule, with u1 = -x:" in out
@@ -511,15 +511,13 @@ def test_the_readme_shows_what_the_first_command_prints() -> None:
 
 
 def test_the_grammar_cache_is_used_only_in_a_private_directory(tmp_path: Path) -> None:
-    from derivtutor import cli
-
     home = tmp_path / "shared"
     (home / "cache").mkdir(parents=True)
     os.environ["DERIVTUTOR_HOME"] = str(home)  # restored by the autouse fixture
     (home / "cache").chmod(0o777)
-    assert cli._grammar_cache() is None  # anyone could plant a pickle there
+    assert places.grammar_cache() is None  # anyone could plant a pickle there
     (home / "cache").chmod(0o700)
-    assert cli._grammar_cache() == str(home / "cache" / "grammar.lark-cache")
+    assert places.grammar_cache() == str(home / "cache" / "grammar.lark-cache")
 
 
 def test_the_readme_shows_what_a_quiz_prints() -> None:

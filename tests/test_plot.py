@@ -758,9 +758,9 @@ def test_a_path_far_from_zero_still_has_a_window(plotext: Any) -> None:
 
 
 def test_lang_c_gets_an_ascii_plot(plotext: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from derivtutor import cli
+    from derivtutor import terminal
 
-    monkeypatch.setattr(cli, "_ascii_only", lambda: True)
+    monkeypatch.setattr(terminal, "ascii_only", lambda: True)
     for args in (["plot", "relu(x)"], ["descend", "x^2+y^2", "--start", "x=1,y=1", "--plot"]):
         out = _ok(args).stdout
         assert out.isascii(), [c for c in out if not c.isascii()][:5]

@@ -248,9 +248,9 @@ def test_generated_hints_never_state_the_answer(
 
 
 def test_the_quiz_falls_back_to_ascii_marks_on_lang_c(monkeypatch: pytest.MonkeyPatch) -> None:
-    from derivtutor import cli
+    from derivtutor import terminal
 
-    monkeypatch.setattr(cli, "_ascii_only", lambda: True)
+    monkeypatch.setattr(terminal, "ascii_only", lambda: True)
     result = runner.invoke(app, ["quiz", "--problem", SIN], input="cos(x^2)\n2x cos(x^2)\n")
     assert result.stdout.isascii(), [c for c in result.stdout if not c.isascii()]
     assert "OK Correct." in result.stdout and "X Not quite." in result.stdout

@@ -21,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from derivtutor import places
 from derivtutor.errors import ProgressError, UsageError
 
 SCHEMA_VERSION = 1
-FILENAME = "progress.sqlite3"
+FILENAME = places.PROGRESS_FILE
 EXPORT_FORMAT = "derivtutor-progress"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -75,12 +76,7 @@ REVIEW_FIELDS = ("time", "problem", "rating")
 
 
 def default_path() -> Path:
-    home = os.environ.get("DERIVTUTOR_HOME")
-    if home:
-        return Path(home) / FILENAME
-    from platformdirs import user_data_path
-
-    return user_data_path("derivtutor") / FILENAME
+    return places.progress_path()
 
 
 def parse_time(text: str) -> datetime:
@@ -457,3 +453,48 @@ def read_export(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def _utc(text: str) -> str:
     return parse_time(text).isoformat(timespec="milliseconds")
+
+
+def load_export(text: str, name: str) -> Any:
+    """An export's JSON, read from ``text`` (from the file ``name``), checked before any store
+    is touched."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{name} is not JSON: {err.msg} at line {err.lineno}") from None
+    except RecursionError:
+        raise UsageError(f"{name} is nested too deeply for a progress export") from None
+    read_export(data)  # a bad file is refused before any store is made
+    return data
+
+
+def write_export(path: str, text: str, store: Path, force: bool) -> None:
+    """Write an export without ever destroying something: not the store itself, not a file
+    that exists (without ``force``), and not a device such as /dev/null (written, not
+    replaced)."""
+    target = os.path.abspath(path)
+    if os.path.exists(target):
+        if os.path.exists(store) and os.path.samefile(target, store):
+            raise UsageError(f"{path} is the progress store itself: export to another file")
+        if os.path.isdir(target):
+            raise UsageError(f"{path} is a directory: give a file name, e.g. {path}/progress.json")
+        if not os.path.isfile(target):  # a device or a pipe: write into it
+            try:
+                with open(target, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+            except OSError as err:
+                raise UsageError(f"cannot write {path}: {err.strerror}") from None
+            return
+        if not force:
+            raise UsageError(f"{path} exists already: pass --force to replace it")
+    # Through a temporary file and a rename, so that a half-written export never exists.
+    directory = os.path.dirname(target)
+    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except OSError as err:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None

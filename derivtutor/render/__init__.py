@@ -1,37 +1,6 @@
-"""Renderers: results and step trees -> text, Rich, LaTeX, Markdown or JSON. No maths here.
+"""Layer 5, results -> output: text, Rich, LaTeX, Markdown or JSON. No maths here: the results
+carry every form that is shown. May import every layer below it (not terminal.py or cli.py).
 
-Each format lives in its own module and is imported only when asked for, so that printing the
-rules table never loads SymPy.
+``show.show(result, fmt)`` is the one entry the CLI uses. Each format is imported only when it
+is asked for, so that printing the rules table never loads SymPy.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from derivtutor.calculus.differentiation import Differentiation
-
-FORMATS = ("rich", "text", "latex", "markdown", "json")
-
-
-def render_differentiation(result: Differentiation, fmt: str, *, ascii: bool = False) -> Any:
-    """The derivation in one format: a string, or a Rich renderable for 'rich'."""
-    if fmt == "json":
-        import json
-
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "latex":
-        from derivtutor.render import latex
-
-        return latex.render_differentiation(result)
-    if fmt == "markdown":
-        from derivtutor.render import markdown
-
-        return markdown.render_differentiation(result)
-    if fmt == "rich":
-        from derivtutor.render import rich
-
-        return rich.render_differentiation(result, ascii=ascii)
-    from derivtutor.render import text
-
-    return text.render_differentiation(result, ascii=ascii)

@@ -109,7 +109,7 @@ def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bo
         import json
 
         return json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    from derivtutor.render import render_differentiation
+    from derivtutor.render.derivation import render_differentiation
     from derivtutor.render.text import TextWriter
 
     if fmt in ("latex", "markdown"):

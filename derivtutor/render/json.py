@@ -11,6 +11,7 @@ from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.engine.numeric import finite as _finite
 from derivtutor.engine.steps import Step
 from derivtutor.render import explain as ex
+from derivtutor.render.kinds import is_a
 from derivtutor.render.latex import latex
 from derivtutor.render.text import TextWriter
 
@@ -232,37 +233,28 @@ def descent_dict(run: Descent) -> dict[str, Any]:
     }
 
 
-def shape(result: object) -> dict[str, Any]:
+def shape(result: Any) -> dict[str, Any]:
     """The JSON shape of any result, the one dispatch behind every ``to_dict()``."""
-    # Imported here, not at the top: a shape asked for loads only what it needs.
-    from derivtutor.calculus.implicit import ImplicitDerivative
-    from derivtutor.calculus.multivar import Gradient, Hessian, Jacobian
-    from derivtutor.grading.verdict import GradientVerdict, Verdict
-    from derivtutor.ml.backprop import Backprop
-    from derivtutor.ml.descent import Descent
-    from derivtutor.ml.softmax import SoftmaxJacobian
-    from derivtutor.practice.sheet import Sheet
-
-    if isinstance(result, Differentiation):
+    if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
         return differentiation_dict(result)
-    if isinstance(result, Gradient):
+    if is_a(result, "derivtutor.calculus.multivar", "Gradient"):
         return gradient_dict(result)
-    if isinstance(result, Jacobian):
+    if is_a(result, "derivtutor.calculus.multivar", "Jacobian"):
         return matrix_dict(result.inputs, result.variables, result.entries)
-    if isinstance(result, Hessian):
+    if is_a(result, "derivtutor.calculus.multivar", "Hessian"):
         return matrix_dict((result.input,), result.variables, result.entries)
-    if isinstance(result, SoftmaxJacobian):
+    if is_a(result, "derivtutor.ml.softmax", "SoftmaxJacobian"):
         return softmax_dict(result)
-    if isinstance(result, ImplicitDerivative):
+    if is_a(result, "derivtutor.calculus.implicit", "ImplicitDerivative"):
         return implicit_dict(result)
-    if isinstance(result, Verdict):
+    if is_a(result, "derivtutor.grading.verdict", "Verdict"):
         return verdict_dict(result)
-    if isinstance(result, GradientVerdict):
+    if is_a(result, "derivtutor.grading.verdict", "GradientVerdict"):
         return gradient_verdict_dict(result)
-    if isinstance(result, Sheet):
+    if is_a(result, "derivtutor.practice.sheet", "Sheet"):
         return sheet_dict(result)
-    if isinstance(result, Backprop):
+    if is_a(result, "derivtutor.ml.backprop", "Backprop"):
         return backprop_dict(result)
-    if isinstance(result, Descent):
+    if is_a(result, "derivtutor.ml.descent", "Descent"):
         return descent_dict(result)
     raise TypeError(f"no JSON shape for {type(result).__name__}")

@@ -162,7 +162,7 @@ class QuizWriter:
         return out
 
     def steps(self, event: q.Steps) -> Lines:
-        from derivtutor.render import render_differentiation
+        from derivtutor.render.derivation import render_differentiation
 
         out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
         for result in event.derivations:

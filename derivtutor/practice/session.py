@@ -1,0 +1,100 @@
+"""The quiz loop: read a line, let the quiz decide, save what it records, show what it says.
+
+The loop is the edge between the quiz state machine (quiz.py), the progress store and the
+terminal, which it is handed as two callables: ``read`` (a line, or EOFError at the end of
+input) and ``show`` (the events the quiz produced). Every record is committed as it is made, so
+Ctrl-C or a killed terminal loses nothing already answered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from derivtutor.errors import ProgressError, UsageError
+from derivtutor.practice.bank import Bank
+from derivtutor.practice.problem import Problem, verify_problem
+from derivtutor.practice.progress import Progress
+from derivtutor.practice.quiz import Attempt, Event, Finished, Quiz, iso
+
+Show = Callable[[Quiz, list[Event]], None]
+
+
+def open_store(create: bool = True) -> Progress:
+    """The progress store; one that will be written to is checked for that first."""
+    store = Progress(create=create)
+    if create:
+        store.check_writable()
+    return store
+
+
+def usable(bank: Bank) -> Bank:
+    """The bank, if it has no errors: a quiz never poses from a bank that is known wrong."""
+    if bank.errors:
+        import shlex
+
+        first = "\n".join(e.render() for e in bank.errors[:5])
+        more = f"\n... and {len(bank.errors) - 5} more" if len(bank.errors) > 5 else ""
+        raise UsageError(
+            f"the bank at {bank.root} has errors:\n{first}{more}\n"
+            f"Run derivtutor bank validate {shlex.quote(bank.root)} for the full report."
+        )
+    return bank
+
+
+def gradable(problems: Iterable[Problem], warn: Callable[[str], None]) -> Iterator[Problem]:
+    """The problems the engine can grade. A bank is checked as a whole by bank validate; here
+    each problem is checked as it comes, so that a bad one is passed over (with a warning),
+    not posed."""
+    for problem in problems:
+        message = verify_problem(problem)
+        if message is None:
+            yield problem
+        else:
+            warn(f"warning: {problem.id} is passed over: {message}")
+
+
+def practise(
+    problems: Iterator[Problem],
+    total: int | None,
+    store: Progress,
+    *,
+    read: Callable[[], str],
+    show: Show,
+    hint_texts: Any,
+) -> None:
+    """Pose ``problems`` until they run out or the learner stops, saving every record."""
+    session = Quiz(problems, total, time.time(), hint_texts=hint_texts)
+    show(session, session.start())
+    unsaved: list[Any] = []
+
+    def save() -> None:
+        unsaved.extend(session.take_records())
+        while unsaved:  # one commit per record; on Ctrl-C the rest are saved afterwards
+            record = unsaved[0]
+            if isinstance(record, Attempt):
+                store.add_attempt(record.row())
+            elif not record.problem.generated:
+                store.add_review(record.problem.id, int(record.rating), iso(record.time))
+            unsaved.pop(0)
+
+    while not session.finished:
+        try:
+            try:
+                line = read()
+                events = session.handle(line, time.time())
+            except (EOFError, KeyboardInterrupt):
+                events = session.stop(time.time())
+            save()
+            show(session, events)
+        except KeyboardInterrupt:
+            # Ctrl-C while a verdict was saved or shown: keep it, and end with the summary.
+            ending = session.stop(time.time()) or events
+            save()
+            show(session, [e for e in ending if isinstance(e, Finished)])
+        except ProgressError:
+            # The store failed under us (a disk filled, a lock held too long): end with the
+            # summary, then the reason, so the learner knows the last answer was not kept.
+            show(session, [e for e in session.stop(time.time()) if isinstance(e, Finished)])
+            raise

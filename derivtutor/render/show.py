@@ -1,0 +1,42 @@
+"""The one entry from a result to its output: ``show(result, fmt)`` picks the renderer for the
+kind of result, so that neither the CLI nor the core ever switches on a result's type or format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from derivtutor.render.kinds import is_a
+
+
+def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> Any:
+    """``result`` in ``fmt``: a string, or a Rich renderable for rich. ``steps`` adds the
+    derivations where a result has them to show (a Jacobian's entries, a checked answer)."""
+    if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
+        from derivtutor.render.derivation import render_differentiation
+
+        return render_differentiation(result, fmt, ascii=ascii)
+    if is_a(result, "derivtutor.grading.verdict", "Verdict"):
+        from derivtutor.render.feedback import render_verdict
+
+        return render_verdict(result, fmt, ascii=ascii, steps=steps)
+    if is_a(result, "derivtutor.grading.verdict", "GradientVerdict"):
+        from derivtutor.render.feedback import render_gradient_verdict
+
+        return render_gradient_verdict(result, fmt, ascii=ascii)
+    if is_a(result, "derivtutor.practice.sheet", "Sheet"):
+        from derivtutor.render.feedback import render_sheet
+
+        return render_sheet(result, fmt, ascii=ascii)
+    if is_a(result, "derivtutor.ml.descent", "Descent"):
+        from derivtutor.render.descent import render_descent
+
+        return render_descent(result, fmt, ascii=ascii)
+    if is_a(result, "derivtutor.ml.backprop", "Backprop"):
+        from derivtutor.render.backprop import render_backprop
+
+        return render_backprop(result, fmt, ascii=ascii)
+    # A gradient, Jacobian, Hessian, softmax Jacobian or implicit derivative.
+    from derivtutor.render.several import render_result
+
+    return render_result(result, fmt, ascii=ascii, steps=steps)

@@ -1,0 +1,294 @@
+"""The terminal beside cli.py: formats and the ASCII fallback, reading arguments, stdin and
+files, writing output, errors as exit codes, the terminal's size and line editing.
+
+Light on purpose: ``derivtutor --help`` and ``derivtutor rules`` import this without SymPy.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperCommand
+
+from derivtutor.errors import DerivtutorError, InputError
+
+# The longest expression read from stdin; the parser's own limit then gives the message.
+STDIN_LIMIT = 100_000
+FILE_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
+
+
+class Format(str, Enum):
+    rich = "rich"
+    text = "text"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+def output_format(requested: Format | None) -> Format:
+    """The format asked for; by default rich on a terminal, text when piped or NO_COLOR is set."""
+    if requested is not None:
+        return requested
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return Format.text
+    return Format.rich
+
+
+_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
+
+
+def ascii_only() -> bool:
+    """True on a terminal that cannot show Unicode maths (e.g. LANG=C)."""
+    # Python coerces the C locale to UTF-8 for its own streams, but a terminal set to LANG=C
+    # still cannot draw the characters, so the locale the user chose decides.
+    ctype = os.environ.get("LC_CTYPE")
+    if ctype in _COERCED and os.environ.get("LANG", "C") in ("C", "POSIX"):
+        # PEP 538: on LANG=C, Python itself sets LC_CTYPE=C.UTF-8 before we run.
+        ctype = None
+    chosen = os.environ.get("LC_ALL") or ctype or os.environ.get("LANG")
+    if chosen in ("C", "POSIX"):
+        return True
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "−²σ·√∂".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
+
+
+class ExpressionCommand(TyperCommand):
+    """A command whose argument is an expression: '-x^2' would otherwise read as options."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # get_params, not self.params: it includes the help option, so '-h' stays an option.
+        params = self.get_params(ctx)
+        known = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
+        # Options that take a value: '--order -1' is a (bad) value, not an expression.
+        valued = {opt for p in params if not getattr(p, "is_flag", True) for opt in p.opts}
+        skip = False
+        options: list[str] = []  # what stays before '--' in the suggested command
+        positional: list[str] = []
+        negative = None
+        for arg in args:
+            if arg == "--":
+                break
+            if skip:
+                options.append(arg)
+                skip = False
+                continue
+            skip = arg in valued
+            if arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] in known:
+                options.append(arg)
+            else:
+                positional.append(arg)
+                if arg.startswith("-") and arg != "-" and negative is None:
+                    negative = arg
+        if negative is not None:
+            # Every expression goes after --, quoted so that the line can be pasted as it is.
+            suggestion = " ".join(
+                [
+                    "derivtutor",
+                    str(ctx.info_name),
+                    *map(shlex.quote, options),
+                    "--",
+                    *map(shlex.quote, positional),
+                ]
+            )
+            fail(
+                f"'{negative}' starts with '-', so it reads as an option.\n"
+                f"Put -- before the expressions:  {suggestion}"
+            )
+        return super().parse_args(ctx, args)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_expression(expression: str) -> str:
+    """An expression argument, or stdin's text for '-'."""
+    if expression != "-":
+        return expression
+    text = sys.stdin.read(STDIN_LIMIT)
+    if not text.strip():
+        raise InputError("no expression on stdin", suggestion='echo "x^2" | derivtutor diff -')
+    return text.strip()
+
+
+def read_text(path: str) -> str:
+    """A file's text ('-' for stdin), bounded, with a clear error for what cannot be read."""
+    if path == "-":
+        return sys.stdin.read(FILE_LIMIT)
+    from derivtutor.errors import UsageError
+
+    try:
+        if os.path.getsize(path) > FILE_LIMIT:
+            raise UsageError(f"{path} is larger than {FILE_LIMIT // 1_000_000} MB")
+        with open(path, encoding="utf-8") as file:
+            return file.read()
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+def line_reader() -> Callable[[], str]:
+    """Line editing and history (prompt_toolkit) on a terminal; plain lines otherwise. Raises
+    EOFError at the end of input."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+
+        from derivtutor import places
+
+        session: Any = PromptSession(history=FileHistory(str(places.history_path())))
+        return lambda: str(session.prompt("> "))
+
+    def plain() -> str:
+        typer.echo("> ", nl=False)
+        line = sys.stdin.readline(STDIN_LIMIT)
+        if not line:
+            typer.echo("")
+            raise EOFError
+        if not line.endswith("\n") and len(line) == STDIN_LIMIT:
+            while (rest := sys.stdin.readline(STDIN_LIMIT)) and not rest.endswith("\n"):
+                pass  # the rest of an overlong line is part of the same (refused) answer
+        typer.echo(line.rstrip("\n"))  # so a transcript shows what was answered
+        return line
+
+    return plain
+
+
+def terminal_size() -> tuple[int, int]:
+    """Columns and rows for a terminal plot: the terminal's width, a readable height."""
+    import shutil
+
+    columns = shutil.get_terminal_size((100, 30)).columns
+    return max(40, min(columns, 200)), 22
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def console(*, ascii: bool = False) -> Any:
+    """The Rich console for stdout; its boxes and tree guides are ASCII on a LANG=C terminal."""
+    from rich.console import Console
+
+    class AsciiConsole(Console):
+        @property
+        def encoding(self) -> str:
+            return "ascii"
+
+    return (AsciiConsole if ascii else Console)(highlight=False)
+
+
+def emit(output: Any) -> None:
+    """Write a renderer's output: text as it is, a Rich renderable through a console."""
+    if isinstance(output, str):
+        typer.echo(output, nl=False)
+        return
+    console(ascii=ascii_only()).print(output)
+
+
+def say(text: str) -> None:
+    """A line for the user on stderr (a warning, where a file was saved), not the output."""
+    typer.echo(text, err=True)
+
+
+class QuizScreen:
+    """Prints quiz events: plain lines, or styled through Rich on a terminal."""
+
+    def __init__(self, writer: Any, styled: bool) -> None:
+        self.writer = writer
+        self.console = console(ascii=ascii_only()) if styled else None
+
+    def __call__(self, session: Any, events: list[Any]) -> None:
+        for event in events:
+            self.print(self.writer.event(event, session))
+
+    def print(self, lines: list[tuple[str, str]]) -> None:
+        if self.console is None:
+            for text, _ in lines:
+                typer.echo(text)
+            return
+        from rich.text import Text
+
+        for text, style in lines:
+            self.console.print(Text(text, style=style))
+
+
+# --- errors as exit codes --------------------------------------------------------------------
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def errors(debug: bool) -> Iterator[None]:
+    """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal)."""
+    try:
+        yield
+    except InputError as err:
+        fail(err.render())
+    except DerivtutorError as err:
+        fail(str(err))
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        # The reader went away (derivtutor ... | head): not an error of ours. Point stdout at
+        # /dev/null so that Python's flush at exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except Exception as err:  # the last line of defence: a bug, reported briefly
+        if debug:
+            traceback.print_exc()
+        detail = "" if debug else " Rerun with --debug to see the traceback."
+        fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
+
+
+def start_engine() -> None:
+    """Load the maths, with the parser's grammar cached in the user's own directory."""
+    from derivtutor import places
+    from derivtutor.language.parse import use_grammar_cache
+
+    use_grammar_cache(places.grammar_cache())
+
+
+def exit_code(result: Any) -> int:
+    """DESIGN.md's exit codes for a checked answer, gradient or sheet: 0 when all is correct,
+    1 when something is incorrect, 2 for an undecided verdict or a malformed row."""
+    from derivtutor.grading.verdict import CORRECT, INCORRECT
+    from derivtutor.practice.sheet import Sheet
+
+    if isinstance(result, Sheet):
+        return result.exit_code
+    return {CORRECT: 0, INCORRECT: 1}.get(result.verdict, 2)
+
+
+def quiz(problems: Iterator[Any], total: int | None, store: Any) -> None:
+    """Run the quiz loop at this terminal: its line editing, its styles, its Ctrl-C."""
+    from derivtutor.practice.session import practise
+    from derivtutor.render.quiz import QuizWriter
+
+    writer = QuizWriter(ascii=ascii_only())
+    screen = QuizScreen(writer, styled=output_format(None) is Format.rich)
+    practise(problems, total, store, read=line_reader(), show=screen, hint_texts=writer.hints)
+
+
+def confirm(question: str) -> bool:
+    """A yes/no question; the end of input is no answer, and no answer is not a yes."""
+    try:
+        return bool(typer.confirm(question, default=False))
+    except typer.Abort:
+        typer.echo("")
+        return False
