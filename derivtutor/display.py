@@ -23,9 +23,9 @@ def to_markdown(result: object) -> str:
     from derivtutor.calculus.differentiation import Differentiation
 
     if isinstance(result, Differentiation):
-        from derivtutor.render.markdown import render_differentiation
+        from derivtutor.render.formats.markdown import render_differentiation
 
         return render_differentiation(result)
-    from derivtutor.render.several import render_result
+    from derivtutor.render.show import show
 
-    return str(render_result(result, "markdown"))
+    return str(show(result, "markdown"))

@@ -190,12 +190,12 @@ def test_every_package_says_what_it_may_import() -> None:
 @pytest.mark.parametrize(
     ("planted", "caught"),
     [
-        (Import("derivtutor.engine.tidy", "derivtutor.render.text", 1, True), True),
+        (Import("derivtutor.engine.tidy", "derivtutor.render.formats.text", 1, True), True),
         (Import("derivtutor.language.parse", "derivtutor.engine.steps", 1, False), True),
         (Import("derivtutor.grading.verdict", "derivtutor.ml.softmax", 1, True), True),
         (Import("derivtutor.calculus.multivar", "derivtutor.display", 1, False), True),
         (Import("derivtutor.calculus.multivar", "derivtutor.display", 1, True), False),
-        (Import("derivtutor.render.text", "derivtutor.engine.steps", 1, False), False),
+        (Import("derivtutor.render.formats.text", "derivtutor.engine.steps", 1, False), False),
     ],
 )
 def test_a_planted_import_is_caught(planted: Import, caught: bool) -> None:

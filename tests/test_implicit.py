@@ -14,7 +14,7 @@ from contracts import STEP_KEYS
 import derivtutor
 from derivtutor.errors import InputError, UsageError
 from derivtutor.language.functions import sigmoid
-from derivtutor.render.several import render_result
+from derivtutor.render.show import show as render_result
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 Y = sp.Function("y")(x)

@@ -13,7 +13,7 @@ from derivtutor.calculus.multivar import Gradient
 from derivtutor.errors import InputError, UsageError
 from derivtutor.language.functions import sigmoid
 from derivtutor.language.parse import parse, variable
-from derivtutor.render.several import render_result
+from derivtutor.render.show import show as render_result
 
 b, w, x, y, z = (variable(name) for name in "bwxyz")
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from derivtutor import differentiate
 from derivtutor.language import notation
 from derivtutor.language.functions import relu, sigmoid, softplus
-from derivtutor.render import latex, rich, text
+from derivtutor.render.formats import latex, rich, text
 
 # --- text: whole derivations ---------------------------------------------------------------------
 

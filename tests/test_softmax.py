@@ -17,7 +17,7 @@ import derivtutor
 from derivtutor.errors import UsageError
 from derivtutor.ml.softmax import MAX_N, MIN_N, concrete, i, j, p, softmax_jacobian, y
 from derivtutor.ml.softmax import z as z_indexed
-from derivtutor.render.several import render_result
+from derivtutor.render.show import show as render_result
 
 SIZES = range(MIN_N, MAX_N + 1)
 POINTS = 3

@@ -8,9 +8,9 @@ from typing import Any
 
 from derivtutor.ml.backprop import Backprop, Node
 from derivtutor.render import explain as ex
-from derivtutor.render.latex import escape_text as _tex
+from derivtutor.render.formats.latex import escape_text as _tex
+from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.numbers import number as _number
-from derivtutor.render.text import TextWriter
 
 
 class _Writer:

@@ -15,17 +15,17 @@ def render_differentiation(result: Differentiation, fmt: str, *, ascii: bool = F
 
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "latex":
-        from derivtutor.render import latex
+        from derivtutor.render.formats import latex
 
         return latex.render_differentiation(result)
     if fmt == "markdown":
-        from derivtutor.render import markdown
+        from derivtutor.render.formats import markdown
 
         return markdown.render_differentiation(result)
     if fmt == "rich":
-        from derivtutor.render import rich
+        from derivtutor.render.formats import rich
 
         return rich.render_differentiation(result, ascii=ascii)
-    from derivtutor.render import text
+    from derivtutor.render.formats import text
 
     return text.render_differentiation(result, ascii=ascii)

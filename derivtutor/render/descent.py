@@ -6,9 +6,9 @@ import json
 
 from derivtutor.ml.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
 from derivtutor.render import explain as ex
-from derivtutor.render.latex import escape_text
+from derivtutor.render.formats.latex import escape_text
+from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.numbers import number as _number
-from derivtutor.render.text import TextWriter
 
 SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
 
@@ -210,7 +210,7 @@ def render_descent(run: Descent, fmt: str, *, ascii: bool = False) -> object:
 
 
 def _latex(run: Descent, header: list[str], body: list[list[str]], w: _Writer) -> str:
-    from derivtutor.render.latex import latex
+    from derivtutor.render.formats.latex import latex
 
     names = [latex(v) for v in run.variables]
     columns = ["k", *(f"${n}$" for n in names), "$f$", r"$\lVert\nabla f\rVert$", "step"]

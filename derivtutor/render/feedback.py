@@ -110,10 +110,10 @@ def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bo
 
         return json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n"
     from derivtutor.render.derivation import render_differentiation
-    from derivtutor.render.text import TextWriter
+    from derivtutor.render.formats.text import TextWriter
 
     if fmt in ("latex", "markdown"):
-        from derivtutor.render import markdown
+        from derivtutor.render.formats import markdown
 
         body = "\n\n".join(markdown.line(line) for line in lines(verdict)) + "\n"
         if steps:
@@ -133,7 +133,7 @@ def render_gradient_verdict(result: GradientVerdict, fmt: str, *, ascii: bool = 
         import json
 
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    from derivtutor.render.text import TextWriter
+    from derivtutor.render.formats.text import TextWriter
 
     writer = TextWriter(ascii=ascii)
     order = ", ".join(writer.notation.show(v) for v in result.variables)
@@ -157,7 +157,7 @@ def render_sheet(sheet: Sheet, fmt: str, *, ascii: bool = False) -> object:
         from derivtutor.errors import UsageError
 
         raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
-    from derivtutor.render.text import TextWriter
+    from derivtutor.render.formats.text import TextWriter
 
     writer = TextWriter(ascii=ascii)
     rows = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
-from derivtutor.render.text import TextWriter
+from derivtutor.render.formats.text import TextWriter
 
 
 def derivative_hints(result: Differentiation, *, ascii: bool = False) -> list[str]:

@@ -11,9 +11,9 @@ from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.engine.numeric import finite as _finite
 from derivtutor.engine.steps import Step
 from derivtutor.render import explain as ex
+from derivtutor.render.formats.latex import latex
+from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.kinds import is_a
-from derivtutor.render.latex import latex
-from derivtutor.render.text import TextWriter
 
 if TYPE_CHECKING:
     from derivtutor.calculus.implicit import ImplicitDerivative

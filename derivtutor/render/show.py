@@ -37,6 +37,15 @@ def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> 
 
         return render_backprop(result, fmt, ascii=ascii)
     # A gradient, Jacobian, Hessian, softmax Jacobian or implicit derivative.
-    from derivtutor.render.several import render_result
+    if fmt == "json":
+        return _json(result)
+    from derivtutor.render.formats import printer
+    from derivtutor.render.say import several
 
-    return render_result(result, fmt, ascii=ascii, steps=steps)
+    return printer(fmt, ascii=ascii).print(several.blocks(result, steps=steps))
+
+
+def _json(result: Any) -> str:
+    import json
+
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -1,43 +1,19 @@
-"""What gradients, Jacobians, Hessians and the softmax Jacobian say, as format-neutral blocks.
-
-Each result becomes a list of blocks: lines of segments, a matrix, or one entry's derivation
-(printed by the single-variable renderer of the chosen format). Each format then prints the
-blocks its own way (``print_blocks``). No maths here beyond choosing what to show.
+"""What gradients, Jacobians, Hessians, the softmax Jacobian and implicit derivatives say, as
+blocks: lines of segments, a matrix, or one entry's derivation. The printers of formats/ print
+them. No maths here beyond choosing what to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.calculus.implicit import ImplicitDerivative
 from derivtutor.calculus.multivar import Gradient, Hessian, Jacobian
 from derivtutor.ml.softmax import SUM, IndexDerivation, SoftmaxJacobian, i, j, p
 from derivtutor.render import explain as ex
-
-
-@dataclass(frozen=True)
-class Line:
-    segments: list[ex.Segment]
-
-
-@dataclass(frozen=True)
-class Matrix:
-    rows: list[list[ex.Segment]]  # a label per row
-    columns: list[list[ex.Segment]]  # a label per column
-    cells: list[list[sp.Expr]]
-
-
-@dataclass(frozen=True)
-class Derivation:
-    title: list[ex.Segment]
-    result: Differentiation
-
-
-Block = Line | Matrix | Derivation
+from derivtutor.render.blocks import Block, Derivation, Line, Matrix
 
 
 def _tuple(items: Sequence[sp.Expr]) -> list[ex.Segment]:
@@ -307,149 +283,15 @@ def implicit_blocks(result: ImplicitDerivative) -> list[Block]:
     ]
 
 
-def render_result(result: object, fmt: str, *, ascii: bool = False, steps: bool = False) -> object:
-    """A gradient, Jacobian, Hessian or softmax Jacobian in one format."""
-    if fmt == "json":
-        import json
-
-        assert isinstance(
-            result, (Gradient, Jacobian, Hessian, SoftmaxJacobian, ImplicitDerivative)
-        )
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def blocks(result: object, *, steps: bool = False) -> list[Block]:
+    """What a gradient, Jacobian, Hessian, softmax Jacobian or implicit derivative says."""
     if isinstance(result, ImplicitDerivative):
-        blocks = implicit_blocks(result)
-    elif isinstance(result, Gradient):
-        blocks = gradient_blocks(result)
-    elif isinstance(result, Hessian):
-        blocks = hessian_blocks(result, steps=steps)
-    elif isinstance(result, SoftmaxJacobian):
-        blocks = softmax_blocks(result, steps=steps)
-    else:
-        assert isinstance(result, Jacobian)
-        blocks = jacobian_blocks(result, steps=steps)
-    return render(blocks, fmt, ascii=ascii)
-
-
-# --- printing the blocks ---------------------------------------------------------------------
-
-
-def render(blocks: list[Block], fmt: str, *, ascii: bool = False) -> object:
-    """The blocks in one format: text for text, latex, markdown and json; a Rich group for rich."""
-    if fmt == "rich":
-        return _rich(blocks, ascii)
-    if fmt == "latex":
-        return _latex(blocks)
-    if fmt == "markdown":
-        return _markdown(blocks)
-    return _text(blocks, ascii)
-
-
-def _text(blocks: list[Block], ascii: bool) -> str:
-    from derivtutor.render.text import TextWriter, render_differentiation
-
-    w = TextWriter(ascii=ascii)
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Line):
-            out.append(w.line(block.segments))
-        elif isinstance(block, Matrix):
-            out.append("")
-            out.extend(_grid(block, w.line, lambda e: w.notation.show(e)))
-            out.append("")
-        else:
-            out.append("")
-            out.append("── " + w.line(block.title) + " ──")
-            out.append(render_differentiation(block.result, ascii=ascii).rstrip())
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _grid(block: Matrix, line: object, show: object) -> list[str]:
-    """A matrix as aligned columns of text."""
-    assert callable(line) and callable(show)
-    header = [""] + [line(c) for c in block.columns]
-    rows = [
-        [line(r)] + [show(e) for e in cells]
-        for r, cells in zip(block.rows, block.cells, strict=True)
-    ]
-    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
-    return [
-        "  "
-        + "   ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
-    ]
-
-
-def _rich(blocks: list[Block], ascii: bool) -> object:
-    from rich.console import Group, RenderableType
-    from rich.table import Table
-    from rich.text import Text
-
-    from derivtutor.render import rich
-    from derivtutor.render.text import TextWriter
-
-    w = TextWriter(ascii=ascii)
-    parts: list[RenderableType] = []
-    for block in blocks:
-        if isinstance(block, Line):
-            parts.append(Text(w.line(block.segments), overflow="fold"))
-        elif isinstance(block, Matrix):
-            table = Table(show_header=True, header_style="bold")
-            table.add_column("")
-            for column in block.columns:
-                table.add_column(w.line(column), overflow="fold")
-            for label, cells in zip(block.rows, block.cells, strict=True):
-                table.add_row(Text(w.line(label)), *(Text(w.notation.show(e)) for e in cells))
-            parts.append(table)
-        else:
-            parts.append(Text("── " + w.line(block.title) + " ──", style="bold"))
-            parts.append(rich.render_differentiation(block.result, ascii=ascii))
-    return Group(*parts)
-
-
-def _latex(blocks: list[Block]) -> str:
-    from derivtutor.render import latex
-
-    out: list[str] = ["% derivtutor: needs \\usepackage{amsmath}"]
-    for block in blocks:
-        if isinstance(block, Line):
-            out.append("\\noindent " + "".join(_latex_inline(s) for s in block.segments) + "\n")
-        elif isinstance(block, Matrix):
-            rows = [" & ".join(latex.latex(e) for e in cells) + r" \\" for cells in block.cells]
-            out.append("\\[\n\\begin{pmatrix}\n" + "\n".join(rows) + "\n\\end{pmatrix}\n\\]")
-        else:
-            # The title says which entry (or which side) this is, as in the other formats.
-            title = "".join(_latex_inline(s) for s in block.title)
-            out.append("\\noindent\\textbf{" + title + "}\n")
-            # The amsmath note is said once, at the top, not before every entry.
-            out.append(latex.render_differentiation(block.result).split("\n", 1)[1])
-    return "\n".join(out) + "\n"
-
-
-def _latex_inline(segment: ex.Segment) -> str:
-    from derivtutor.render import latex
-
-    if isinstance(segment, str):
-        return latex.prose(segment)[len("\\text{") : -1]
-    return "$" + latex.segment(segment) + "$"
-
-
-def _markdown(blocks: list[Block]) -> str:
-    from derivtutor.render import markdown
-
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Line):
-            out.append(markdown.line(block.segments).strip() + "\n")
-        elif isinstance(block, Matrix):
-            header = "| | " + " | ".join(markdown.line(c) for c in block.columns) + " |"
-            out.append(header)
-            out.append("|---" * (len(block.columns) + 1) + "|")
-            for label, cells in zip(block.rows, block.cells, strict=True):
-                row = " | ".join(markdown.line([ex.Math(e)]) for e in cells)
-                out.append(f"| {markdown.line(label)} | {row} |")
-            out.append("")
-        else:
-            out.append("#### " + markdown.line(block.title) + "\n")
-            out.append(markdown.render_differentiation(block.result))
-    return "\n".join(out).rstrip() + "\n"
+        return implicit_blocks(result)
+    if isinstance(result, Gradient):
+        return gradient_blocks(result)
+    if isinstance(result, Hessian):
+        return hessian_blocks(result, steps=steps)
+    if isinstance(result, SoftmaxJacobian):
+        return softmax_blocks(result, steps=steps)
+    assert isinstance(result, Jacobian)
+    return jacobian_blocks(result, steps=steps)

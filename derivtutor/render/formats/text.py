@@ -11,6 +11,8 @@ from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.language.notation import SUPERSCRIPT, Notation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
+from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.formats.base import Printer
 from derivtutor.render.plain import ascii_prose
 
 
@@ -86,3 +88,38 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> s
     if result.at is not None:
         out.extend(w.line(line) for line in summary.gradient_check_lines(result, result.at))
     return "\n".join(out).rstrip() + "\n"
+
+
+class TextPrinter(Printer):
+    """Blocks as plain text: a matrix as aligned columns, an entry's derivation under a rule."""
+
+    def __init__(self, *, ascii: bool = False) -> None:
+        super().__init__(ascii=ascii)
+        self.writer = TextWriter(ascii=ascii)
+
+    def _print_Line(self, block: Line) -> list[str]:  # noqa: N802 - named for the block class
+        return [self.writer.line(block.segments)]
+
+    def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
+        w = self.writer
+        header = [""] + [w.line(c) for c in block.columns]
+        rows = [
+            [w.line(r)] + [w.notation.show(e) for e in cells]
+            for r, cells in zip(block.rows, block.cells, strict=True)
+        ]
+        widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+        grid = [
+            "  "
+            + "   ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+            for row in [header, *rows]
+        ]
+        return ["", *grid, ""]
+
+    def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
+        body = render_differentiation(block.result, ascii=self.ascii).rstrip()
+        return ["", "── " + self.writer.line(block.title) + " ──", body, ""]
+
+    def join(self, pieces: list[str]) -> str:
+        return "\n".join(pieces).rstrip() + "\n"

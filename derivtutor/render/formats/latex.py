@@ -6,13 +6,15 @@ from typing import Any
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
-from sympy.printing.latex import LatexPrinter
+from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.language.notation import factor_rank
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
+from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.formats.base import Printer
 
 _PROSE = {
     "\\": r"\textbackslash{}",
@@ -55,7 +57,7 @@ _PROSE = {
 }
 
 
-class _Printer(LatexPrinter):  # type: ignore[misc]
+class _Printer(SympyLatexPrinter):  # type: ignore[misc]
     """SymPy's LaTeX, with the names a course uses: ln, arcsin, H(x) for the step function."""
 
     def _print_Mul(self, expr: sp.Mul) -> str:
@@ -213,3 +215,30 @@ _TEX = {
 def escape_text(text: str) -> str:
     """Plain ASCII prose, escaped for LaTeX (and --lr kept as two hyphens, not a dash)."""
     return "".join(_TEX.get(ch, ch) for ch in text).replace("--", "-{}-")
+
+
+class LatexPrinter(Printer):
+    """Blocks as a LaTeX fragment (amsmath): a matrix as a pmatrix, an entry's derivation
+    under a bold title."""
+
+    def _inline(self, segments: list[ex.Segment]) -> str:
+        return "".join(
+            prose(s)[len("\\text{") : -1] if isinstance(s, str) else "$" + segment(s) + "$"
+            for s in segments
+        )
+
+    def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
+        return ["\\noindent " + self._inline(block.segments) + "\n"]
+
+    def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
+        rows = [" & ".join(latex(e) for e in cells) + r" \\" for cells in block.cells]
+        return ["\\[\n\\begin{pmatrix}\n" + "\n".join(rows) + "\n\\end{pmatrix}\n\\]"]
+
+    def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
+        # The title says which entry (or which side) this is, as in the other formats; the
+        # amsmath note is said once, at the top, not before every entry.
+        title = "\\noindent\\textbf{" + self._inline(block.title) + "}\n"
+        return [title, render_differentiation(block.result).split("\n", 1)[1]]
+
+    def join(self, pieces: list[str]) -> str:
+        return "\n".join(["% derivtutor: needs \\usepackage{amsmath}", *pieces]) + "\n"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.latex import latex, segment
+from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.formats.base import Printer
+from derivtutor.render.formats.latex import latex, segment
 
 
 def _segment(seg: ex.Segment) -> str:
@@ -46,3 +48,24 @@ def render_differentiation(result: Differentiation) -> str:
         out.extend(line(r).strip() + "  " for r in summary.gradient_check_lines(result, result.at))
     out.append(f"<!-- derivative: ${latex(result.derivative)}$ -->")
     return "\n".join(out).rstrip() + "\n"
+
+
+class MarkdownPrinter(Printer):
+    """Blocks as Markdown with $maths$: a matrix as a table, an entry under a heading."""
+
+    def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
+        return [line(block.segments).strip() + "\n"]
+
+    def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
+        out = ["| | " + " | ".join(line(c) for c in block.columns) + " |"]
+        out.append("|---" * (len(block.columns) + 1) + "|")
+        for label, cells in zip(block.rows, block.cells, strict=True):
+            row = " | ".join(line([ex.Math(e)]) for e in cells)
+            out.append(f"| {line(label)} | {row} |")
+        return [*out, ""]
+
+    def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
+        return ["#### " + line(block.title) + "\n", render_differentiation(block.result)]
+
+    def join(self, pieces: list[str]) -> str:
+        return "\n".join(pieces).rstrip() + "\n"

@@ -18,7 +18,9 @@ from rich.tree import Tree
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.text import TextWriter
+from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.formats.base import Printer
+from derivtutor.render.formats.text import TextWriter
 
 RULE_STYLE = "bold cyan"
 NOTE_STYLE = "dim"
@@ -81,3 +83,33 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> R
             check.append_text(_text(writer, line))
         parts.append(check)
     return Group(*parts)
+
+
+class RichPrinter(Printer):
+    """Blocks as Rich renderables: a matrix as a table, an entry's derivation as its tree."""
+
+    def __init__(self, *, ascii: bool = False) -> None:
+        super().__init__(ascii=ascii)
+        self.writer = TextWriter(ascii=ascii)
+
+    def _print_Line(self, block: Line) -> list[RenderableType]:  # noqa: N802
+        return [Text(self.writer.line(block.segments), overflow="fold")]
+
+    def _print_Matrix(self, block: Matrix) -> list[RenderableType]:  # noqa: N802
+        from rich.table import Table
+
+        w = self.writer
+        table = Table(show_header=True, header_style="bold")
+        table.add_column("")
+        for column in block.columns:
+            table.add_column(w.line(column), overflow="fold")
+        for label, cells in zip(block.rows, block.cells, strict=True):
+            table.add_row(Text(w.line(label)), *(Text(w.notation.show(e)) for e in cells))
+        return [table]
+
+    def _print_Derivation(self, block: Derivation) -> list[RenderableType]:  # noqa: N802
+        title = Text("── " + self.writer.line(block.title) + " ──", style="bold")
+        return [title, render_differentiation(block.result, ascii=self.ascii)]
+
+    def join(self, pieces: list[RenderableType]) -> Group:
+        return Group(*pieces)
