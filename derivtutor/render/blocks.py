@@ -17,9 +17,11 @@ from derivtutor.render.explain import Segment
 
 @dataclass(frozen=True)
 class Line:
-    """One line of prose and maths."""
+    """One line of prose and maths. Its ``role`` says what it is for ("title", "good", "bad",
+    "warn"), which a format may show by weight or colour."""
 
     segments: list[Segment]
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,4 +41,31 @@ class Derivation:
     result: Differentiation
 
 
-Block = Line | Matrix | Derivation
+@dataclass(frozen=True)
+class Heading:
+    """The title of what follows (a gradient's component, a section)."""
+
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Space between parts, where a format marks it (a blank line in text)."""
+
+
+Cell = str | list[Segment]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows under a header. ``right`` names the columns of numbers, aligned right; ``roles``
+    gives one column a role per row ("good", "bad"), which a format may colour."""
+
+    header: list[str]
+    rows: list[list[Cell]]
+    title: str = ""
+    right: frozenset[int] = frozenset()
+    roles: tuple[int, list[str]] | None = None
+
+
+Block = Line | Heading | Gap | Matrix | Table | Derivation

@@ -149,7 +149,7 @@ def implicit_dict(result: ImplicitDerivative) -> dict[str, Any]:
 
 def verdict_dict(verdict: Verdict) -> dict[str, Any]:
     """DESIGN.md's check shape."""
-    from derivtutor.render import feedback
+    from derivtutor.render.say import verdict as feedback
 
     writer = TextWriter()
     witness = None

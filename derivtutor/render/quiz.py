@@ -13,9 +13,9 @@ from derivtutor.errors import InputError
 from derivtutor.practice import quiz as q
 from derivtutor.practice.problem import Problem
 from derivtutor.render import explain as ex
-from derivtutor.render.feedback import message
 from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.hints import derivative_hints, gradient_hints
+from derivtutor.render.say.verdict import message
 
 Lines = list[tuple[str, str]]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from derivtutor.errors import UsageError
 from derivtutor.render.kinds import is_a
 
 
@@ -16,18 +17,25 @@ def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> 
         from derivtutor.render.derivation import render_differentiation
 
         return render_differentiation(result, fmt, ascii=ascii)
+    if fmt == "json":
+        return _json(result)
+    from derivtutor.render.formats import printer
+
+    print_ = printer(fmt, ascii=ascii).print
     if is_a(result, "derivtutor.grading.verdict", "Verdict"):
-        from derivtutor.render.feedback import render_verdict
+        from derivtutor.render.say import verdict
 
-        return render_verdict(result, fmt, ascii=ascii, steps=steps)
+        return print_(verdict.verdict_blocks(result, steps=steps))
     if is_a(result, "derivtutor.grading.verdict", "GradientVerdict"):
-        from derivtutor.render.feedback import render_gradient_verdict
+        from derivtutor.render.say import verdict
 
-        return render_gradient_verdict(result, fmt, ascii=ascii)
+        return print_(verdict.gradient_verdict_blocks(result))
     if is_a(result, "derivtutor.practice.sheet", "Sheet"):
-        from derivtutor.render.feedback import render_sheet
+        from derivtutor.render.say import verdict
 
-        return render_sheet(result, fmt, ascii=ascii)
+        if fmt == "latex":
+            raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
+        return print_(verdict.sheet_blocks(result))
     if is_a(result, "derivtutor.ml.descent", "Descent"):
         from derivtutor.render.descent import render_descent
 
@@ -37,12 +45,9 @@ def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> 
 
         return render_backprop(result, fmt, ascii=ascii)
     # A gradient, Jacobian, Hessian, softmax Jacobian or implicit derivative.
-    if fmt == "json":
-        return _json(result)
-    from derivtutor.render.formats import printer
     from derivtutor.render.say import several
 
-    return printer(fmt, ascii=ascii).print(several.blocks(result, steps=steps))
+    return print_(several.blocks(result, steps=steps))
 
 
 def _json(result: Any) -> str:

@@ -13,7 +13,7 @@ from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.language.notation import factor_rank
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
 from derivtutor.render.formats.base import Printer
 
 _PROSE = {
@@ -228,7 +228,26 @@ class LatexPrinter(Printer):
         )
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
-        return ["\\noindent " + self._inline(block.segments) + "\n"]
+        inline = self._inline(block.segments)
+        if block.role == "title":
+            inline = "\\textbf{" + inline + "}"
+        return ["\\noindent " + inline + "\n"]
+
+    def _print_Heading(self, block: Heading) -> list[str]:  # noqa: N802
+        return ["\\noindent\\textbf{" + self._inline(block.segments) + "}\n"]
+
+    def _print_Gap(self, block: Gap) -> list[str]:  # noqa: N802
+        return []
+
+    def _cell(self, cell: Cell) -> str:
+        return self._inline([cell] if isinstance(cell, str) else cell)
+
+    def _print_Table(self, block: Table) -> list[str]:  # noqa: N802
+        spec = "".join("r" if n in block.right else "l" for n in range(len(block.header)))
+        lines = [r"\begin{tabular}{" + spec + "}"]
+        lines.append(" & ".join(map(self._cell, block.header)) + r" \\ \hline")
+        lines += [" & ".join(map(self._cell, row)) + r" \\" for row in block.rows]
+        return ["\n".join([*lines, r"\end{tabular}"]) + "\n"]
 
     def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
         rows = [" & ".join(latex(e) for e in cells) + r" \\" for cells in block.cells]
@@ -237,8 +256,10 @@ class LatexPrinter(Printer):
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
         # The title says which entry (or which side) this is, as in the other formats; the
         # amsmath note is said once, at the top, not before every entry.
-        title = "\\noindent\\textbf{" + self._inline(block.title) + "}\n"
-        return [title, render_differentiation(block.result).split("\n", 1)[1]]
+        body = render_differentiation(block.result).split("\n", 1)[1]
+        if not block.title:
+            return [body]
+        return ["\\noindent\\textbf{" + self._inline(block.title) + "}\n", body]
 
     def join(self, pieces: list[str]) -> str:
         return "\n".join(["% derivtutor: needs \\usepackage{amsmath}", *pieces]) + "\n"

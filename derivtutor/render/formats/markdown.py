@@ -5,7 +5,7 @@ from __future__ import annotations
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.formats.latex import latex, segment
 
@@ -54,7 +54,25 @@ class MarkdownPrinter(Printer):
     """Blocks as Markdown with $maths$: a matrix as a table, an entry under a heading."""
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
-        return [line(block.segments).strip() + "\n"]
+        text = line(block.segments).strip()
+        return [(f"**{text}**" if block.role == "title" else text) + "\n"]
+
+    def _print_Heading(self, block: Heading) -> list[str]:  # noqa: N802
+        return ["#### " + line(block.segments) + "\n"]
+
+    def _print_Gap(self, block: Gap) -> list[str]:  # noqa: N802
+        return []
+
+    def _cell(self, cell: Cell) -> str:
+        return (line([cell]) if isinstance(cell, str) else line(cell)).replace("|", "\\|")
+
+    def _print_Table(self, block: Table) -> list[str]:  # noqa: N802
+        out = ["| " + " | ".join(map(self._cell, block.header)) + " |"]
+        out.append(
+            "|" + "".join("---:|" if n in block.right else "---|" for n in range(len(block.header)))
+        )
+        out += ["| " + " | ".join(map(self._cell, row)) + " |" for row in block.rows]
+        return ["\n".join(out) + "\n"]
 
     def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
         out = ["| | " + " | ".join(line(c) for c in block.columns) + " |"]
@@ -65,7 +83,10 @@ class MarkdownPrinter(Printer):
         return [*out, ""]
 
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
-        return ["#### " + line(block.title) + "\n", render_differentiation(block.result)]
+        body = render_differentiation(block.result)
+        if not block.title:
+            return [body]
+        return ["#### " + line(block.title) + "\n", body]
 
     def join(self, pieces: list[str]) -> str:
         return "\n".join(pieces).rstrip() + "\n"

@@ -18,7 +18,7 @@ from rich.tree import Tree
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.formats.text import TextWriter
 
@@ -85,6 +85,10 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> R
     return Group(*parts)
 
 
+# What a line's or a cell's role looks like on a terminal.
+STYLES = {"title": "bold", "good": "green", "bad": "red", "warn": "yellow"}
+
+
 class RichPrinter(Printer):
     """Blocks as Rich renderables: a matrix as a table, an entry's derivation as its tree."""
 
@@ -93,7 +97,31 @@ class RichPrinter(Printer):
         self.writer = TextWriter(ascii=ascii)
 
     def _print_Line(self, block: Line) -> list[RenderableType]:  # noqa: N802
-        return [Text(self.writer.line(block.segments), overflow="fold")]
+        style = STYLES.get(block.role, "")
+        return [Text(self.writer.line(block.segments), style=style, overflow="fold")]
+
+    def _print_Heading(self, block: Heading) -> list[RenderableType]:  # noqa: N802
+        return [Text(""), Text("── " + self.writer.line(block.segments) + " ──", style="bold")]
+
+    def _print_Gap(self, block: Gap) -> list[RenderableType]:  # noqa: N802
+        return [Text("")]
+
+    def cell(self, cell: Cell) -> str:
+        return self.writer.prose(cell) if isinstance(cell, str) else self.writer.line(cell)
+
+    def _print_Table(self, block: Table) -> list[RenderableType]:  # noqa: N802
+        from rich.table import Table as RichTable
+
+        table = RichTable(*block.header, title=block.title or None, title_justify="left")
+        for n, column in enumerate(table.columns):
+            column.justify = "right" if n in block.right else "left"
+        for r, row in enumerate(block.rows):
+            cells = [Text(self.cell(c)) for c in row]
+            if block.roles is not None:
+                marked, roles = block.roles
+                cells[marked].stylize(STYLES.get(roles[r], ""))
+            table.add_row(*cells)
+        return [table]
 
     def _print_Matrix(self, block: Matrix) -> list[RenderableType]:  # noqa: N802
         from rich.table import Table
@@ -108,8 +136,10 @@ class RichPrinter(Printer):
         return [table]
 
     def _print_Derivation(self, block: Derivation) -> list[RenderableType]:  # noqa: N802
-        title = Text("── " + self.writer.line(block.title) + " ──", style="bold")
-        return [title, render_differentiation(block.result, ascii=self.ascii)]
+        body = render_differentiation(block.result, ascii=self.ascii)
+        if not block.title:
+            return [body]
+        return [Text("── " + self.writer.line(block.title) + " ──", style="bold"), body]
 
     def join(self, pieces: list[RenderableType]) -> Group:
         return Group(*pieces)

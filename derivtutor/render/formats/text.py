@@ -11,7 +11,7 @@ from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.language.notation import SUPERSCRIPT, Notation
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.blocks import Derivation, Line, Matrix
+from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.plain import ascii_prose
 
@@ -119,7 +119,30 @@ class TextPrinter(Printer):
 
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
         body = render_differentiation(block.result, ascii=self.ascii).rstrip()
+        if not block.title:
+            return [body]
         return ["", "── " + self.writer.line(block.title) + " ──", body, ""]
+
+    def _print_Heading(self, block: Heading) -> list[str]:  # noqa: N802
+        return ["", "── " + self.writer.line(block.segments) + " ──"]
+
+    def _print_Gap(self, block: Gap) -> list[str]:  # noqa: N802
+        return [""]
+
+    def cell(self, cell: Cell) -> str:
+        return self.writer.prose(cell) if isinstance(cell, str) else self.writer.line(cell)
+
+    def _print_Table(self, block: Table) -> list[str]:  # noqa: N802
+        rows = [[self.writer.prose(h) for h in block.header]]
+        rows += [[self.cell(c) for c in row] for row in block.rows]
+        widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+        return [
+            "  ".join(
+                cell.rjust(width) if c in block.right else cell.ljust(width)
+                for c, (cell, width) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+            for row in rows
+        ]
 
     def join(self, pieces: list[str]) -> str:
         return "\n".join(pieces).rstrip() + "\n"

@@ -1,16 +1,18 @@
 """What `check` says to a student: how the answer was read, the verdict, where it fails, and a
-sentence that teaches the rule behind the mistake. Format-neutral segments."""
+sentence that teaches the rule behind the mistake; for a gradient, each component; for a sheet,
+a table of its rows."""
 
 from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
 from derivtutor.grading.verdict import CORRECT, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
+from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
 
 if TYPE_CHECKING:
     from derivtutor.practice.sheet import Sheet
@@ -103,103 +105,58 @@ def _lesson(diagnosis: Diagnosis, reveal: bool, by: str = "d/dx") -> list[ex.Seg
     return out
 
 
-def render_verdict(verdict: Verdict, fmt: str, *, ascii: bool = False, steps: bool = False) -> str:
-    """The verdict in one format (rich prints the text form; the derivation follows on --steps)."""
-    if fmt == "json":
-        import json
-
-        return json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    from derivtutor.render.derivation import render_differentiation
-    from derivtutor.render.formats.text import TextWriter
-
-    if fmt in ("latex", "markdown"):
-        from derivtutor.render.formats import markdown
-
-        body = "\n\n".join(markdown.line(line) for line in lines(verdict)) + "\n"
-        if steps:
-            body += "\n" + str(render_differentiation(verdict.differentiation, fmt))
-        return body
-    writer = TextWriter(ascii=ascii)
-    body = "\n".join(writer.line(line) for line in lines(verdict)) + "\n"
+def verdict_blocks(verdict: Verdict, *, steps: bool = False) -> list[Block]:
+    """How the answer was read, the verdict and what it teaches; ``steps`` adds the correct
+    derivation."""
+    out: list[Block] = [Line(line) for line in lines(verdict)]
     if steps:
-        body += "\nThe correct derivation:\n\n"
-        body += str(render_differentiation(verdict.differentiation, "text", ascii=ascii))
-    return body
+        out += [Gap(), Line(["The correct derivation:"]), Gap()]
+        out.append(Derivation([], verdict.differentiation))
+    return out
 
 
-def render_gradient_verdict(result: GradientVerdict, fmt: str, *, ascii: bool = False) -> str:
-    """Each component's verdict under its own heading."""
-    if fmt == "json":
-        import json
-
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    from derivtutor.render.formats.text import TextWriter
-
-    writer = TextWriter(ascii=ascii)
-    order = ", ".join(writer.notation.show(v) for v in result.variables)
-    out = [f"Gradient components, in the order ({order}):"]
+def gradient_verdict_blocks(result: GradientVerdict) -> list[Block]:
+    """Each component's verdict under its own heading, then the verdict on the whole."""
+    order: list[ex.Segment] = ["Gradient components, in the order ("]
+    for n, variable in enumerate(result.variables):
+        order += ([", "] if n else []) + [ex.Math(variable)]
+    out: list[Block] = [Line([*order, "):"])]
     for variable, component in zip(result.variables, result.components, strict=True):
-        out.append("")
-        out.append(f"── ∂f/∂{writer.notation.show(variable)} ──")
-        out.extend(writer.line(line) for line in lines(component))
-    out.append("")
-    out.append(f"Overall: {result.verdict}")
-    return writer.prose("\n".join(out)) + "\n"
+        out.append(Heading(["∂f/∂", ex.Math(variable)]))
+        out += [Line(line) for line in lines(component)]
+    return [*out, Gap(), Line([f"Overall: {result.verdict}"])]
 
 
-def render_sheet(sheet: Sheet, fmt: str, *, ascii: bool = False) -> object:
+def sheet_blocks(sheet: Sheet) -> list[Block]:
     """A table of the rows (id, verdict, mistake, witness), the malformed rows, a summary."""
-    if fmt == "json":
-        import json
+    from derivtutor.grading.verdict import INCORRECT
 
-        return json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "latex":
-        from derivtutor.errors import UsageError
-
-        raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
-    from derivtutor.render.formats.text import TextWriter
-
-    writer = TextWriter(ascii=ascii)
-    rows = [
-        (
+    rows: list[list[Cell]] = [
+        [
             result.id,
             result.verdict.verdict,
             result.verdict.diagnosis.mistake if result.verdict.diagnosis else "",
-            _witness_text(result.verdict, writer),
-        )
+            _witness(result.verdict),
+        ]
         for result in sheet.results
     ]
-    counts = sheet.to_dict()["summary"]
-    summary = f"{counts['correct']} correct, {counts['incorrect']} incorrect"
+    roles = ["good" if r.verdict.verdict == CORRECT else "bad" for r in sheet.results]
+    summary = f"{sheet.count(CORRECT)} correct, {sheet.count(INCORRECT)} incorrect"
     if sheet.errors:
         summary += f", {len(sheet.errors)} malformed"
-    errors = [f"line {e.line}: {e.message}" for e in sheet.errors]
-    if fmt == "rich":
-        from rich.console import Group
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table("id", "verdict", "mistake", "witness", title=sheet.path, title_justify="left")
-        for row in rows:
-            style = "green" if row[1] == CORRECT else "red"
-            table.add_row(Text(row[0]), Text(row[1], style=style), Text(row[2]), Text(row[3]))
-        return Group(table, *(Text(e, style="yellow") for e in errors), Text(summary, style="bold"))
-    header = ("id", "verdict", "mistake", "witness")
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(4)]
-    out = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
+    return [
+        Table(["id", "verdict", "mistake", "witness"], rows, title=sheet.path, roles=(1, roles)),
+        *(Line([f"line {e.line}: {e.message}"], role="warn") for e in sheet.errors),
+        Line([summary], role="title"),
     ]
-    if fmt == "markdown":
-        out = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
-        out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join([*out, *errors, summary]) + "\n"
 
 
-def _witness_text(verdict: Verdict, writer: Any) -> str:
+def _witness(verdict: Verdict) -> list[ex.Segment]:
     w = verdict.witness
     if w is None:
-        return ""
-    at = ", ".join(f"{writer.notation.show(v)} = {value:g}" for v, value in w.point.items())
+        return []
+    at: list[ex.Segment] = ["at "]
+    for n, (v, value) in enumerate(w.point.items()):
+        at += ([", "] if n else []) + [ex.Math(v), f" = {value:g}"]
     got = "undefined" if w.got is None else f"{w.got:.4g}"
-    return f"at {at}: {got}, not {w.expected:.4g}"
+    return [*at, f": {got}, not {w.expected:.4g}"]
