@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from typing import Any
-
 from derivtutor.errors import BankError, UsageError
 from derivtutor.practice.bank import Bank
 
 LEVELS = (1, 2, 3, 4, 5)
 
 
-def bank_dict(bank: Bank) -> dict[str, Any]:
-    counts = Counter((p.topic, p.level) for p in bank.problems)
-    return {
-        "bank": bank.root,
-        "topics": [
-            {
-                "topic": topic,
-                "title": title,
-                "levels": {str(level): counts[topic, level] for level in LEVELS},
-                "total": sum(counts[topic, level] for level in LEVELS),
-            }
-            for topic, title in bank.titles.items()
-        ],
-        "total": len(bank.problems),
-    }
-
-
 def render_bank_list(bank: Bank, fmt: str) -> object:
     """One row per topic: its title and how many problems it has at each level."""
+    from derivtutor.render.json import bank_dict, dumps
+
     data = bank_dict(bank)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return dumps(data)
     if fmt == "latex":
         raise UsageError("a bank listing has no LaTeX form; use --format markdown, text or json")
     header = ["topic", "title", *(f"L{n}" for n in LEVELS), "total"]
@@ -75,17 +56,9 @@ def render_bank_list(bank: Bank, fmt: str) -> object:
 def render_validation(bank: Bank, errors: tuple[BankError, ...], fmt: str) -> str:
     """Every error as file:line: [id] message, then a one-line summary."""
     if fmt == "json":
-        report = {
-            "bank": bank.root,
-            "problems": len(bank.problems),
-            "topics": len(bank.titles),
-            "errors": [
-                {"file": e.file, "line": e.line, "problem": e.problem, "message": e.message}
-                for e in errors
-            ],
-            "valid": not errors,
-        }
-        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        from derivtutor.render.json import dumps, validation_dict
+
+        return dumps(validation_dict(bank, errors))
     lines = [e.render() for e in errors]
     if errors:
         files = len({e.file for e in errors})

@@ -1,32 +1,38 @@
-"""JSON output: DESIGN.md's shapes. Every expression is a string SymPy can read back."""
+"""JSON output: every shape of DESIGN.md, in this one file. Every expression is a string SymPy
+can read back. Light on purpose: what a shape needs is imported inside it, so that the rules
+table and the stats give their JSON without loading SymPy."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import sympy as sp
-
-from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.engine.numeric import finite as _finite
-from derivtutor.engine.steps import Step
-from derivtutor.render import explain as ex
-from derivtutor.render.formats.latex import latex
-from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.kinds import is_a
 
 if TYPE_CHECKING:
+    import sympy as sp
+
+    from derivtutor.calculus.differentiation import Differentiation
     from derivtutor.calculus.implicit import ImplicitDerivative
     from derivtutor.calculus.multivar import Gradient
+    from derivtutor.engine.steps import Step
+    from derivtutor.engine.table import Entry
+    from derivtutor.errors import BankError
     from derivtutor.grading.verdict import GradientVerdict, Verdict
     from derivtutor.ml.backprop import Backprop
     from derivtutor.ml.descent import Descent, Iterate
     from derivtutor.ml.softmax import SoftmaxJacobian
+    from derivtutor.practice.bank import Bank
+    from derivtutor.practice.progress import TopicStats
     from derivtutor.practice.sheet import Sheet
+    from derivtutor.render import explain as ex
+    from derivtutor.render.formats.text import TextWriter
 
 
 def expression_string(expr: sp.Expr, *, typed: bool = False) -> str:
     """SymPy syntax: ``sympify`` reads it back (given sigmoid, relu and softplus)."""
+    import sympy as sp
+
     return str(sp.sstr(expr, order="none" if typed else None))
 
 
@@ -48,6 +54,11 @@ def step_dict(step: Step, node: ex.Node, writer: TextWriter) -> dict[str, Any]:
 
 
 def differentiation_dict(result: Differentiation) -> dict[str, Any]:
+    from derivtutor.engine.numeric import finite as _finite
+    from derivtutor.render import explain as ex
+    from derivtutor.render.formats.latex import latex
+    from derivtutor.render.formats.text import TextWriter
+
     writer = TextWriter()
     final = result.orders[-1]
     at = None
@@ -73,15 +84,21 @@ def differentiation_dict(result: Differentiation) -> dict[str, Any]:
 
 
 def _float(value: sp.Expr) -> float | None:
+    from derivtutor.engine.numeric import finite as _finite
+
     return _finite(float(value.evalf(30)))
 
 
 def _entry_step(entry: Differentiation, writer: TextWriter) -> dict[str, Any]:
+    from derivtutor.render import explain as ex
+
     order = entry.orders[0]
     return step_dict(order.step, ex.explain(order, partial=entry.partial), writer)
 
 
 def gradient_dict(result: Gradient) -> dict[str, Any]:
+    from derivtutor.render.formats.text import TextWriter
+
     writer = TextWriter()
     return {
         "input": result.input,
@@ -97,6 +114,8 @@ def matrix_dict(
     variables: Sequence[sp.Symbol],
     entries: Sequence[Sequence[Differentiation]],
 ) -> dict[str, Any]:
+    from derivtutor.render.formats.text import TextWriter
+
     writer = TextWriter()
     return {
         "inputs": list(inputs),
@@ -107,6 +126,8 @@ def matrix_dict(
 
 
 def softmax_dict(result: SoftmaxJacobian) -> dict[str, Any]:
+    import sympy as sp
+
     general = "p_i*(KroneckerDelta(i, j) - p_j)"
     if result.size is None:
         shape = {
@@ -134,6 +155,8 @@ def softmax_dict(result: SoftmaxJacobian) -> dict[str, Any]:
 
 
 def implicit_dict(result: ImplicitDerivative) -> dict[str, Any]:
+    from derivtutor.render.formats.text import TextWriter
+
     writer = TextWriter()
     return {
         "equation": result.equation,
@@ -149,6 +172,8 @@ def implicit_dict(result: ImplicitDerivative) -> dict[str, Any]:
 
 def verdict_dict(verdict: Verdict) -> dict[str, Any]:
     """DESIGN.md's check shape."""
+    from derivtutor.engine.numeric import finite as _finite
+    from derivtutor.render.formats.text import TextWriter
     from derivtutor.render.say import verdict as feedback
 
     writer = TextWriter()
@@ -198,6 +223,8 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
 
 
 def backprop_dict(run: Backprop) -> dict[str, Any]:
+    from derivtutor.engine.numeric import finite as _finite
+
     return {
         "nodes": [
             {
@@ -216,6 +243,8 @@ def backprop_dict(run: Backprop) -> dict[str, Any]:
 
 
 def descent_dict(run: Descent) -> dict[str, Any]:
+    from derivtutor.engine.numeric import finite as _finite
+
     names = [v.name for v in run.variables]
 
     def path_entry(it: Iterate) -> dict[str, Any]:
@@ -258,3 +287,73 @@ def shape(result: Any) -> dict[str, Any]:
     if is_a(result, "derivtutor.ml.descent", "Descent"):
         return descent_dict(result)
     raise TypeError(f"no JSON shape for {type(result).__name__}")
+
+
+BANK_LEVELS = (1, 2, 3, 4, 5)
+
+
+def bank_dict(bank: Bank) -> dict[str, Any]:
+    from collections import Counter
+
+    counts = Counter((p.topic, p.level) for p in bank.problems)
+    return {
+        "bank": bank.root,
+        "topics": [
+            {
+                "topic": topic,
+                "title": title,
+                "levels": {str(level): counts[topic, level] for level in BANK_LEVELS},
+                "total": sum(counts[topic, level] for level in BANK_LEVELS),
+            }
+            for topic, title in bank.titles.items()
+        ],
+        "total": len(bank.problems),
+    }
+
+
+def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
+    attempts = sum(r.attempts for r in rows)
+    correct = sum(r.correct for r in rows)
+    return {
+        "topics": [
+            {
+                "topic": r.topic,
+                "attempts": r.attempts,
+                "correct": r.correct,
+                "accuracy": round(r.accuracy, 4),
+                "last_practised": r.last,
+                "streak": r.streak,
+            }
+            for r in rows
+        ],
+        "total": {
+            "attempts": attempts,
+            "correct": correct,
+            "accuracy": round(correct / attempts, 4) if attempts else None,
+        },
+        "due": due,
+    }
+
+
+def validation_dict(bank: Bank, errors: Sequence[BankError]) -> dict[str, Any]:
+    return {
+        "bank": bank.root,
+        "problems": len(bank.problems),
+        "topics": len(bank.titles),
+        "errors": [
+            {"file": e.file, "line": e.line, "problem": e.problem, "message": e.message}
+            for e in errors
+        ],
+        "valid": not errors,
+    }
+
+
+def rules_list(rows: Sequence[Entry]) -> list[dict[str, str]]:
+    return [row._asdict() for row in rows]
+
+
+def dumps(shape: object) -> str:
+    """A shape as the JSON that goes to stdout."""
+    import json
+
+    return json.dumps(shape, ensure_ascii=False, indent=2) + "\n"

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from derivtutor.errors import UsageError
 from derivtutor.practice.progress import TopicStats
-
-
-def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
-    attempts = sum(r.attempts for r in rows)
-    correct = sum(r.correct for r in rows)
-    return {
-        "topics": [
-            {
-                "topic": r.topic,
-                "attempts": r.attempts,
-                "correct": r.correct,
-                "accuracy": round(r.accuracy, 4),
-                "last_practised": r.last,
-                "streak": r.streak,
-            }
-            for r in rows
-        ],
-        "total": {
-            "attempts": attempts,
-            "correct": correct,
-            "accuracy": round(correct / attempts, 4) if attempts else None,
-        },
-        "due": due,
-    }
 
 
 def _when(iso: str | None) -> str:
@@ -42,9 +16,11 @@ def _when(iso: str | None) -> str:
 
 def render_stats(rows: list[TopicStats], due: int, fmt: str) -> object:
     """A table: topic, attempts, accuracy, last practised, current streak; then what is due."""
+    from derivtutor.render.json import dumps, stats_dict
+
     data = stats_dict(rows, due)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return dumps(data)
     if fmt == "latex":
         raise UsageError("stats have no LaTeX form; use --format markdown, text or json")
     if not rows:

@@ -46,9 +46,9 @@ def rules_text(rows: tuple[Entry, ...], *, ascii: bool = False) -> str:
 def render_rules(rows: tuple[Entry, ...], fmt: str, *, ascii: bool = False) -> str | Table:
     """The rows in an output format: a Rich table for 'rich', text for every other format."""
     if fmt == "json":
-        import json
+        from derivtutor.render.json import dumps, rules_list
 
-        return json.dumps([row._asdict() for row in rows], ensure_ascii=False, indent=2) + "\n"
+        return dumps(rules_list(rows))
     if fmt == "rich":
         return rules_table(rows, ascii=ascii)
     if fmt == "markdown":
