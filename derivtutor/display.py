@@ -20,12 +20,6 @@ def to_dict(result: object) -> dict[str, Any]:
 
 def to_markdown(result: object) -> str:
     """A result as a Jupyter cell: Markdown with maths."""
-    from derivtutor.calculus.differentiation import Differentiation
-
-    if isinstance(result, Differentiation):
-        from derivtutor.render.formats.markdown import render_differentiation
-
-        return render_differentiation(result)
     from derivtutor.render.show import show
 
     return str(show(result, "markdown"))

@@ -258,7 +258,7 @@ class LatexPrinter(Printer):
         # amsmath note is said once, at the top, not before every entry.
         body = render_differentiation(block.result).split("\n", 1)[1]
         if not block.title:
-            return [body]
+            return [body.rstrip("\n")]
         return ["\\noindent\\textbf{" + self._inline(block.title) + "}\n", body]
 
     def join(self, pieces: list[str]) -> str:
