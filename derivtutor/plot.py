@@ -478,13 +478,13 @@ def check_png(save: str | None) -> None:
 
 def parse_range(text: str) -> tuple[float, float]:
     """The interval to draw over, 'a:b', read as a sampling domain is."""
-    from derivtutor.errors import DerivtutorError
-    from derivtutor.grading.verdict import parse_domain
+    from derivtutor.errors import DerivtutorError, for_cli
+    from derivtutor.language.inputs import parse_domain
 
     try:
         return parse_domain(text)
     except DerivtutorError as err:
-        raise UsageError(str(err).replace("--domain", "--range")) from None
+        raise UsageError(for_cli(err, {"domain": "--range"})) from None
 
 
 def plotted_function(

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperCommand
 
-from derivtutor.errors import DerivtutorError, InputError
+from derivtutor.errors import DerivtutorError, InputError, for_cli
 
 # The longest expression read from stdin; the parser's own limit then gives the message.
 STDIN_LIMIT = 100_000
@@ -227,6 +227,28 @@ class QuizScreen:
 # --- errors as exit codes --------------------------------------------------------------------
 
 
+# The core names the setting an error is about as the Python API does; here each becomes the
+# option that sets it on the command line.
+FLAGS = {
+    "wrt": "--wrt",
+    "vars": "--vars",
+    "at": "--at",
+    "domain": "--domain",
+    "answers": "--grad",
+    "dependent": "--dependent",
+    "n": "--softmax",
+    "start": "--start",
+    "learning_rate": "--lr",
+    "tolerance": "--tol",
+    "iterations": "--iterations",
+    "problem": "--problem",
+    "topic": "--topic",
+    "level": "--level",
+    "count": "--count",
+    "force": "--force",
+}
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -237,10 +259,8 @@ def errors(debug: bool) -> Iterator[None]:
     """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal)."""
     try:
         yield
-    except InputError as err:
-        fail(err.render())
     except DerivtutorError as err:
-        fail(str(err))
+        fail(for_cli(err, FLAGS))
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:

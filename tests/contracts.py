@@ -1,5 +1,7 @@
 """DESIGN.md's JSON contracts, shared by the tests that check them."""
 
+from derivtutor.terminal import FLAGS
+
 DIFF_KEYS = {
     "input",
     "expression",
@@ -25,3 +27,7 @@ CHECK_KEYS = {
     "witness",
 }
 WITNESS_KEYS = {"point", "expected", "got"}
+
+# The command line's flag for each API parameter a core message may name (errors.for_cli): the
+# CLI's own table, so that "learning_rate must be a positive number" reads "--lr must be ...".
+CLI_FLAGS = FLAGS

@@ -227,13 +227,13 @@ def test_a_saturated_tanh_has_a_vanishing_gradient_like_sigmoid() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"learning_rate": 0.0}, "--lr"),
-        ({"learning_rate": -0.5}, "--lr"),
-        ({"learning_rate": math.inf}, "--lr"),
-        ({"learning_rate": math.nan}, "--lr"),
-        ({"tolerance": 0.0}, "--tol"),
-        ({"iterations": 0}, "--iterations"),
-        ({"iterations": 100_001}, "--iterations"),
+        ({"learning_rate": 0.0}, "^learning_rate"),
+        ({"learning_rate": -0.5}, "^learning_rate"),
+        ({"learning_rate": math.inf}, "^learning_rate"),
+        ({"learning_rate": math.nan}, "^learning_rate"),
+        ({"tolerance": 0.0}, "^tolerance"),
+        ({"iterations": 0}, "^iterations"),
+        ({"iterations": 100_001}, "^iterations"),
     ],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, Any], message: str) -> None:
@@ -245,8 +245,8 @@ def test_bad_settings_are_refused(kwargs: dict[str, Any], message: str) -> None:
     ("expr", "start", "message"),
     [
         ("x + y + z", "x=1,y=1,z=1", "one or two variables"),
-        ("x^2 + y^2", "x=1", "--start"),
-        ("x^2", "x=1,z=2", "--start"),
+        ("x^2 + y^2", "x=1", "^start"),
+        ("x^2", "x=1,z=2", "^start"),
     ],
 )
 def test_bad_functions_and_starts_are_refused(expr: str, start: str, message: str) -> None:

@@ -110,7 +110,7 @@ def test_several_variables_need_wrt(text: str, names: str) -> None:
     with pytest.raises(UsageError) as caught:
         differentiate(text)
     assert names in str(caught.value)
-    assert "--wrt" in str(caught.value)
+    assert "choose one with wrt, e.g. wrt=" in str(caught.value)
 
 
 def test_wrt_differentiates_by_that_variable_and_holds_the_others() -> None:

@@ -7,9 +7,11 @@ import math
 import pytest
 import sympy as sp
 
-from derivtutor.calculus.gradient_check import GradientCheck, gradient_check, parse_point
+from derivtutor.calculus.gradient_check import GradientCheck, gradient_check
 from derivtutor.engine.derive import derivation
+from derivtutor.engine.numeric import constant_value
 from derivtutor.errors import InputError, UsageError
+from derivtutor.language.inputs import parse_point
 from derivtutor.language.parse import parse, variable
 
 x, y = variable("x"), variable("y")
@@ -18,7 +20,9 @@ x, y = variable("x"), variable("y")
 def check(text: str, at: str, wrt: sp.Symbol = x) -> GradientCheck:
     function = parse(text)
     derivative = derivation(function, wrt).eval()
-    return gradient_check(function, derivative, wrt, parse_point(at, function))
+    return gradient_check(
+        function, derivative, wrt, parse_point(at, function, to_float=constant_value)
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,10 +91,10 @@ def test_a_partial_derivative_holds_the_other_variable() -> None:
 )
 def test_bad_points_are_refused(at: str, error: type[Exception], fragment: str) -> None:
     with pytest.raises(error) as caught:
-        parse_point(at, parse("x^2"))
+        parse_point(at, parse("x^2"), to_float=constant_value)
     assert fragment in str(caught.value)
 
 
 def test_every_variable_needs_a_value() -> None:
     with pytest.raises(UsageError, match="missing: y"):
-        parse_point("x=1", parse("x y"))
+        parse_point("x=1", parse("x y"), to_float=constant_value)

@@ -14,8 +14,9 @@ import sympy as sp
 from contracts import CHECK_KEYS, WITNESS_KEYS
 
 from derivtutor.errors import InputError, UsageError
-from derivtutor.grading.verdict import CORRECT, INCORRECT, UNDECIDED, Verdict, check, parse_domain
+from derivtutor.grading.verdict import CORRECT, INCORRECT, UNDECIDED, Verdict, check
 from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.inputs import parse_domain
 from derivtutor.language.parse import parse, variable
 
 x = variable("x")
@@ -661,7 +662,7 @@ def test_a_variable_the_function_lacks_is_a_usage_error_naming_it(
 
 
 def test_several_variables_need_wrt() -> None:
-    with pytest.raises(UsageError, match="--wrt"):
+    with pytest.raises(UsageError, match="choose one with wrt, e.g. wrt='x'"):
         check("x^2 y", "2x y")
     with pytest.raises(UsageError, match="z"):
         check("x^2 y", "2x y", wrt="z")

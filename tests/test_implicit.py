@@ -237,7 +237,7 @@ def test_wrt_and_dependent_must_differ() -> None:
 
 @pytest.mark.parametrize(("wrt", "dependent"), [("x+1", "y"), ("x", ""), ("2", "y")])
 def test_the_variables_must_be_names(wrt: str, dependent: str) -> None:
-    with pytest.raises(UsageError, match="needs a variable name"):
+    with pytest.raises(InputError, match="needs a variable name"):
         derivtutor.implicit("x^2 + y^2 = 1", wrt=wrt, dependent=dependent)
 
 

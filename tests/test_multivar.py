@@ -319,7 +319,7 @@ def test_a_variable_listed_twice_is_refused() -> None:
 
 @pytest.mark.parametrize(("names", "column"), [("x+y", 1), ("2", 1), ("x,", 3), ("x,,y", 3)])
 def test_vars_must_be_names(names: str, column: int) -> None:
-    with pytest.raises(InputError, match="--vars needs variable names") as caught:
+    with pytest.raises(InputError, match="^vars needs variable names") as caught:
         derivtutor.gradient("x^2 y", names)
     # The caret points at the entry that is not a name.
     assert caught.value.column == column

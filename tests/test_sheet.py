@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from derivtutor.cli import app
 from derivtutor.errors import InputError, UsageError
-from derivtutor.grading.verdict import check_gradient, split_components
+from derivtutor.grading.verdict import check_gradient
+from derivtutor.language.inputs import split_components
 from derivtutor.practice.sheet import check_sheet
 
 runner = CliRunner()

@@ -16,8 +16,9 @@ import sympy as sp
 from derivtutor.engine.derive import derivation
 from derivtutor.engine.steps import Step
 from derivtutor.engine.tidy import operation_count, shown_form, tidy
-from derivtutor.errors import InputError, UsageError
-from derivtutor.language.parse import parse, variable, variables
+from derivtutor.errors import Message, Parameter, UsageError
+from derivtutor.language.inputs import choose_variable, parse_point
+from derivtutor.language.parse import parse
 
 if TYPE_CHECKING:
     from derivtutor.calculus.gradient_check import GradientCheck
@@ -102,11 +103,18 @@ def differentiate(
     """Differentiate ``text`` ``order`` times with respect to ``wrt``; evaluate ``at`` a point."""
     if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
         raise UsageError(f"the order must be a whole number from 1 to {MAX_ORDER}, not {order!r}")
-    for name, value in (("wrt", wrt), ("at", at)):
+    for name, example, value in (("wrt", "x", wrt), ("at", "x=0.5", at)):
         if value is not None and not isinstance(value, str):
-            raise UsageError(f"{name} must be text, such as 'x', not {value!r}")
+            raise UsageError(
+                Message(
+                    "{name} must be text, not {value!r}: for example {example}",
+                    name=Parameter(name),
+                    value=value,
+                    example=Parameter(name, example),
+                )
+            )
     expression = parse(text)
-    var, held = _choose_variable(expression, wrt)
+    var, held = choose_variable(expression, wrt)
     orders: list[Order] = []
     current = expression
     for k in range(1, order + 1):
@@ -115,10 +123,12 @@ def differentiate(
     check = None
     if at:
         # Imported here: it loads mpmath, which a plain derivation never needs (~20 ms).
-        from derivtutor.calculus.gradient_check import gradient_check, parse_point
+        from derivtutor.calculus.gradient_check import gradient_check
+        from derivtutor.engine.numeric import constant_value
 
         last = orders[-1]
-        check = gradient_check(last.expression, last.derivative, var, parse_point(at, expression))
+        point = parse_point(at, expression, to_float=constant_value)
+        check = gradient_check(last.expression, last.derivative, var, point)
     return Differentiation(text, expression, var, tuple(orders), held, check)
 
 
@@ -142,32 +152,3 @@ def partial(
     held = tuple(v for v in others if v != var)
     order = derive_order(expression, var)
     return Differentiation(text or str(expression), expression, var, (order,), held)
-
-
-def _choose_variable(
-    expression: sp.Expr, wrt: str | None
-) -> tuple[sp.Symbol, tuple[sp.Symbol, ...]]:
-    found = variables(expression)
-    if wrt is not None:
-        chosen = parse(wrt)
-        if not isinstance(chosen, sp.Symbol):
-            raise InputError(
-                f"--wrt needs a variable name, not {wrt!r}",
-                text=wrt,
-                column=1,
-                suggestion="for example --wrt x",
-            )
-    elif len(found) > 1:
-        names = ", ".join(v.name for v in found)
-        raise UsageError(
-            f"the expression has several variables ({names}); choose one with --wrt, "
-            f"e.g. --wrt {found[0].name} (the others are then held constant)"
-        )
-    else:
-        chosen = found[0] if found else variable("x")
-    if found and chosen not in found:
-        # d/dz of an expression without z is 0, but nearly always a typo for another name.
-        names = ", ".join(v.name for v in found)
-        raise UsageError(f"{chosen.name} does not appear in the expression; its variables: {names}")
-    held = tuple(v for v in found if v != chosen)
-    return chosen, held

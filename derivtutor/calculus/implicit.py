@@ -16,7 +16,8 @@ import sympy as sp
 from derivtutor.calculus.differentiation import Differentiation, derive_order
 from derivtutor.calculus.multivar import Notebook
 from derivtutor.engine.tidy import tidy
-from derivtutor.errors import InputError, UsageError
+from derivtutor.errors import InputError, Message, Parameter, UsageError
+from derivtutor.language.inputs import variable_name
 from derivtutor.language.parse import parse
 
 
@@ -61,9 +62,17 @@ def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivat
     left_text, right_text = text.split("=")
     left = _side(left_text, text, 0, "left")
     right = _side(right_text, text, len(left_text) + 1, "right")
-    x, y = _name(wrt, "--wrt"), _name(dependent, "--dependent")
+    x = variable_name(wrt, parameter="wrt", example="x")
+    y = variable_name(dependent, parameter="dependent", example="y")
     if x == y:
-        raise UsageError(f"--wrt and --dependent must be different variables, not both {x}")
+        raise UsageError(
+            Message(
+                "{wrt} and {dependent} must be different variables, not both {x}",
+                wrt=Parameter("wrt"),
+                dependent=Parameter("dependent"),
+                x=x,
+            )
+        )
     present = (left.free_symbols | right.free_symbols) - {x, y}
     if present:
         names = ", ".join(sorted(s.name for s in present))
@@ -129,13 +138,6 @@ def _side(part: str, text: str, offset: int, which: str) -> sp.Expr:
     except InputError as err:
         column = None if err.column is None else err.column + offset
         raise InputError(err.message, text=text, column=column, suggestion=err.suggestion) from None
-
-
-def _name(name: str, option: str) -> sp.Symbol:
-    symbol = parse(name) if isinstance(name, str) and name.strip() else None
-    if not isinstance(symbol, sp.Symbol):
-        raise UsageError(f"{option} needs a variable name, not {name!r}")
-    return symbol
 
 
 def _derivation(expression: sp.Expr, x: sp.Symbol, text: str) -> Differentiation:

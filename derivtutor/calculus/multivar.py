@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, partial
-from derivtutor.errors import InputError, UsageError
-from derivtutor.language.parse import parse, variables
+from derivtutor.errors import UsageError
+from derivtutor.language.inputs import choose_variables, parse_point
+from derivtutor.language.parse import parse
 
 if TYPE_CHECKING:
     from derivtutor.calculus.gradient_check import GradientCheck
 
-MAX_VARIABLES = 12
 MAX_FUNCTIONS = 12
 
 
@@ -109,13 +109,14 @@ class Hessian(Notebook):
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:
     """The gradient of ``text`` with respect to ``vars`` (default: its variables, A to Z)."""
     expression = parse(text)
-    chosen, alphabetical = choose_variables(vars, [expression])
+    chosen, alphabetical = choose_variables([expression], vars)
     components = tuple(partial(expression, v, chosen, text) for v in chosen)
     checks = None
     if at:
-        from derivtutor.calculus.gradient_check import gradient_check, parse_point
+        from derivtutor.calculus.gradient_check import gradient_check
+        from derivtutor.engine.numeric import constant_value
 
-        point = parse_point(at, expression)
+        point = parse_point(at, expression, to_float=constant_value)
         checks = tuple(
             gradient_check(expression, c.derivative, c.variable, point) for c in components
         )
@@ -133,7 +134,7 @@ def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> J
     if len(texts) > MAX_FUNCTIONS:
         raise UsageError(f"at most {MAX_FUNCTIONS} functions, not {len(texts)}")
     expressions = tuple(parse(t) for t in texts)
-    chosen, alphabetical = choose_variables(vars, expressions)
+    chosen, alphabetical = choose_variables(expressions, vars)
     entries = tuple(
         tuple(partial(f, v, chosen, t) for v in chosen)
         for f, t in zip(expressions, texts, strict=True)
@@ -144,7 +145,7 @@ def jacobian(texts: Sequence[str], vars: str | Sequence[str] | None = None) -> J
 def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
     """The Hessian of ``text``: each entry differentiates a gradient component once more."""
     expression = parse(text)
-    chosen, alphabetical = choose_variables(vars, [expression])
+    chosen, alphabetical = choose_variables([expression], vars)
     first = tuple(partial(expression, v, chosen, text) for v in chosen)
     n = len(chosen)
     grid: list[list[Partial | None]] = [[None] * n for _ in range(n)]
@@ -155,43 +156,3 @@ def hessian(text: str, vars: str | Sequence[str] | None = None) -> Hessian:
             grid[i][j] = grid[j][i] = entry
     entries = tuple(tuple(e for e in row if e is not None) for row in grid)
     return Hessian(text, expression, chosen, first, entries, alphabetical)
-
-
-def choose_variables(
-    vars: str | Sequence[str] | None, expressions: Sequence[sp.Expr]
-) -> tuple[tuple[sp.Symbol, ...], bool]:
-    """The variables asked for (checked), or all of the expressions' variables A to Z."""
-    found: set[sp.Symbol] = set().union(*(e.free_symbols for e in expressions))
-    if vars is None:
-        chosen = tuple(variables(sp.Tuple(*expressions)))
-        if not chosen:
-            raise UsageError("the expression has no variables; give them with --vars")
-        alphabetical = True
-    else:
-        names = [v.strip() for v in (vars.split(",") if isinstance(vars, str) else vars)]
-        listed = ",".join(names)
-        symbols = []
-        for position, name in enumerate(names):
-            symbol = parse(name) if name else None
-            if not isinstance(symbol, sp.Symbol):
-                raise InputError(
-                    f"--vars needs variable names separated by commas, not {name!r}",
-                    text=listed,
-                    # The caret goes under the entry that is not a name, not always the first.
-                    column=len(",".join(names[:position])) + (1 if position == 0 else 2),
-                    suggestion="for example --vars x,y",
-                )
-            # A constant has no variable to mistype: d/dx 5 = 0, as diff says.
-            if found and symbol not in found:
-                known = ", ".join(v.name for v in sorted(found, key=lambda s: s.name))
-                raise UsageError(
-                    f"{symbol.name} does not appear in the expression; its variables: {known}"
-                )
-            if symbol in symbols:
-                raise UsageError(f"{symbol.name} is listed twice in --vars")
-            symbols.append(symbol)
-        chosen = tuple(symbols)
-        alphabetical = False
-    if len(chosen) > MAX_VARIABLES:
-        raise UsageError(f"at most {MAX_VARIABLES} variables, not {len(chosen)}")
-    return chosen, alphabetical

@@ -182,6 +182,12 @@ def float_function(
     return value
 
 
+def constant_value(value: sp.Expr) -> float | None:
+    """A constant (a point's coordinate, say) in double precision: None where it is undefined
+    or not real, ±inf where it is too large for a float. Bounded: e^e^e^10 overflows at once."""
+    return Compiled(value, [])._rough([])
+
+
 def float_values(
     expr: sp.Expr, symbols: list[sp.Symbol], points: list[dict[sp.Symbol, float]]
 ) -> list[float | None]:

@@ -22,9 +22,10 @@ import sympy as sp
 from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.engine.numeric import Compiled, float_function, to_mpf
 from derivtutor.engine.numeric import finite as _finite
-from derivtutor.errors import InputError, UsageError
+from derivtutor.errors import UsageError
 from derivtutor.grading import mistakes
 from derivtutor.grading.mistakes import Diagnosis
+from derivtutor.language.inputs import choose_variables, parse_domain, split_components
 from derivtutor.language.parse import parse, variables
 
 POINTS = 8  # agreeing points needed for "correct"
@@ -32,7 +33,6 @@ DRAWS = 400  # points tried before "undecided"
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
 RELATIVE, ABSOLUTE = 1e-6, 1e-10
-DEFAULT_DOMAIN = (-2.0, 2.0)
 
 CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
 
@@ -125,38 +125,6 @@ def check(
     if verdict.verdict == INCORRECT and diagnose:
         verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, comparison.samples))
     return verdict
-
-
-def parse_domain(domain: tuple[float, float] | str | None) -> tuple[float, float]:
-    """'a:b' (each side read by the safe parser, so pi/2 works) or a pair of numbers."""
-    if domain is None:
-        return DEFAULT_DOMAIN
-    if isinstance(domain, str):
-        parts = domain.split(":")
-        if len(parts) != 2:
-            raise InputError(
-                f"--domain expects a:b, not {domain!r}",
-                text=domain,
-                column=1,
-                suggestion="for example --domain 0:3 or --domain -pi:pi",
-            )
-        values = []
-        for part in parts:
-            value = parse(part.strip())
-            if value.free_symbols or not value.is_real:
-                raise InputError(
-                    f"--domain: {part.strip()!r} is not a real number",
-                    text=domain,
-                    column=domain.find(part) + 1,
-                    suggestion="for example --domain 0:3",
-                )
-            values.append(float(value.evalf(17)))
-        low, high = values
-    else:
-        low, high = (float(v) for v in domain)
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise UsageError(f"--domain needs a < b, both finite, not {low}:{high}")
-    return low, high
 
 
 @dataclass(frozen=True)
@@ -321,7 +289,8 @@ def check_gradient(
     """Check "2x y, x^2 + cos(y)" as the gradient of ``function``, one component per variable
     in alphabetical order. Only top-level commas separate: log(x, 10) stays one component."""
     expression = parse(function)
-    names = variables(expression)
+    # Every variable, A to Z: the order the components are written in.
+    names = choose_variables([expression], parameter=None, at_most=None).variables
     parts = split_components(answers)
     if len(parts) != len(names):
         listed = ", ".join(v.name for v in names)
@@ -334,28 +303,3 @@ def check_gradient(
         for part, v in zip(parts, names, strict=True)
     )
     return GradientVerdict(function, tuple(names), components)
-
-
-def split_components(text: str) -> list[str]:
-    """Split at commas outside parentheses and |bars|."""
-    parts, depth, start, bars = [], 0, 0, 0
-    for n, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|":
-            bars ^= 1
-        elif ch == "," and depth == 0 and not bars:
-            parts.append(text[start:n])
-            start = n + 1
-    parts.append(text[start:])
-    parts = [p.strip() for p in parts]
-    if any(not p for p in parts):
-        raise InputError(
-            "a gradient component is empty",
-            text=text,
-            column=None,
-            suggestion='separate the components with commas, e.g. --grad "2x y, x^2"',
-        )
-    return parts

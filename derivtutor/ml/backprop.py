@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derivtutor.engine.derive import derivation
-from derivtutor.engine.numeric import float_function
+from derivtutor.engine.numeric import constant_value, float_function
 from derivtutor.errors import UsageError
-from derivtutor.language.parse import parse, variables
+from derivtutor.language.inputs import choose_variables, parse_point
+from derivtutor.language.parse import parse
 
 MAX_NODES = 500
 MAX_INPUTS = 40  # each input's symbolic and numeric check costs a compile
@@ -211,7 +212,7 @@ def _power(base: float, exponent: sp.Expr) -> float | None:
 
 def backprop(text: str, at: str, title: str = "") -> Backprop:
     """Forward and backward passes over the graph of ``text`` at the point ``at``."""
-    from derivtutor.calculus.gradient_check import gradient_check, parse_point
+    from derivtutor.calculus.gradient_check import gradient_check
 
     expression = parse(text)
     if not expression.free_symbols:
@@ -221,7 +222,7 @@ def backprop(text: str, at: str, title: str = "") -> Backprop:
             f"backprop shows every node and edge; at most {MAX_INPUTS} inputs, not "
             f"{len(expression.free_symbols)}"
         )
-    exact = parse_point(at, expression)
+    exact = parse_point(at, expression, to_float=constant_value)
     point = {v: float(value.evalf(17)) for v, value in exact.items()}
     nodes = build(expression)
     _forward(nodes, point)
@@ -243,7 +244,7 @@ def backprop(text: str, at: str, title: str = "") -> Backprop:
             nodes[i].grad += contribution
             edges.append(Edge(node.id, i, local, node.grad, contribution))
     inputs = {node.expression: node for node in nodes if node.op == "input"}
-    ordered = variables(expression)
+    ordered = choose_variables([expression], parameter=None, at_most=None).variables
     gradient = {v: inputs[v].grad for v in ordered}
     symbolic: dict[sp.Symbol, float | None] = {}
     difference: dict[sp.Symbol, float | None] = {}
@@ -301,7 +302,7 @@ def example(name: str, at: str | None = None) -> Backprop:
 
 
 def _merged(defaults: str, given: str | None) -> str:
-    """The example's point with the values given in --at put in: --at w11=2 changes one
+    """The example's point with the values given in ``at`` put in: at="w11=2" changes one
     weight and keeps the others."""
     if not given:
         return defaults

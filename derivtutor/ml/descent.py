@@ -17,8 +17,9 @@ from typing import Literal
 import sympy as sp
 
 from derivtutor.calculus.multivar import Gradient, gradient
-from derivtutor.engine.numeric import float_function, overflow_sign
-from derivtutor.errors import UsageError
+from derivtutor.engine.numeric import constant_value, float_function, overflow_sign
+from derivtutor.errors import Message, Parameter, UsageError
+from derivtutor.language.inputs import parse_point
 from derivtutor.language.parse import parse, variables
 
 Status = Literal["converged", "diverged", "max_steps"]
@@ -94,13 +95,24 @@ def descend(
     tolerance: float = 1e-8,
 ) -> Descent:
     """Run gradient descent on ``text`` from ``start`` ("x=3" or "x=3,y=1")."""
-    from derivtutor.calculus.gradient_check import parse_point
-
-    for name, value in (("--lr", learning_rate), ("--tol", tolerance)):
+    for name, value in (("learning_rate", learning_rate), ("tolerance", tolerance)):
         if not math.isfinite(value) or value <= 0:
-            raise UsageError(f"{name} must be a positive number, not {value}")
+            raise UsageError(
+                Message(
+                    "{name} must be a positive number, not {value}",
+                    name=Parameter(name),
+                    value=value,
+                )
+            )
     if not 1 <= iterations <= MAX_ITERATIONS:
-        raise UsageError(f"--iterations must be from 1 to {MAX_ITERATIONS}, not {iterations}")
+        raise UsageError(
+            Message(
+                "{iterations} must be from 1 to {most}, not {value}",
+                iterations=Parameter("iterations"),
+                most=MAX_ITERATIONS,
+                value=iterations,
+            )
+        )
     expression = parse(text)
     if not expression.free_symbols:
         raise UsageError("descend needs a function of one or two variables, not a constant")
@@ -112,7 +124,7 @@ def descend(
             f"descend takes a function of one or two variables; this one has {len(names)} "
             f"({listed})"
         )
-    point = parse_point(start, result.expression, option="--start")
+    point = parse_point(start, result.expression, "start", to_float=constant_value)
     symbols = list(variables(result.expression))
     f = float_function(result.expression, symbols)
     parts = [float_function(component, symbols) for component in result.vector]

@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivtutor.calculus.differentiation import partial
 from derivtutor.calculus.multivar import Notebook, Partial
-from derivtutor.errors import UsageError
+from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.parse import variable
 
 MIN_N, MAX_N = 2, 8
@@ -196,20 +196,26 @@ class SoftmaxJacobian(Notebook):
         return display.to_dict(self)
 
 
-def softmax_jacobian(size: int | str) -> SoftmaxJacobian:
-    """``size`` from 2 to 8 for explicit matrices, or "n" for the general case only."""
+def softmax_jacobian(n: int | str) -> SoftmaxJacobian:
+    """``n`` from 2 to 8 for explicit matrices, or "n" for the general case only."""
     general = SoftmaxJacobian(
         None, jacobian_derivation(), cross_entropy_derivation(), logsumexp_derivation()
     )
-    if size == "n":
+    if n == "n":
         return general
     # int(3.7) would be 3 and int(True) 1: only a whole number, or its digits, is a size.
-    whole = isinstance(size, int) and not isinstance(size, bool)
-    if not (whole or (isinstance(size, str) and size.strip().isdecimal())):
-        raise UsageError(f"--softmax takes a size from {MIN_N} to {MAX_N}, or n; not {size!r}")
-    count = int(size)
-    if not MIN_N <= count <= MAX_N:
-        raise UsageError(f"--softmax takes a size from {MIN_N} to {MAX_N}, or n; not {count}")
+    whole = isinstance(n, int) and not isinstance(n, bool)
+    count = int(n) if whole or (isinstance(n, str) and n.strip().isdecimal()) else None
+    if count is None or not MIN_N <= count <= MAX_N:
+        raise UsageError(
+            Message(
+                "{n} takes a size from {low} to {high}, or n; not {given!r}",
+                n=Parameter("n"),
+                low=MIN_N,
+                high=MAX_N,
+                given=n if count is None else count,
+            )
+        )
     zs = tuple(variable(f"z{m}") for m in range(1, count + 1))
     total = sp.Add(*(sp.exp(v) for v in zs), evaluate=False)
     inputs = tuple(sp.Mul(sp.exp(v), sp.Pow(total, -1), evaluate=False) for v in zs)

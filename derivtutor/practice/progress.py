@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from derivtutor import places
-from derivtutor.errors import ProgressError, UsageError
+from derivtutor.errors import Message, Parameter, ProgressError, UsageError
 
 SCHEMA_VERSION = 1
 FILENAME = places.PROGRESS_FILE
@@ -468,6 +468,9 @@ def load_export(text: str, name: str) -> Any:
     return data
 
 
+_FORCE = Parameter("force", True)  # the setting that allows an export to replace a file
+
+
 def write_export(path: str, text: str, store: Path, force: bool) -> None:
     """Write an export without ever destroying something: not the store itself, not a file
     that exists (without ``force``), and not a device such as /dev/null (written, not
@@ -486,7 +489,11 @@ def write_export(path: str, text: str, store: Path, force: bool) -> None:
                 raise UsageError(f"cannot write {path}: {err.strerror}") from None
             return
         if not force:
-            raise UsageError(f"{path} exists already: pass --force to replace it")
+            raise UsageError(
+                Message(
+                    "{path} exists already: pass {force} to replace it", path=path, force=_FORCE
+                )
+            )
     # Through a temporary file and a rename, so that a half-written export never exists.
     directory = os.path.dirname(target)
     temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}.tmp")

@@ -20,8 +20,9 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from derivtutor.calculus.differentiation import Differentiation, differentiate
-from derivtutor.errors import DerivtutorError, InputError, UsageError
-from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check, split_components
+from derivtutor.errors import DerivtutorError, InputError, Message, Parameter, UsageError
+from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
+from derivtutor.language.inputs import split_components
 from derivtutor.practice.problem import Problem
 
 if TYPE_CHECKING:
@@ -413,7 +414,7 @@ def _unbracketed(text: str) -> str:
             return text  # (x+1)(x-1): the first bracket closes before the end
     inner = text[1:-1]
     # (x + 1) alone is one component in brackets, not a vector.
-    return inner if len(split_components(inner)) > 1 else text
+    return inner if len(split_components(inner, parameter=None)) > 1 else text
 
 
 def derivations(problem: Problem) -> tuple[Differentiation, ...]:
@@ -429,7 +430,8 @@ def grade(problem: Problem, text: str) -> Graded:
     if not problem.gradient:
         verdict = check(problem.function, text, wrt=problem.wrt, domain=domain)
         return Graded(problem, (verdict,))
-    parts = split_components(_unbracketed(text))
+    # Typed at the quiz's prompt, so the advice names no parameter.
+    parts = split_components(_unbracketed(text), parameter=None)
     if len(parts) != len(problem.variables):
         names = ", ".join(problem.variables)
         raise InputError(
@@ -523,7 +525,15 @@ def select(
 
     if problem is not None:
         if (topic, level, count) != (None, None, None):
-            raise UsageError("--problem poses one problem: leave out --topic, --level and --count")
+            raise UsageError(
+                Message(
+                    "{problem} poses one problem: leave out {topic}, {level} and {count}",
+                    problem=Parameter("problem"),
+                    topic=Parameter("topic"),
+                    level=Parameter("level"),
+                    count=Parameter("count"),
+                )
+            )
         found = bank.by_id().get(problem)
         if found is None:
             near = difflib.get_close_matches(problem, list(bank.by_id()), n=3)
