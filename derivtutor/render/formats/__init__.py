@@ -1,6 +1,7 @@
 """One printer class per output format, with one method per kind of block (``_print_Line``,
 ``_print_Matrix``, ``_print_Derivation``), in the style of SymPy's printers. A new format is one
-file here and one line in ``printer``; nothing else switches on the format. (JSON is not a
+file here and one line in ``printer``. (Descent, backprop, the bank, stats and rules still
+switch on the format themselves: ARCHITECTURE.md, "Not yet in its room".) (JSON is not a
 printer: it is the results' own shape, in render/json.py.) May import the layers below render/,
 render/blocks.py and render/explain.py; never a say/ module.
 """
