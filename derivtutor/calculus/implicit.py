@@ -9,7 +9,6 @@ for. The result is checked against the shortcut −F_x/F_y, with F = left − ri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sympy as sp
 
@@ -42,11 +41,6 @@ class ImplicitDerivative(Notebook):
     def function(self) -> sp.Expr:
         """y as the unknown function y(x)."""
         return sp.Function(self.dependent.name)(self.variable)
-
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
 
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:

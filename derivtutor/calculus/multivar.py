@@ -28,7 +28,13 @@ Partial = Differentiation
 
 
 class Notebook:
-    """A result that renders itself in Jupyter, as Markdown with maths."""
+    """A result with a JSON shape (``to_dict``) that renders itself in Jupyter, as Markdown with
+    maths: both through the door up to render/ (derivtutor/display.py)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        from derivtutor import display
+
+        return display.to_dict(self)
 
     def _repr_markdown_(self) -> str:
         from derivtutor import display
@@ -59,11 +65,6 @@ class Gradient(Notebook):
             c.derivative == sp.exp(c.variable) / total for c in self.components
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
-
 
 @dataclass(frozen=True)
 class Jacobian(Notebook):
@@ -78,11 +79,6 @@ class Jacobian(Notebook):
     @property
     def matrix(self) -> sp.Matrix:
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
-
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
 
 
 @dataclass(frozen=True)
@@ -99,11 +95,6 @@ class Hessian(Notebook):
     @property
     def matrix(self) -> sp.Matrix:
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
-
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
 
 
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:

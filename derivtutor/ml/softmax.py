@@ -10,7 +10,6 @@ the ordinary engine, step by step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sympy as sp
 
@@ -189,11 +188,6 @@ class SoftmaxJacobian(Notebook):
             self.size,
             lambda r, c: ps[r] * (1 - ps[r]) if r == c else -ps[r] * ps[c],
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
 
 
 def softmax_jacobian(n: int | str) -> SoftmaxJacobian:
