@@ -358,14 +358,14 @@ def rules(
     Example: [bold]derivtutor rules chain[/bold]
     """
     from derivtutor.engine.table import entries, rule_ids
-    from derivtutor.render.rules import render_rules
+    from derivtutor.render.show import show_rules
 
     with terminal.errors(debug=False):
         rows = entries(name)
         if not rows:
             raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
         fmt = terminal.output_format(output).value
-        terminal.emit(render_rules(rows, fmt, ascii=terminal.ascii_only()))
+        terminal.emit(show_rules(rows, fmt, ascii=terminal.ascii_only()))
 
 
 # --- problem banks -------------------------------------------------------------------------------
@@ -390,11 +390,11 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
     import shlex
 
     from derivtutor.practice.bank import load_bank
-    from derivtutor.render.bank import render_bank_list
+    from derivtutor.render.show import show_bank
 
     with terminal.errors(debug=False):
         bank = load_bank(path)
-        terminal.emit(render_bank_list(bank, terminal.output_format(output).value))
+        terminal.emit(show_bank(bank, terminal.output_format(output).value))
         if bank.errors:
             count = len(bank.errors)
             terminal.fail(
@@ -412,13 +412,13 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
     Example: [bold]derivtutor bank validate mybank/[/bold]
     """
     from derivtutor.practice.bank import load_bank, validate
-    from derivtutor.render.bank import render_validation
+    from derivtutor.render.show import show_validation
 
     with terminal.errors(debug=False):
         terminal.start_engine()
         bank = load_bank(path)
         errors = validate(bank)
-        terminal.emit(render_validation(bank, errors, terminal.output_format(output).value))
+        terminal.emit(show_validation(bank, errors, terminal.output_format(output).value))
         if errors:
             terminal.fail(f"the bank at {bank.root} has errors")
 
@@ -469,7 +469,7 @@ def descend(
         terminal.start_engine()
         pixels, fmt = plotting.parse_size(size), terminal.output_format(output)
         plotting.check_png(save)
-        if plot and fmt in (Format.json, Format.latex):
+        if plot and fmt.for_programs:
             raise UsageError(
                 f"--plot draws in the terminal, which would spoil the {fmt.value} on stdout: "
                 "leave it out, or use --save FILE.png"
@@ -479,7 +479,7 @@ def descend(
         run = run_descent(terminal.read_expression(expr), start, lr, iterations, tol)
         _show(run, fmt)
         if plot:
-            ascii, color = terminal.ascii_only(), fmt is Format.rich
+            ascii, color = terminal.ascii_only(), fmt.coloured
             typer.echo(plotting.descent_plot(run, terminal.terminal_size(), color, ascii))
         if save:
             plotting.save_descent(run, save, pixels)
@@ -568,7 +568,7 @@ def plot(
             plotting.save_function_plot(drawn, save, pixels)
             terminal.say(f"Saved f and f' to {save}")
             return
-        color = terminal.output_format(None) is Format.rich
+        color = terminal.output_format(None).coloured
         size_here = terminal.terminal_size()
         typer.echo(plotting.terminal_function_plot(drawn, size_here, color=color, ascii=ascii))
 
@@ -654,7 +654,7 @@ def review(
         from derivtutor.practice.bank import load_bank
         from derivtutor.practice.quiz import review_selection
         from derivtutor.practice.session import gradable, open_store, usable
-        from derivtutor.render.progress import next_review_text
+        from derivtutor.render.say.progress import next_review_text
 
         terminal.start_engine()
         store = open_store()
@@ -678,11 +678,11 @@ def stats(output: FormatOption = None) -> None:
 
     with terminal.errors(debug=False):
         from derivtutor.practice.session import open_store
-        from derivtutor.render.progress import render_stats
+        from derivtutor.render.show import show_stats
 
         store = open_store(create=False)
         due, fmt = len(store.due(time.time())), terminal.output_format(output).value
-        terminal.emit(render_stats(store.stats(), due, fmt))
+        terminal.emit(show_stats(store.stats(), due, fmt))
 
 
 progress_app = typer.Typer(

@@ -32,6 +32,15 @@ class Format(str, Enum):
     markdown = "markdown"
     json = "json"
 
+    @property
+    def for_programs(self) -> bool:
+        """JSON and LaTeX are read by programs: nothing else may share stdout with them."""
+        return self in (Format.json, Format.latex)
+
+    @property
+    def coloured(self) -> bool:
+        return self is Format.rich
+
 
 def output_format(requested: Format | None) -> Format:
     """The format asked for; by default rich on a terminal, text when piped or NO_COLOR is set."""

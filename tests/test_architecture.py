@@ -224,3 +224,40 @@ def test_a_command_body_is_short(command: ast.FunctionDef) -> None:
     lines = body[-1].end_lineno - body[0].lineno + 1  # type: ignore[operator]
     assert ast.get_docstring(command) and "Example:" in ast.get_docstring(command)  # type: ignore[operator]
     assert lines <= 25, f"{command.name} has {lines} lines"
+
+
+# --- a format is one file ------------------------------------------------------------------------
+
+FORMAT_NAMES = {"rich", "text", "latex", "markdown", "json"}
+# Where a format is chosen: the printer for a name, the JSON-or-printer choice of the one entry,
+# and the terminal's default format.
+CHOOSERS = {"render/formats/__init__.py", "render/show.py", "terminal.py"}
+
+
+def _format_switches(tree: ast.AST) -> list[int]:
+    """Lines that compare something with a format's name: ``fmt == "latex"``, ``in ("json",)``."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in [node.left, *node.comparators]:
+            names = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+            if any(isinstance(n, ast.Constant) and n.value in FORMAT_NAMES for n in names):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_choosers_switch_on_a_format() -> None:
+    found = {
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in PACKAGE.rglob("*.py")
+        if str(path.relative_to(PACKAGE)) not in CHOOSERS
+        for line in _format_switches(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert not found, f"a format is switched on outside its printer: {sorted(found)}"
+
+
+def test_a_planted_format_switch_is_caught() -> None:
+    assert _format_switches(ast.parse('if fmt == "latex":\n    pass\n')) == [1]
+    assert _format_switches(ast.parse('ok = fmt in ("json", "latex")\n')) == [1]
+    assert _format_switches(ast.parse('ok = fmt == "sheet"\n')) == []

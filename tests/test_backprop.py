@@ -21,8 +21,8 @@ from derivtutor.errors import DerivtutorError, UsageError
 from derivtutor.language.functions import relu
 from derivtutor.language.parse import parse, variables
 from derivtutor.ml.backprop import EXAMPLES, Backprop, backprop, example
-from derivtutor.render.backprop import render_backprop
 from derivtutor.render.json import backprop_dict
+from derivtutor.render.show import show
 
 runner = CliRunner()
 
@@ -38,7 +38,7 @@ OTHER_POINTS = {
 
 
 def _text(run: Backprop, fmt: str = "text") -> str:
-    output = render_backprop(run, fmt)
+    output = show(run, fmt)
     assert isinstance(output, str)
     return output
 

@@ -18,8 +18,8 @@ from derivtutor.errors import DerivtutorError
 from derivtutor.language.functions import relu, sigmoid, softplus
 from derivtutor.language.parse import parse
 from derivtutor.ml.descent import Descent, descend
-from derivtutor.render.descent import render_descent
 from derivtutor.render.json import descent_dict
+from derivtutor.render.show import show
 
 runner = CliRunner()
 
@@ -38,7 +38,7 @@ def _read(text: str, names: list[str]) -> sp.Expr:
 
 
 def _text(run: Descent, fmt: str = "text") -> str:
-    output = render_descent(run, fmt)
+    output = show(run, fmt)
     assert isinstance(output, str)
     return output
 

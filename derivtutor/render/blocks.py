@@ -8,17 +8,23 @@ kind of block in its format (``TextPrinter._print_Line``, ...). Segments are str
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
-import sympy as sp
+# Only for the annotations: the blocks themselves load no SymPy, so an output without maths
+# (`derivtutor rules`, `stats`) is printed by the same printers and stays instant.
+if TYPE_CHECKING:
+    import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.render.explain import Segment
+    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.engine.table import Entry
+    from derivtutor.render.explain import Segment
 
 
 @dataclass(frozen=True)
 class Line:
     """One line of prose and maths. Its ``role`` says what it is for ("title", "good", "bad",
-    "warn"), which a format may show by weight or colour."""
+    "warn", "note"), which a format may show by weight or colour; an "equation" is maths
+    alone, which LaTeX sets on a line of its own."""
 
     segments: list[Segment]
     role: str = ""
@@ -53,19 +59,32 @@ class Gap:
     """Space between parts, where a format marks it (a blank line in text)."""
 
 
-Cell = str | list[Segment]
+Cell: TypeAlias = "str | list[Segment]"
 
 
 @dataclass(frozen=True)
 class Table:
     """Rows under a header. ``right`` names the columns of numbers, aligned right; ``roles``
-    gives one column a role per row ("good", "bad"), which a format may colour."""
+    gives one column a role per row ("good", "bad"), which a format may colour. ``inset``
+    says the title is the sentence that introduces the table, which text prints above it,
+    with the table indented under it."""
 
-    header: list[str]
+    header: list[Cell]
     rows: list[list[Cell]]
     title: str = ""
     right: frozenset[int] = frozenset()
     roles: tuple[int, list[str]] | None = None
+    inset: bool = False
 
 
-Block = Line | Heading | Gap | Matrix | Table | Derivation
+@dataclass(frozen=True)
+class DerivativeTable:
+    """Rows of a table of derivatives, function -> derivative, each with a note and the rule
+    it is: text lines them up on the arrow, as a book's table does; the table formats give
+    each part a column."""
+
+    entries: tuple[Entry, ...]
+    title: str = "Derivative rules"
+
+
+Block = Line | Heading | Gap | Matrix | Table | Derivation | DerivativeTable

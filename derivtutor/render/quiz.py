@@ -162,11 +162,11 @@ class QuizWriter:
         return out
 
     def steps(self, event: q.Steps) -> Lines:
-        from derivtutor.render.derivation import render_differentiation
+        from derivtutor.render.formats.text import render_differentiation
 
         out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
         for result in event.derivations:
-            body = str(render_differentiation(result, "text", ascii=self.ascii))
+            body = render_differentiation(result, ascii=self.ascii)
             out.append(("", ""))
             out += [("  " + line if line else "", "") for line in body.rstrip().splitlines()]
         return out

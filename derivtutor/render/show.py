@@ -4,24 +4,29 @@ kind of result, so that neither the CLI nor the core ever switches on a result's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derivtutor.errors import UsageError
 from derivtutor.render.kinds import is_a
+
+if TYPE_CHECKING:
+    from derivtutor.engine.table import Entry
+    from derivtutor.errors import BankError
+    from derivtutor.practice.bank import Bank
+    from derivtutor.practice.progress import TopicStats
 
 
 def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> Any:
     """``result`` in ``fmt``: a string, or a Rich renderable for rich. ``steps`` adds the
     derivations where a result has them to show (a Jacobian's entries, a checked answer)."""
-    if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
-        from derivtutor.render.derivation import render_differentiation
-
-        return render_differentiation(result, fmt, ascii=ascii)
     if fmt == "json":
         return _json(result)
+    from derivtutor.render.blocks import Derivation
     from derivtutor.render.formats import printer
 
     print_ = printer(fmt, ascii=ascii).print
+    if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
+        return print_([Derivation([], result)])
     if is_a(result, "derivtutor.grading.verdict", "Verdict"):
         from derivtutor.render.say import verdict
 
@@ -37,17 +42,72 @@ def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> 
             raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
         return print_(verdict.sheet_blocks(result))
     if is_a(result, "derivtutor.ml.descent", "Descent"):
-        from derivtutor.render.descent import render_descent
+        from derivtutor.render.say.descent import descent_blocks
 
-        return render_descent(result, fmt, ascii=ascii)
+        # A run's numbers and prose are ASCII in LaTeX (1e-08, |grad f|): they compile anywhere.
+        return printer(fmt, ascii=ascii, ascii_latex=True).print(descent_blocks(result))
     if is_a(result, "derivtutor.ml.backprop", "Backprop"):
-        from derivtutor.render.backprop import render_backprop
+        from derivtutor.render.say.backprop import backprop_blocks
 
-        return render_backprop(result, fmt, ascii=ascii)
+        return printer(fmt, ascii=ascii, ascii_latex=True).print(backprop_blocks(result))
     # A gradient, Jacobian, Hessian, softmax Jacobian or implicit derivative.
     from derivtutor.render.say import several
 
     return print_(several.blocks(result, steps=steps))
+
+
+def show_rules(rows: tuple[Entry, ...], fmt: str, *, ascii: bool = False) -> Any:
+    """Rows of the table of derivatives in ``fmt``. Loads no SymPy."""
+    if fmt == "json":
+        from derivtutor.render.json import dumps, rules_list
+
+        return dumps(rules_list(rows))
+    from derivtutor.render.formats import printer
+    from derivtutor.render.say.rules import rules_blocks
+
+    return printer(fmt, ascii=ascii).print(rules_blocks(rows))
+
+
+def show_stats(rows: list[TopicStats], due: int, fmt: str, *, ascii: bool = False) -> Any:
+    """Progress per topic in ``fmt``. Loads no SymPy."""
+    from derivtutor.render.json import dumps, stats_dict
+
+    if fmt == "json":
+        return dumps(stats_dict(rows, due))
+    if fmt == "latex":
+        raise UsageError("stats have no LaTeX form; use --format markdown, text or json")
+    from derivtutor.render.formats import printer
+    from derivtutor.render.say.progress import stats_blocks
+
+    return printer(fmt, ascii=ascii).print(stats_blocks(rows, due))
+
+
+def show_bank(bank: Bank, fmt: str, *, ascii: bool = False) -> Any:
+    """A bank's topics and levels in ``fmt``."""
+    from derivtutor.render.json import bank_dict, dumps
+
+    if fmt == "json":
+        return dumps(bank_dict(bank))
+    if fmt == "latex":
+        raise UsageError("a bank listing has no LaTeX form; use --format markdown, text or json")
+    from derivtutor.render.formats import printer
+    from derivtutor.render.say.bank import bank_blocks
+
+    return printer(fmt, ascii=ascii).print(bank_blocks(bank))
+
+
+def show_validation(
+    bank: Bank, errors: tuple[BankError, ...], fmt: str, *, ascii: bool = False
+) -> Any:
+    """What ``bank validate`` found, in ``fmt``."""
+    if fmt == "json":
+        from derivtutor.render.json import dumps, validation_dict
+
+        return dumps(validation_dict(bank, errors))
+    from derivtutor.render.formats import printer
+    from derivtutor.render.say.bank import validation_blocks
+
+    return printer(fmt, ascii=ascii).print(validation_blocks(bank, errors))
 
 
 def _json(result: Any) -> str:

@@ -1,8 +1,7 @@
 """One printer class per output format, with one method per kind of block (``_print_Line``,
 ``_print_Matrix``, ``_print_Derivation``), in the style of SymPy's printers. A new format is one
-file here and one line in ``printer``. (Descent, backprop, the bank, stats and rules still
-switch on the format themselves: ARCHITECTURE.md, "Not yet in its room".) (JSON is not a
-printer: it is the results' own shape, in render/json.py.) May import the layers below render/,
+file here and one line in ``printer``. (JSON is not a printer: it is the results' own shape,
+in render/json.py.) May import the layers below render/,
 render/blocks.py and render/explain.py; never a say/ module.
 """
 
@@ -11,8 +10,9 @@ from __future__ import annotations
 from derivtutor.render.formats.base import Printer
 
 
-def printer(fmt: str, *, ascii: bool = False) -> Printer:
-    """The printer of a format: text, rich, latex or markdown."""
+def printer(fmt: str, *, ascii: bool = False, ascii_latex: bool = False) -> Printer:
+    """The printer of a format: text, rich, latex or markdown. ``ascii`` is for terminals
+    that cannot show Unicode; ``ascii_latex`` writes LaTeX's prose in ASCII."""
     if fmt == "rich":
         from derivtutor.render.formats.rich import RichPrinter
 
@@ -20,7 +20,7 @@ def printer(fmt: str, *, ascii: bool = False) -> Printer:
     if fmt == "latex":
         from derivtutor.render.formats.latex import LatexPrinter
 
-        return LatexPrinter()
+        return LatexPrinter(ascii=ascii_latex)
     if fmt == "markdown":
         from derivtutor.render.formats.markdown import MarkdownPrinter
 

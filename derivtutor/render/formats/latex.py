@@ -10,11 +10,22 @@ from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.errors import UsageError
 from derivtutor.language.notation import factor_rank
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
-from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
+from derivtutor.render.blocks import (
+    Cell,
+    Derivation,
+    DerivativeTable,
+    Gap,
+    Heading,
+    Line,
+    Matrix,
+    Table,
+)
 from derivtutor.render.formats.base import Printer
+from derivtutor.render.plain import ascii_prose
 
 _PROSE = {
     "\\": r"\textbackslash{}",
@@ -217,17 +228,32 @@ def escape_text(text: str) -> str:
     return "".join(_TEX.get(ch, ch) for ch in text).replace("--", "-{}-")
 
 
+# What needs \usepackage{amsmath}, so that the note asking for it is printed only where it is
+# true: a descent's table and equations compile in plain LaTeX.
+AMSMATH = (r"\text{", r"\begin{align*}", r"\begin{pmatrix}", r"\operatorname", r"\lVert")
+
+
 class LatexPrinter(Printer):
-    """Blocks as a LaTeX fragment (amsmath): a matrix as a pmatrix, an entry's derivation
-    under a bold title."""
+    """Blocks as a LaTeX fragment: a matrix as a pmatrix, an entry's derivation under a bold
+    title. ``ascii=True`` writes the prose in ASCII, escaped (escape_text), which compiles
+    with any engine; maths is LaTeX either way."""
+
+    def _prose(self, text: str) -> str:
+        if self.ascii:
+            return escape_text(ascii_prose(text))
+        return prose(text)[len("\\text{") : -1]
 
     def _inline(self, segments: list[ex.Segment]) -> str:
         return "".join(
-            prose(s)[len("\\text{") : -1] if isinstance(s, str) else "$" + segment(s) + "$"
-            for s in segments
+            self._prose(s) if isinstance(s, str) else "$" + segment(s) + "$" for s in segments
         )
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
+        if block.role == "equation":
+            # Maths alone, on a line of its own; a Formula with no LaTeX spelling (a remark for
+            # the terminal) is left out.
+            tex = "".join(segment(s) for s in block.segments)
+            return [r"\[ " + tex.strip() + r" \]"]
         inline = self._inline(block.segments)
         if block.role == "title":
             inline = "\\textbf{" + inline + "}"
@@ -247,7 +273,13 @@ class LatexPrinter(Printer):
         lines = [r"\begin{tabular}{" + spec + "}"]
         lines.append(" & ".join(map(self._cell, block.header)) + r" \\ \hline")
         lines += [" & ".join(map(self._cell, row)) + r" \\" for row in block.rows]
-        return ["\n".join([*lines, r"\end{tabular}"]) + "\n"]
+        table = "\n".join([*lines, r"\end{tabular}"]) + "\n"
+        if block.inset:
+            return ["\\noindent " + self._prose(block.title) + "\n", table]
+        return [table]
+
+    def _print_DerivativeTable(self, block: DerivativeTable) -> list[str]:  # noqa: N802
+        raise UsageError("the rules table has no LaTeX form; use --format markdown, text or json")
 
     def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
         rows = [" & ".join(latex(e) for e in cells) + r" \\" for cells in block.cells]
@@ -262,4 +294,7 @@ class LatexPrinter(Printer):
         return ["\\noindent\\textbf{" + self._inline(block.title) + "}\n", body]
 
     def join(self, pieces: list[str]) -> str:
-        return "\n".join(["% derivtutor: needs \\usepackage{amsmath}", *pieces]) + "\n"
+        body = "\n".join(pieces) + "\n"
+        if any(command in body for command in AMSMATH):
+            return "% derivtutor: needs \\usepackage{amsmath}\n" + body
+        return body

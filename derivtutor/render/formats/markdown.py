@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.render import explain as ex
-from derivtutor.render import summary
-from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
+from typing import TYPE_CHECKING
+
+from derivtutor.render.blocks import (
+    Cell,
+    Derivation,
+    DerivativeTable,
+    Gap,
+    Heading,
+    Line,
+    Matrix,
+    Table,
+)
 from derivtutor.render.formats.base import Printer
-from derivtutor.render.formats.latex import latex, segment
+
+# Maths is set by the LaTeX printer, loaded (with SymPy) only when there is maths to print.
+if TYPE_CHECKING:
+    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.render import explain as ex
 
 
 def _segment(seg: ex.Segment) -> str:
     if isinstance(seg, str):
         return seg.replace("*", r"\*").replace("_", r"\_")
+    from derivtutor.render import explain as ex
+    from derivtutor.render.formats.latex import segment
+
     if isinstance(seg, ex.Formula):
         return f"${seg.latex}$"
     return f"${segment(seg)}$"
@@ -23,6 +38,8 @@ def line(segments: list[ex.Segment]) -> str:
 
 
 def _tree(node: ex.Node) -> list[str]:
+    from derivtutor.render import explain as ex
+
     rows = []
     for row in ex.lines(node):
         indent = "    " * (len(row.labels) - 1)
@@ -34,6 +51,9 @@ def _tree(node: ex.Node) -> list[str]:
 
 
 def render_differentiation(result: Differentiation) -> str:
+    from derivtutor.render import summary
+    from derivtutor.render.formats.latex import latex
+
     out: list[str] = []
     for section in summary.sections(result):
         out.append(f"### {line(section.heading)}")
@@ -54,6 +74,11 @@ class MarkdownPrinter(Printer):
     """Blocks as Markdown with $maths$: a matrix as a table, an entry under a heading."""
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
+        if block.role == "equation":
+            # A line of maths alone reads as typed (f'(x) = 2x), as a run's heading always has.
+            from derivtutor.render.formats.text import TextWriter
+
+            return [TextWriter().line(block.segments).strip() + "\n"]
         text = line(block.segments).strip()
         return [(f"**{text}**" if block.role == "title" else text) + "\n"]
 
@@ -72,11 +97,26 @@ class MarkdownPrinter(Printer):
             "|" + "".join("---:|" if n in block.right else "---|" for n in range(len(block.header)))
         )
         out += ["| " + " | ".join(map(self._cell, row)) + " |" for row in block.rows]
+        if block.inset:
+            return [line([block.title]) + "\n", "\n".join(out) + "\n"]
         return ["\n".join(out) + "\n"]
+
+    def _print_DerivativeTable(self, block: DerivativeTable) -> list[str]:  # noqa: N802
+        def cell(text: str) -> str:
+            return text.replace("|", r"\|")
+
+        lines = ["| rule | function | derivative | note |", "|---|---|---|---|"]
+        lines += [
+            f"| `{e.rule}` | {cell(e.function)} | {cell(e.derivative)} | {cell(e.note)} |"
+            for e in block.entries
+        ]
+        return ["\n".join(lines) + "\n"]
 
     def _print_Matrix(self, block: Matrix) -> list[str]:  # noqa: N802
         out = ["| | " + " | ".join(line(c) for c in block.columns) + " |"]
         out.append("|---" * (len(block.columns) + 1) + "|")
+        from derivtutor.render import explain as ex
+
         for label, cells in zip(block.rows, block.cells, strict=True):
             row = " | ".join(line([ex.Math(e)]) for e in cells)
             out.append(f"| {line(label)} | {row} |")

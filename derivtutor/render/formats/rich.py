@@ -9,18 +9,29 @@ that cannot show Unicode.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
-from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.render import explain as ex
-from derivtutor.render import summary
-from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
+from derivtutor.render.blocks import (
+    Cell,
+    Derivation,
+    DerivativeTable,
+    Gap,
+    Heading,
+    Line,
+    Matrix,
+    Table,
+)
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.formats.text import TextWriter
+
+if TYPE_CHECKING:
+    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.render import explain as ex
 
 RULE_STYLE = "bold cyan"
 NOTE_STYLE = "dim"
@@ -62,6 +73,8 @@ def _grow(tree: Tree, writer: TextWriter, node: ex.Node, number: str) -> None:
 
 
 def render_differentiation(result: Differentiation, *, ascii: bool = False) -> RenderableType:
+    from derivtutor.render import summary
+
     writer = TextWriter(ascii=ascii)
     parts: list[RenderableType] = []
     for section in summary.sections(result):
@@ -86,7 +99,14 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> R
 
 
 # What a line's or a cell's role looks like on a terminal.
-STYLES = {"title": "bold", "good": "green", "bad": "red", "warn": "yellow"}
+STYLES = {
+    "title": "bold",
+    "good": "green",
+    "bad": "red",
+    "warn": "yellow",
+    "note": "dim",
+    "equation": "",
+}
 
 
 class RichPrinter(Printer):
@@ -112,7 +132,8 @@ class RichPrinter(Printer):
     def _print_Table(self, block: Table) -> list[RenderableType]:  # noqa: N802
         from rich.table import Table as RichTable
 
-        table = RichTable(*block.header, title=block.title or None, title_justify="left")
+        header = [self.cell(c) for c in block.header]
+        table = RichTable(*header, title=block.title or None, title_justify="left")
         for n, column in enumerate(table.columns):
             column.justify = "right" if n in block.right else "left"
         for r, row in enumerate(block.rows):
@@ -121,6 +142,20 @@ class RichPrinter(Printer):
                 marked, roles = block.roles
                 cells[marked].stylize(STYLES.get(roles[r], ""))
             table.add_row(*cells)
+        return [table]
+
+    def _print_DerivativeTable(self, block: DerivativeTable) -> list[RenderableType]:  # noqa: N802
+        from rich.table import Table as RichTable
+
+        table = RichTable(title=block.title, title_justify="left", expand=False)
+        table.add_column("rule", style="cyan", no_wrap=True)
+        table.add_column("function")
+        table.add_column("derivative", style="bold")
+        table.add_column("note", style="dim")
+        prose = self.writer.prose
+        for e in block.entries:
+            cells = (e.rule, e.function, e.derivative, e.note)
+            table.add_row(*(Text(prose(cell)) for cell in cells))
         return [table]
 
     def _print_Matrix(self, block: Matrix) -> list[RenderableType]:  # noqa: N802

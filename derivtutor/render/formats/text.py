@@ -5,15 +5,30 @@ Unicode by default (x², −, σ); ``ascii=True`` for terminals that cannot show
 
 from __future__ import annotations
 
-import sympy as sp
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from derivtutor.calculus.differentiation import Differentiation
-from derivtutor.language.notation import SUPERSCRIPT, Notation
-from derivtutor.render import explain as ex
-from derivtutor.render import summary
-from derivtutor.render.blocks import Cell, Derivation, Gap, Heading, Line, Matrix, Table
+from derivtutor.render.blocks import (
+    Cell,
+    Derivation,
+    DerivativeTable,
+    Gap,
+    Heading,
+    Line,
+    Matrix,
+    Table,
+)
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.plain import ascii_prose
+
+# SymPy is loaded only when there is maths to print, so that prose and tables (`rules`,
+# `stats`) print without it.
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.language.notation import Notation
+    from derivtutor.render import explain as ex
 
 
 class TextWriter:
@@ -21,7 +36,12 @@ class TextWriter:
 
     def __init__(self, *, ascii: bool = False) -> None:
         self.ascii = ascii
-        self.notation = Notation(ascii=ascii)
+
+    @cached_property
+    def notation(self) -> Notation:
+        from derivtutor.language.notation import Notation
+
+        return Notation(ascii=self.ascii)
 
     def prose(self, text: str) -> str:
         return ascii_prose(text) if self.ascii else text
@@ -29,6 +49,8 @@ class TextWriter:
     def segment(self, seg: ex.Segment) -> str:
         if isinstance(seg, str):
             return self.prose(seg)
+        from derivtutor.render import explain as ex
+
         if isinstance(seg, ex.Math):
             return self.notation.show(seg.expr, typed=seg.typed, grouped=seg.grouped)
         if isinstance(seg, ex.D):
@@ -49,10 +71,16 @@ class TextWriter:
             return f"{d}/{d}{v}"
         if self.ascii:
             return f"{d}^{order}/{d}{v}^{order}"
+        import sympy as sp
+
+        from derivtutor.language.notation import SUPERSCRIPT
+
         power = self.notation.show(sp.Integer(order)).translate(SUPERSCRIPT)
         return f"{d}{power}/{d}{v}{power}"
 
     def tree(self, node: ex.Node) -> list[str]:
+        from derivtutor.render import explain as ex
+
         out = []
         for line in ex.lines(node):
             # Children sit under their parent's text, past its number: 1.2 under "1. ".
@@ -68,6 +96,8 @@ class TextWriter:
 
 def render_differentiation(result: Differentiation, *, ascii: bool = False) -> str:
     """The whole derivation, every order, as text."""
+    from derivtutor.render import summary
+
     w = TextWriter(ascii=ascii)
     out: list[str] = []
     for section in summary.sections(result):
@@ -133,15 +163,31 @@ class TextPrinter(Printer):
         return self.writer.prose(cell) if isinstance(cell, str) else self.writer.line(cell)
 
     def _print_Table(self, block: Table) -> list[str]:  # noqa: N802
-        rows = [[self.writer.prose(h) for h in block.header]]
-        rows += [[self.cell(c) for c in row] for row in block.rows]
+        rows = [[self.cell(c) for c in row] for row in [block.header, *block.rows]]
         widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-        return [
+        lines = [
             "  ".join(
                 cell.rjust(width) if c in block.right else cell.ljust(width)
                 for c, (cell, width) in enumerate(zip(row, widths, strict=True))
             ).rstrip()
             for row in rows
+        ]
+        if block.inset:
+            return [self.writer.prose(block.title), *("  " + line for line in lines)]
+        return lines
+
+    def _print_DerivativeTable(self, block: DerivativeTable) -> list[str]:  # noqa: N802
+        prose = self.writer.prose
+        width = max(len(prose(e.function)) for e in block.entries)
+        return [
+            (
+                f"{prose(e.function):<{width}}  ->  {prose(e.derivative)}"
+                + (f"   ({prose(e.note)})" if e.note else "")
+                if e.function
+                else f"{e.name}: {prose(e.note)}"
+            )
+            + f"   [{e.rule}]"
+            for e in block.entries
         ]
 
     def join(self, pieces: list[str]) -> str:

@@ -1,63 +1,81 @@
-"""Gradient descent as a teacher shows it: the gradient, the iterations, and what happened."""
+"""What a gradient descent says, as a teacher shows it: the gradient, the iterations, and what
+happened."""
 
 from __future__ import annotations
 
-import json
-
 from derivtutor.ml.descent import CONVERGED, DIVERGED, MAX_ITERATIONS, Descent, Iterate
 from derivtutor.render import explain as ex
-from derivtutor.render.formats.latex import escape_text
-from derivtutor.render.formats.text import TextWriter
+from derivtutor.render.blocks import Block, Cell, Gap, Line, Table
 from derivtutor.render.numbers import number as _number
 
 SHOWN_ROWS = 24  # a longer path shows its first and last rows, with "…" between
+NORM = ex.Formula("‖∇f‖", r"\Vert\nabla f\Vert", "|grad f|")
 
 
-class _Writer:
-    def __init__(self, ascii: bool) -> None:
-        self.text = TextWriter(ascii=ascii)
-
-    def show(self, segments: list[ex.Segment]) -> str:
-        return self.text.line(segments)
-
-    def prose(self, text: str) -> str:
-        return self.text.prose(text)
-
-    def names(self, run: Descent) -> list[str]:
-        return [self.text.notation.show(v) for v in run.variables]
-
-    def point(self, run: Descent, it: Iterate) -> str:
-        names = self.names(run)
-        inner = ", ".join(f"{n} = {_number(x)}" for n, x in zip(names, it.point, strict=True))
-        return inner
+def _point(run: Descent, it: Iterate) -> list[ex.Segment]:
+    """x = 3, y = 1"""
+    out: list[ex.Segment] = []
+    for n, (v, x) in enumerate(zip(run.variables, it.point, strict=True)):
+        out += ([", "] if n else []) + [ex.Math(v), f" = {_number(x)}"]
+    return out
 
 
-def heading(run: Descent, w: _Writer) -> list[str]:
-    names = ", ".join(w.names(run))
-    f = w.show([f"f({names}) = ", ex.Math(run.expression, typed=True)])
+def _names(run: Descent) -> list[ex.Segment]:
+    """x, y: as maths, whose spelling is the format's."""
+    out: list[ex.Segment] = []
+    for n, v in enumerate(run.variables):
+        out += [ex.Formula(", ", ", ")] if n else []
+        out.append(ex.Math(v))
+    return out
+
+
+def heading(run: Descent) -> list[Block]:
+    f = Line(
+        [
+            ex.Formula("f(", "f("),
+            *_names(run),
+            ex.Formula(") = ", ") = "),
+            ex.Math(run.expression, typed=True),
+        ],
+        role="equation",
+    )
     if len(run.variables) == 1:
-        nabla = w.show(["f'(", ex.Math(run.variables[0]), ") = ", ex.Math(run.gradient[0])])
+        (v,) = run.variables
+        nabla: list[ex.Segment] = [
+            ex.Formula("f'(", "f'("),
+            ex.Math(v),
+            ex.Formula(") = ", ") = "),
+            ex.Math(run.gradient[0]),
+        ]
         how = "derivtutor diff"
-        rule = "x ← x − η·f'(x)".replace("x", w.names(run)[0])
+        rule: list[ex.Segment] = [ex.Math(v), " ← ", ex.Math(v), " − η·f'(", ex.Math(v), ")"]
     else:
-        parts: list[ex.Segment] = ["∇f = ("]
-        for i, g in enumerate(run.gradient):
-            parts += ([", "] if i else []) + [ex.Math(g)]
-        nabla = w.show([*parts, ")"])
-        rule = "p ← p − η·∇f(p)"
+        nabla = [ex.Formula("∇f = (", r"\nabla f = \left(")]
+        for n, g in enumerate(run.gradient):
+            nabla += ([ex.Formula(", ", ", ")] if n else []) + [ex.Math(g)]
+        nabla.append(ex.Formula(")", r"\right)"))
+        rule = ["p ← p − η·∇f(p)"]
         how = "derivtutor grad"
-    start = w.point(run, run.path[0])
+    # The command that shows the steps is a remark for the terminal, not for a document.
+    remark = ex.Formula(f"   (step by step: {how})", "")
     return [
         f,
-        nabla + w.prose(f"   (step by step: {how})"),
-        w.prose(f"Gradient descent: {rule}, with η = {run.learning_rate:g}, from {start}"),
+        Line([*nabla, remark], role="equation"),
+        Line(
+            [
+                "Gradient descent: ",
+                *rule,
+                f", with η = {run.learning_rate:g}, from ",
+                *_point(run, run.path[0]),
+            ]
+        ),
     ]
 
 
-def rows(run: Descent, w: _Writer) -> tuple[list[str], list[list[str]]]:
-    names = w.names(run)
-    header = ["k", *names, "f", "‖∇f‖", "step"]
-    body = [
+def table(run: Descent) -> Table:
+    variables: list[Cell] = [[ex.Math(v)] for v in run.variables]
+    header: list[Cell] = ["k", *variables, [ex.Formula("f", "f")], [NORM], "step"]
+    body: list[list[Cell]] = [
         [
             str(k),
             *(_number(x) for x in it.point),
@@ -69,15 +87,16 @@ def rows(run: Descent, w: _Writer) -> tuple[list[str], list[list[str]]]:
     ]
     if len(body) > SHOWN_ROWS:
         half = SHOWN_ROWS // 2
-        body = [*body[:half], ["…"] + [""] * (len(header) - 1), *body[-half:]]
-    return [w.prose(h) for h in header], [[w.prose(c) for c in row] for row in body]
+        gap: list[Cell] = ["…", *[""] * (len(header) - 1)]
+        body = [*body[:half], gap, *body[-half:]]
+    return Table(header, body, title="Iterations", right=frozenset(range(len(header))))
 
 
-def verdict(run: Descent, w: _Writer) -> list[str]:
+def verdict(run: Descent) -> list[list[ex.Segment]]:
     """What happened, and what to do about it."""
     steps = len(run.path) - 1
     last = run.last
-    where = w.point(run, last)
+    where = WHERE  # the last point, placed as maths below
     plural = "s" * (steps != 1)
     lr = run.learning_rate
     more = (
@@ -162,68 +181,28 @@ def verdict(run: Descent, w: _Writer) -> list[str]:
             f"Stopped at the step limit ({steps} step{plural}): ‖∇f‖ = {_number(last.norm)} is "
             f"still above {_number(run.tolerance)} at {where}; {advice}"
         ]
-    return [w.prose(line) for line in lines]
+    point = _point(run, last)
+    return [_placed(line, point) for line in lines]
 
 
-def render_descent(run: Descent, fmt: str, *, ascii: bool = False) -> object:
-    if fmt == "json":
-        return json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    w = _Writer(ascii)
-    header, body = rows(run, w)
-    if fmt == "rich":
-        from rich.console import Group
-        from rich.table import Table
-        from rich.text import Text
+WHERE = "\0"
 
-        grid = Table(*header, title="Iterations", title_justify="left")
-        for column in grid.columns:
-            column.justify = "right"
-        for row in body:
-            grid.add_row(*(Text(c) for c in row))
-        style = {"converged": "bold green", "diverged": "bold red"}.get(run.status, "bold yellow")
-        return Group(
-            *(Text(line) for line in heading(run, w)),
-            Text(""),
-            grid,
-            *(Text(line, style=style) for line in verdict(run, w)),
-        )
-    if fmt == "markdown":
-        lines = [f"**{line}**" if i == 0 else line for i, line in enumerate(heading(run, w))]
-        table = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-        table += ["| " + " | ".join(row) + " |" for row in body]
-        return (
-            "\n\n".join(lines)
-            + "\n\n"
-            + "\n".join(table)
-            + "\n\n"
-            + "\n".join(verdict(run, w))
-            + "\n"
-        )
-    if fmt == "latex":
-        return _latex(run, header, body, w)
-    widths = [max(len(r[c]) for r in [header, *body]) for c in range(len(header))]
-    lines = [
-        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *body]
+
+def _placed(text: str, point: list[ex.Segment]) -> list[ex.Segment]:
+    """text, with the point put where it says WHERE."""
+    out: list[ex.Segment] = []
+    for n, piece in enumerate(text.split(WHERE)):
+        out += [*point] if n else []
+        out += [piece] if piece else []
+    return out
+
+
+def descent_blocks(run: Descent) -> list[Block]:
+    role = {CONVERGED: "good", DIVERGED: "bad"}.get(run.status, "warn")
+    return [
+        *heading(run),
+        Gap(),
+        table(run),
+        Gap(),
+        *(Line(line, role=role) for line in verdict(run)),
     ]
-    return "\n".join([*heading(run, w), "", *lines, "", *verdict(run, w)]) + "\n"
-
-
-def _latex(run: Descent, header: list[str], body: list[list[str]], w: _Writer) -> str:
-    from derivtutor.render.formats.latex import latex
-
-    names = [latex(v) for v in run.variables]
-    columns = ["k", *(f"${n}$" for n in names), "$f$", r"$\lVert\nabla f\rVert$", "step"]
-    lines = [
-        r"\[ f(" + ", ".join(names) + ") = " + latex(run.expression) + r" \]",
-        r"\[ \nabla f = \left(" + ", ".join(latex(g) for g in run.gradient) + r"\right) \]",
-        r"\begin{tabular}{" + "r" * len(columns) + "}",
-        " & ".join(columns) + r" \\ \hline",
-    ]
-    plain = _Writer(ascii=True)  # ASCII prose, escaped, compiles anywhere
-    for row in body:
-        lines.append(" & ".join(escape_text(plain.prose(c)) for c in row) + r" \\")
-    lines.append(r"\end{tabular}")
-    lines.append("")
-    lines.extend(escape_text(line) for line in verdict(run, plain))
-    return "\n".join(lines) + "\n"
