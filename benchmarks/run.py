@@ -161,6 +161,57 @@ def engine(repeats: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def teaching(repeats: int) -> list[tuple[str, str, str]]:
+    """What a derivation looks like in the default detail (issue 11): numbered lines per
+    derivation, the share of them that is bookkeeping, against full detail in the same run; the
+    time to a printed derivation, algebra included; and order 74 through the pattern."""
+    from derivtutor.calculus.differentiation import differentiate
+    from derivtutor.render import explain as ex
+    from derivtutor.render.formats.text import render_differentiation
+
+    bookkeeping = {"sum", "constant_multiple", "constant", "variable"}
+
+    def nodes(node: ex.Node) -> list[ex.Node]:
+        return [node] + [n for c in node.children for n in nodes(c)]
+
+    counts: dict[str, list[int]] = {"normal": [], "full": []}
+    kept: dict[str, int] = {"normal": 0, "full": 0}
+    printed = []
+    for text, var in _expressions():
+        result = differentiate(text, wrt=var)
+        for detail in counts:
+            tree = nodes(ex.explain(result.orders[0], partial=result.partial, detail=detail))
+            counts[detail].append(len(tree))
+            kept[detail] += sum(n.rule in bookkeeping for n in tree)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            render_differentiation(differentiate(text, wrt=var))
+        printed.append((time.perf_counter() - start) / repeats)
+    share = {d: kept[d] / sum(counts[d]) for d in counts}
+    start = time.perf_counter()
+    differentiate("sin(x)", order=74)
+    pattern = time.perf_counter() - start
+    return [
+        (
+            "teaching: lines per derivation",
+            f"{statistics.median(counts['normal']):.0f} (full: "
+            f"{statistics.median(counts['full']):.0f})",
+            "median, numbered lines",
+        ),
+        (
+            "teaching: bookkeeping lines",
+            f"{share['normal']:.0%} (full: {share['full']:.0%})",
+            _verdict(share["normal"] < share["full"], "below full detail"),
+        ),
+        (
+            "teaching: printed derivation",
+            f"{statistics.median(printed) * 1000:.1f} ms",
+            "median, derive + tidy + algebra + text",
+        ),
+        ("teaching: order 74 of sin", f"{pattern * 1000:.1f} ms", _verdict(pattern < 1, "< 1 s")),
+    ]
+
+
 # Ten variables: the logistic-regression loss of a four-input neuron.
 TEN_VARIABLES = (
     "-y*log(sigmoid(w1*x1 + w2*x2 + w3*x3 + w4*x4 + b))"
@@ -385,6 +436,7 @@ def main() -> int:
     rows = startup(runs) + engine(repeats) + several(repeats) + checking(repeats)
     rows += practice(repeats)
     rows += learning(repeats)
+    rows += teaching(repeats)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")

@@ -14,7 +14,7 @@ import typer
 
 from derivtutor import __version__, terminal
 from derivtutor.errors import UsageError
-from derivtutor.terminal import ExpressionCommand, Format
+from derivtutor.terminal import Detail, ExpressionCommand, Format
 
 # No help= here: it would replace the callback's docstring, and with it the example in --help.
 app = typer.Typer(
@@ -56,12 +56,29 @@ FormatOption = Annotated[
         case_sensitive=False,
     ),
 ]
+DetailOption = Annotated[
+    Detail,
+    typer.Option(
+        "--detail",
+        help="brief: the rules and the result; normal: bookkeeping folded; full: every step.",
+        case_sensitive=False,
+    ),
+]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an internal error.")
 ]
 WrtOption = Annotated[
     str | None,
     typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several)."),
+]
+OrderOption = Annotated[
+    int,
+    typer.Option(
+        "--order",
+        min=1,
+        max=10_000,
+        help="The N-th derivative: every order shown up to 10, and past 10 where they repeat.",
+    ),
 ]
 VarsOption = Annotated[
     str | None,
@@ -90,12 +107,15 @@ BankPath = Annotated[
 ]
 
 
-def _show(result: Any, output: Format | None, *, steps: bool = False) -> None:
+def _show(
+    result: Any, output: Format | None, *, steps: bool = False, detail: Detail = Detail.normal
+) -> None:
     """Render a result once, in the format asked for, and write it."""
     from derivtutor.render.show import show
 
     fmt = terminal.output_format(output).value
-    terminal.emit(show(result, fmt, ascii=terminal.ascii_only(), steps=steps))
+    ascii = terminal.ascii_only()
+    terminal.emit(show(result, fmt, ascii=ascii, steps=steps, detail=detail.value))
 
 
 # --- derivatives: diff, grad, jacobian, hessian, implicit, check, rules --------------------------
@@ -118,9 +138,7 @@ def diff(
             help="The variable to differentiate by (needed when there are several).",
         ),
     ] = None,
-    order: Annotated[
-        int, typer.Option("--order", min=1, max=10, help="Differentiate N times, showing each.")
-    ] = 1,
+    order: OrderOption = 1,
     at: Annotated[
         str | None,
         typer.Option(
@@ -129,6 +147,7 @@ def diff(
             help="Evaluate there, beside a finite-difference estimate (e.g. x=0.5 or x=1,y=2).",
         ),
     ] = None,
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -143,7 +162,7 @@ def diff(
 
         terminal.start_engine()
         result = differentiate(terminal.read_expression(expr), wrt=wrt, order=order, at=at)
-        _show(result, output)
+        _show(result, output, detail=detail)
 
 
 @app.command(cls=ExpressionCommand)
@@ -158,6 +177,7 @@ def grad(
             help="Evaluate there, beside a finite difference for each component.",
         ),
     ] = None,
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -169,7 +189,7 @@ def grad(
         from derivtutor.calculus.multivar import gradient
 
         terminal.start_engine()
-        _show(gradient(terminal.read_expression(expr), vars, at), output)
+        _show(gradient(terminal.read_expression(expr), vars, at), output, detail=detail)
 
 
 @app.command(cls=ExpressionCommand)
@@ -187,6 +207,7 @@ def jacobian(
         ),
     ] = None,
     steps: StepsOption = False,
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -203,12 +224,12 @@ def jacobian(
                 raise UsageError("give either expressions or --softmax, not both")
             from derivtutor.ml.softmax import softmax_jacobian
 
-            _show(softmax_jacobian(softmax), output, steps=steps)
+            _show(softmax_jacobian(softmax), output, steps=steps, detail=detail)
         else:
             from derivtutor.calculus.multivar import jacobian as jacobian_of
 
             texts = [terminal.read_expression(e) for e in exprs or []]
-            _show(jacobian_of(texts, vars), output, steps=steps)
+            _show(jacobian_of(texts, vars), output, steps=steps, detail=detail)
 
 
 @app.command(cls=ExpressionCommand)
@@ -216,6 +237,7 @@ def hessian(
     expr: Annotated[str, typer.Argument(help='The function, e.g. "x^2 y + sin(y)".')],
     vars: VarsOption = None,
     steps: StepsOption = False,
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -227,7 +249,7 @@ def hessian(
         from derivtutor.calculus.multivar import hessian as hessian_of
 
         terminal.start_engine()
-        _show(hessian_of(terminal.read_expression(expr), vars), output, steps=steps)
+        _show(hessian_of(terminal.read_expression(expr), vars), output, steps=steps, detail=detail)
 
 
 @app.command(cls=ExpressionCommand)
@@ -242,6 +264,7 @@ def implicit(
         str,
         typer.Option("--dependent", metavar="VAR", help="The variable that is a function of it."),
     ] = "y",
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -254,7 +277,7 @@ def implicit(
 
         terminal.start_engine()
         text = terminal.read_expression(equation)
-        _show(implicit_of(text, wrt=wrt, dependent=dependent), output)
+        _show(implicit_of(text, wrt=wrt, dependent=dependent), output, detail=detail)
 
 
 @app.command(cls=ExpressionCommand)
@@ -292,6 +315,8 @@ def check(
     steps: Annotated[
         bool, typer.Option("--steps", help="Also show the correct derivation.")
     ] = False,
+    order: OrderOption = 1,
+    detail: DetailOption = Detail.normal,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -306,8 +331,10 @@ def check(
     """
     with terminal.errors(debug):
         terminal.start_engine()
-        result = _checked(function, answer, wrt=wrt, grad=grad, file=file, domain=domain)
-        _show(result, output, steps=steps)
+        result = _checked(
+            function, answer, wrt=wrt, grad=grad, file=file, domain=domain, order=order
+        )
+        _show(result, output, steps=steps, detail=detail)
         code = terminal.exit_code(result)
     raise typer.Exit(code)
 
@@ -320,10 +347,13 @@ def _checked(
     grad: str | None,
     file: str | None,
     domain: str | None,
+    order: int = 1,
 ) -> Any:
     """check's three forms, by which of its arguments were given: a sheet, a gradient, or one
     answer."""
     read = terminal.read_expression
+    if order != 1 and (file is not None or grad is not None):
+        raise UsageError("--order checks one answer: a sheet has its own order column")
     if file is not None:
         if function or answer or grad:
             raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
@@ -342,7 +372,7 @@ def _checked(
         raise UsageError("give the ANSWER to check after the FUNCTION")
     from derivtutor.grading.verdict import check as check_answer
 
-    return check_answer(read(function), read(answer), wrt=wrt, domain=domain)
+    return check_answer(read(function), read(answer), wrt=wrt, domain=domain, order=order)
 
 
 @app.command()

@@ -25,6 +25,14 @@ STDIN_LIMIT = 100_000
 FILE_LIMIT = 200_000_000  # bytes: far above a lifetime of practice
 
 
+class Detail(str, Enum):
+    """How much of a derivation is shown (render.explain.DETAILS)."""
+
+    brief = "brief"
+    normal = "normal"
+    full = "full"
+
+
 class Format(str, Enum):
     rich = "rich"
     text = "text"

@@ -12,11 +12,22 @@ DIFF_KEYS = {
     "forms",
     "steps",
     "at",
+    "detail",  # issue 11: brief, normal or full, as asked (the steps are always complete)
+    "pattern",  # issue 11: how an order past the ones derived in full was reached
 }
-STEP_KEYS = {"rule", "expression", "variable", "derivative", "explanation", "substeps"}
+STEP_KEYS = {
+    "rule",
+    "expression",
+    "variable",
+    "derivative",
+    "explanation",
+    "algebra",  # issue 11: [{"rule", "explanation"}], the algebra after the rule
+    "substeps",
+}
 CHECK_KEYS = {
     "function",
     "variable",
+    "order",  # issue 11: check --order
     "answer",
     "read_as",
     "verdict",

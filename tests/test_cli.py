@@ -226,7 +226,7 @@ def test_several_variables_need_wrt() -> None:
     assert "--wrt" in err
 
 
-@pytest.mark.parametrize("order", ["0", "11", "-1", "two"])
+@pytest.mark.parametrize("order", ["0", "10001", "-1", "two"])
 def test_order_out_of_range(order: str) -> None:
     err = _fails(["diff", "x^2", f"--order={order}"])
     assert "--order" in err
@@ -401,7 +401,7 @@ def test_ascii_fallback_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(terminal, "ascii_only", lambda: True)
     out = _ok(["diff", SIGMOID])
     assert out.isascii()
-    assert "Chain rule, with u1 = -x:" in out
+    assert "Chain rule, with u1 = -x and du1/dx = -1:" in out
     assert "= sigmoid(x)*(1 - sigmoid(x))" in out
     assert _ok(["rules"]).isascii()
 

@@ -158,13 +158,18 @@ Result: d²/dx² [x³] = 6x
     ],
     ids=["sigmoid", "quotient", "log-cos-square", "sin-cos-cube", "partial", "second-order"],
 )
-def test_text_derivation(expression: str, options: dict[str, object], expected: str) -> None:
+def test_text_derivation_in_full(
+    expression: str, options: dict[str, object], expected: str
+) -> None:
+    """--detail full: every node on a line of its own, as before folding."""
     result = differentiate(expression, **options)  # type: ignore[arg-type]
-    assert text.render_differentiation(result) == expected
+    assert text.render_differentiation(result, detail="full") == expected
 
 
 def test_text_derivation_ascii() -> None:
-    rendered = text.render_differentiation(differentiate("1/(1+exp(-x))"), ascii=True)
+    rendered = text.render_differentiation(
+        differentiate("1/(1+exp(-x))"), ascii=True, detail="full"
+    )
     assert rendered == SIGMOID_ASCII
     assert rendered.isascii()
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from derivtutor.engine.algebra import Algebra, cancelled, factoring
 from derivtutor.engine.derive import derivation
-from derivtutor.engine.steps import Step
+from derivtutor.engine.steps import ProductRule, Step, SumRule
 from derivtutor.engine.tidy import operation_count, shown_form, tidy
 from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.inputs import choose_variable, parse_point
@@ -23,7 +24,11 @@ from derivtutor.language.parse import parse
 if TYPE_CHECKING:
     from derivtutor.calculus.gradient_check import GradientCheck
 
-MAX_ORDER = 10
+MAX_ORDER = 10_000
+# Orders derived and shown in full; past this only a repeating pattern reaches the order asked.
+MAX_FULL_ORDER = 10
+# The periods looked for: sin and cos repeat after 4 orders, e^(ax) and a^x after 1.
+MAX_PERIOD = 4
 # Past this many operations a higher derivative is no longer something to read.
 MAX_RESULT_OPS = 4000
 
@@ -42,11 +47,22 @@ class Order:
     # frozen step tree hashes by walking it).
     _shown: dict[int, sp.Expr] = field(default_factory=dict, compare=False, repr=False)
 
+    _algebra: dict[int, tuple[Algebra, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
     def shown(self, step: Step) -> sp.Expr:
         """What a composite step of this order's tree ends with (engine.tidy.shown_form)."""
         if id(step) not in self._shown:
             self._shown[id(step)] = shown_form(step.eval())
         return self._shown[id(step)]
+
+    def algebra_steps(self, step: Step) -> tuple[Algebra, ...]:
+        """The algebra from a step's raw result to the form it is shown in (engine.algebra):
+        the common factor of a product rule's terms, the terms of a sum that cancel."""
+        if id(step) not in self._algebra:
+            self._algebra[id(step)] = _algebra_of(self, step)
+        return self._algebra[id(step)]
 
     @cached_property
     def rewritten(self) -> bool:
@@ -54,6 +70,41 @@ class Order:
         rewriting from one to the other instead of jumping."""
         last = self.shown(self.step)
         return bool(last.doit() != self.derivative and last != self.derivative)
+
+
+def _algebra_of(order: Order, step: Step) -> tuple[Algebra, ...]:
+    if isinstance(step, ProductRule):
+        return factoring(step.eval(), order.shown(step))
+    if isinstance(step, SumRule):
+        parts = [order.shown(t) for t in step.terms]
+        pairs = cancelled(parts)
+        if pairs:
+            return (Algebra("cancel_terms", order.shown(step), pairs[0]),)
+    return ()
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """The derivatives repeat, so order n is reached without deriving it.
+
+    ``kind`` "cycle": f⁽ᵖ⁾ = f (sin, cos: p = 4), so f⁽ⁿ⁾ = f⁽ʳ⁾ for n = p·q + r.
+    ``kind`` "scale": f⁽ᵖ⁾ = c·f (e^(ax): p = 1, c = a), so f⁽ⁿ⁾ = cᑫ·f⁽ʳ⁾.
+    ``kind`` "vanish": f is a polynomial of degree d = p − 1, so f⁽ⁿ⁾ = 0 for n > d.
+    """
+
+    kind: str
+    period: int
+    factor: sp.Expr
+    order: int  # n, the order asked for
+    derivative: sp.Expr  # f⁽ⁿ⁾
+
+    @property
+    def quotient(self) -> int:
+        return self.order // self.period
+
+    @property
+    def remainder(self) -> int:
+        return self.order % self.period
 
 
 @dataclass(frozen=True)
@@ -66,11 +117,12 @@ class Differentiation:
     orders: tuple[Order, ...]
     held_constant: tuple[sp.Symbol, ...]
     at: GradientCheck | None = None
+    pattern: Pattern | None = None  # how the order asked for follows from the orders shown
 
     @property
     def derivative(self) -> sp.Expr:
         """The final (highest-order) derivative, in its tidied form."""
-        return self.orders[-1].derivative
+        return self.pattern.derivative if self.pattern else self.orders[-1].derivative
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -79,7 +131,8 @@ class Differentiation:
 
     @property
     def order(self) -> int:
-        return len(self.orders)
+        """The order asked for (more than the orders shown when a pattern reaches it)."""
+        return self.pattern.order if self.pattern else len(self.orders)
 
     @property
     def partial(self) -> bool:
@@ -115,21 +168,127 @@ def differentiate(
             )
     expression = parse(text)
     var, held = choose_variable(expression, wrt)
-    orders: list[Order] = []
-    current = expression
-    for k in range(1, order + 1):
-        orders.append(derive_order(current, var, k))
-        current = orders[-1].derivative
+    orders, pattern = derive_orders(expression, var, order)
     check = None
     if at:
         # Imported here: it loads mpmath, which a plain derivation never needs (~20 ms).
         from derivtutor.calculus.gradient_check import gradient_check
         from derivtutor.engine.numeric import constant_value
 
-        last = orders[-1]
         point = parse_point(at, expression, to_float=constant_value)
-        check = gradient_check(last.expression, last.derivative, var, point)
-    return Differentiation(text, expression, var, tuple(orders), held, check)
+        if pattern is None:
+            last = orders[-1]
+            check = gradient_check(last.expression, last.derivative, var, point)
+        else:
+            before = derivative_before(expression, orders, pattern)
+            check = gradient_check(before, pattern.derivative, var, point)
+    return Differentiation(text, expression, var, tuple(orders), held, check, pattern)
+
+
+def derive_orders(
+    expression: sp.Expr, var: sp.Symbol, order: int
+) -> tuple[list[Order], Pattern | None]:
+    """The orders to show for d^order/d(var)^order, and the pattern that reaches ``order``
+    when it is past ``MAX_FULL_ORDER``."""
+    if order <= MAX_FULL_ORDER:
+        return _orders(expression, var, order), None
+    degree = _degree(expression, var)
+    if degree is not None and degree < MAX_FULL_ORDER:
+        orders = _orders(expression, var, degree + 1)
+        return orders, Pattern("vanish", degree + 1, sp.Integer(0), order, sp.Integer(0))
+    orders = _orders(expression, var, MAX_PERIOD)
+    pattern = _repetition(expression, var, orders, order)
+    if pattern is None:
+        raise UsageError(
+            f"derivtutor derives up to order {MAX_FULL_ORDER} in full, and higher orders only "
+            "where the derivatives repeat (sin, cos, e^(ax), a^x, polynomials); those of this "
+            f"function do not repeat within {MAX_PERIOD} orders. Ask for order "
+            f"{MAX_FULL_ORDER} or less."
+        )
+    return orders[: pattern.period], pattern
+
+
+def _orders(expression: sp.Expr, var: sp.Symbol, order: int) -> list[Order]:
+    orders: list[Order] = []
+    current = expression
+    for k in range(1, order + 1):
+        orders.append(derive_order(current, var, k))
+        current = orders[-1].derivative
+    return orders
+
+
+def _degree(expression: sp.Expr, var: sp.Symbol) -> int | None:
+    if not expression.is_polynomial(var):
+        return None
+    return int(sp.degree(expression, var)) if expression.has(var) else 0
+
+
+def _repetition(
+    expression: sp.Expr, var: sp.Symbol, orders: list[Order], order: int
+) -> Pattern | None:
+    """f⁽ᵖ⁾ = c·f for the first p up to MAX_PERIOD; a pure cycle (c = 1) is preferred, as
+    books state sin's period as 4 rather than sin'' = −sin."""
+    found: tuple[int, sp.Expr] | None = None
+    for p, o in enumerate(orders, start=1):
+        ratio = sp.cancel(sp.powsimp(o.derivative / expression))
+        if ratio.is_zero is not False or ratio.has(var):
+            continue
+        if ratio == 1:
+            found = (p, ratio)
+            break
+        if found is None:
+            found = (p, ratio)
+    if found is None:
+        return None
+    p, factor = found
+    derivative = _reach(expression, orders, p, factor, order)
+    return Pattern("cycle" if factor == 1 else "scale", p, factor, order, derivative)
+
+
+def _reach(
+    expression: sp.Expr, orders: list[Order], period: int, factor: sp.Expr, n: int
+) -> sp.Expr:
+    """f⁽ⁿ⁾ = cᑫ·f⁽ʳ⁾ for n = p·q + r, given f⁽ᵖ⁾ = c·f."""
+    q, r = divmod(n, period)
+    # f itself as f⁽ᵖ⁾/c: the tidied form, not the typed one (e^(−x/3), not e^((1/3)·(−x))).
+    base = orders[period - 1].derivative / factor if r == 0 else orders[r - 1].derivative
+    return _scaled(factor, q, base)
+
+
+def _scaled(factor: sp.Expr, q: int, base: sp.Expr) -> sp.Expr:
+    """cᑫ·f⁽ʳ⁾, with a long coefficient kept as a power, as books print it: 2⁷⁵·cos(2x), not
+    37778931862957161709568·cos(2x)."""
+    if factor == 1 or q == 0:
+        return base
+    scaled = sp.Mul(factor**q, base)
+    coefficient, rest = scaled.as_coeff_Mul()
+    if not coefficient.is_Rational or coefficient.is_Integer and abs(coefficient) < 10**4:
+        return scaled
+    numerator, denominator = (_as_power(abs(int(n))) for n in coefficient.as_numer_denom())
+    if numerator is None or denominator is None:
+        return scaled  # no single power (5·2⁶⁰): the number itself
+    factors = [sp.Integer(-1)] if coefficient < 0 else []
+    factors += [numerator] if numerator != 1 else []
+    factors += [rest]
+    factors += [sp.Pow(denominator, -1, evaluate=False)] if denominator != 1 else []
+    return sp.Mul(*factors, evaluate=False)
+
+
+def _as_power(n: int) -> sp.Expr | None:
+    """n > 0 as bᵉ when it is long and a perfect power; n itself when it is short."""
+    if n < 10**4:
+        return sp.Integer(n)
+    power = sp.perfect_power(n)
+    if not power:
+        return None
+    return sp.Pow(sp.Integer(power[0]), sp.Integer(power[1]), evaluate=False)
+
+
+def derivative_before(expression: sp.Expr, orders: list[Order], pattern: Pattern) -> sp.Expr:
+    """f⁽ⁿ⁻¹⁾, the function whose derivative f⁽ⁿ⁾ is, for a check at a point."""
+    if pattern.kind == "vanish":
+        return sp.Integer(0)  # n − 1 ≥ MAX_FULL_ORDER > the degree
+    return _reach(expression, orders, pattern.period, pattern.factor, pattern.order - 1)
 
 
 def derive_order(expression: sp.Expr, var: sp.Symbol, k: int = 1) -> Order:

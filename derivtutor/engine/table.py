@@ -100,6 +100,17 @@ OTHER_RULES: tuple[Entry, ...] = (
         "write the function another way first: 1/x = x⁻¹, log_u(v) = ln(v)/ln(u)",
     ),
     Entry("reuse", "as above", "", "", "a sub-derivation already done above, not repeated"),
+    Entry("factor_common", "factor out", "a·b + a·c", "a·(b + c)", "algebra after a rule"),
+    Entry("collect", "collect", "10(3x − 2) + 21(2x + 1)", "72x + 1", "expand the bracket"),
+    Entry("simplify_bracket", "simplify the bracket", "", "", "the bracket rewritten otherwise"),
+    Entry("cancel_terms", "terms that cancel", "u + v − u", "v", "algebra after the sum rule"),
+    Entry(
+        "pattern",
+        "repeating derivatives",
+        "sin(x), e^(ax), aˣ, polynomials",
+        "f⁽ⁿ⁾ from one period",
+        "past order 10: 74 = 4·18 + 2, so sin⁽⁷⁴⁾ = sin'' = −sin",
+    ),
     Entry(
         "unknown",
         "unknown",

@@ -40,7 +40,8 @@ class Attempt:
 
     @property
     def function(self) -> sp.Expr:
-        return self.differentiation.expression
+        """What the last derivative was taken of: f itself, or f⁽ⁿ⁻¹⁾ for order n."""
+        return self.differentiation.orders[-1].expression
 
     @property
     def variable(self) -> sp.Symbol:
@@ -48,7 +49,8 @@ class Attempt:
 
     @property
     def root(self) -> s.Step:
-        return self.differentiation.steps[0]
+        """The last order's tree: for order n, a mistake is sought in its final step."""
+        return self.differentiation.steps[-1]
 
 
 # --- the mistakes ----------------------------------------------------------------------------

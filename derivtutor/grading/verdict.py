@@ -88,10 +88,12 @@ def check(
     wrt: str | None = None,
     domain: tuple[float, float] | str | None = None,
     *,
+    order: int = 1,
     diagnose: bool = True,
 ) -> Verdict:
-    """Check ``answer`` as the derivative of ``function`` with respect to ``wrt``."""
-    result = differentiate(function, wrt=wrt)
+    """Check ``answer`` as the derivative of ``function`` with respect to ``wrt``, or as its
+    derivative of ``order`` (the third derivative for ``order=3``)."""
+    result = differentiate(function, wrt=wrt, order=order)
     expected = result.derivative
     given = parse(answer)
     foreign = sorted(given.free_symbols - result.expression.free_symbols, key=lambda s: s.name)
@@ -122,7 +124,8 @@ def check(
         None,
         comparison.points,
     )
-    if verdict.verdict == INCORRECT and diagnose:
+    # A mistake is sought in the last order derived; past a pattern there is no such step.
+    if verdict.verdict == INCORRECT and diagnose and result.pattern is None:
         verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, comparison.samples))
     return verdict
 

@@ -195,7 +195,8 @@ class Notation:
 
     def _exp(self, arg: sp.Basic, typed: Typed) -> str:
         text, prec = self._prec(arg, typed)
-        if (arg.is_Symbol or arg.is_Number) and not text.startswith(self.minus):
+        # e^2 and e^x, but e^(1/2) and e^(0.5·x): a fraction's slash binds looser than ^.
+        if (arg.is_Symbol or arg.is_Integer or arg.is_Float) and not text.startswith(self.minus):
             return f"e^{text}"
         return f"e^({text})"
 
@@ -384,6 +385,8 @@ def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
     base = factor.base if isinstance(factor, sp.Pow) else factor
     if factor.is_Number or base.is_NumberSymbol or base == sp.E:
         return (0, 0, 0, "")
+    if isinstance(factor, sp.Pow) and base.is_Number and factor.exp.is_Number:
+        return (0, 0, 0, "")  # 2¹⁰⁰ kept as a power: 2¹⁰⁰·e^(2x)
     if isinstance(base, AppliedUndef):
         return (1, 0, 0, base.func.__name__)  # y(x) is written, and ordered, as the letter y
     if isinstance(base, sp.Derivative):

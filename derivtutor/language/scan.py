@@ -55,6 +55,7 @@ SUPERSCRIPTS = {
     "⁽": "(",
     "⁾": ")",
 }
+_SUBSCRIPT_DIGITS = {chr(0x2080 + n): str(n) for n in range(10)}
 _OPERATORS = {
     "−": "-",
     "–": "-",
@@ -86,6 +87,16 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             cols.extend([i + 1] * len(piece))
             i = j
             continue
+        if ch in _SUBSCRIPT_DIGITS and "".join(out).endswith("log"):
+            # log₁₀(x), as derivtutor prints the base-10 logarithm: the name log_10.
+            j = i
+            while j < len(text) and text[j] in _SUBSCRIPT_DIGITS:
+                j += 1
+            piece = "_" + "".join(_SUBSCRIPT_DIGITS[c] for c in text[i:j])
+            out.append(piece)
+            cols.extend([i + 1] * len(piece))
+            i = j
+            continue
         if ch == "√":
             # √x and √2 take the atom that follows; √(x + 1) takes the parenthesised group.
             j = i + 1
@@ -95,6 +106,18 @@ def _normalise(text: str) -> tuple[str, list[int]]:
                 and (text[j] not in SUPERSCRIPTS)
             ):
                 j += 1
+            if j < len(text) and text[j] == "(" and _is_function(text[i + 1 : j]):
+                # √sin(x), as derivtutor prints it: the root of the whole call.
+                depth, k = 0, j
+                while k < len(text):
+                    depth += {"(": 1, ")": -1}.get(text[k], 0)
+                    k += 1
+                    if depth == 0:
+                        break
+                j = k
+            elif j == i + 1 and j < len(text) and text[j] == "|" and "|" in text[j + 1 :]:
+                # √|x|, as derivtutor prints the root of an absolute value.
+                j = text.index("|", j + 1) + 1
             # A space first, so that x√x reads as x·√x, not as the name 'xsqrt'.
             if j > i + 1:
                 piece = " sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
@@ -228,6 +251,7 @@ def scan(text: str) -> list[Token]:
         return cols[pos] if pos < len(cols) else len(text) + 1
 
     tokens: list[Token] = []
+    bases: dict[int, str] = {}  # the log tokens written with a base, log₁₀(x)
     pos = 0
     while pos < len(norm):
         match = _TOKEN_RE.match(norm, pos)
@@ -260,6 +284,9 @@ def scan(text: str) -> list[Token]:
                     "for a power of ten.",
                 )
             tokens.append(_token("NUMBER", value, col(start), end))
+        elif kind == "name" and (base := _LOG_BASE.fullmatch(value)) and norm[pos : pos + 1] == "(":
+            tokens.append(_token("FUNC", "log", col(start), end))
+            bases[len(tokens) - 1] = base.group(1)
         elif kind == "name":
             named = classify(value)
             if named is None:
@@ -279,6 +306,7 @@ def scan(text: str) -> list[Token]:
             column=1,
             suggestion='type a function of x, e.g. "x^2 sin(x)"',
         )
+    tokens = _with_bases(tokens, bases)
     tokens = _pair_bars(tokens, text)
     _check_depth(tokens, text)
     _check_function_calls(tokens, text)
@@ -286,6 +314,34 @@ def scan(text: str) -> list[Token]:
     _check_ambiguous_division(tokens, text)
     _check_ambiguous_exponent(tokens, text)
     return tokens
+
+
+def _is_function(name: str) -> bool:
+    named = classify(unicodedata.normalize("NFKC", name))
+    return named is not None and named.kind == "FUNC"
+
+
+_LOG_BASE = re.compile(r"log_([0-9]+)")
+
+
+def _with_bases(tokens: list[Token], bases: dict[int, str]) -> list[Token]:
+    """log₁₀(u) as log(u, 10): the base goes in before the call's closing parenthesis."""
+    if not bases:
+        return tokens
+    closing: dict[int, str] = {}
+    for at, base in bases.items():
+        depth = 0
+        for k in range(at + 1, len(tokens)):
+            depth += {"LPAR": 1, "RPAR": -1}.get(tokens[k].type, 0)
+            if depth == 0:
+                closing[k] = base
+                break
+    out: list[Token] = []
+    for k, tok in enumerate(tokens):
+        if k in closing:
+            out += [_token("COMMA", ",", _col(tok)), _token("NUMBER", closing[k], _col(tok))]
+        out.append(tok)
+    return out
 
 
 def _col(tok: Token) -> int:

@@ -58,6 +58,7 @@ class _ProblemEntry(BaseModel):
         ]
         | None
     ) = None
+    order: Annotated[StrictInt, Field(ge=1, le=10_000)] = 1  # 3: the third derivative
     hints: Annotated[list[_Text], Field(max_length=10)] = []
     tags: list[Annotated[StrictStr, Field(pattern=TOPIC_PATTERN)]] = []
 
@@ -77,6 +78,8 @@ class _ProblemEntry(BaseModel):
                 )
         if self.domain is not None and not self.domain[0] < self.domain[1]:
             raise ValueError("domain is [low, high] with low < high")
+        if self.order != 1 and self.variables is not None:
+            raise ValueError("order is for a derivative, not a gradient")
         return self
 
 
@@ -347,6 +350,7 @@ def _problem(
         gradient=entry.variables is not None,
         answer=tuple(answers) if answers else None,
         domain=(entry.domain[0], entry.domain[1]) if entry.domain else None,
+        order=entry.order,
         hints=tuple(entry.hints),
         tags=tuple(entry.tags),
         file=name,

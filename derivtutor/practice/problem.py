@@ -30,6 +30,7 @@ class Problem:
     gradient: bool = False
     answer: tuple[str, ...] | None = None  # as the author wrote it; the engine's is the truth
     domain: tuple[float, float] | None = None
+    order: int = 1  # of a derivative problem: 3 asks for the third derivative
     hints: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     file: str = ""
@@ -59,8 +60,8 @@ def verify_problem(problem: Problem) -> str | None:
         for variable, answer in targets:
             from derivtutor.calculus.differentiation import differentiate
 
-            result = differentiate(problem.function, wrt=variable)
-            if any(step.rule == "unknown" for step in result.steps[0].walk()):
+            result = differentiate(problem.function, wrt=variable, order=problem.order)
+            if any(step.rule == "unknown" for tree in result.steps for step in tree.walk()):
                 return "the engine has no named rule for part of this function"
             # With no stated answer, the engine's own derivative must still be gradable.
             verdict = check(
@@ -68,6 +69,7 @@ def verify_problem(problem: Problem) -> str | None:
                 answer if answer is not None else _engine_text(result.derivative),
                 wrt=variable,
                 domain=problem.domain,
+                order=problem.order,
                 diagnose=False,
             )
             if verdict.verdict != CORRECT:

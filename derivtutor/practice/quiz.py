@@ -420,7 +420,7 @@ def _unbracketed(text: str) -> str:
 def derivations(problem: Problem) -> tuple[Differentiation, ...]:
     """The engine's derivation of ``problem``: one, or one per gradient component."""
     wrts = list(problem.variables) if problem.gradient else [problem.wrt]
-    return tuple(differentiate(problem.function, wrt=w) for w in wrts)
+    return tuple(differentiate(problem.function, wrt=w, order=problem.order) for w in wrts)
 
 
 def grade(problem: Problem, text: str) -> Graded:
@@ -428,7 +428,7 @@ def grade(problem: Problem, text: str) -> Graded:
     Raises InputError or UsageError when the answer cannot be read."""
     domain = problem.domain
     if not problem.gradient:
-        verdict = check(problem.function, text, wrt=problem.wrt, domain=domain)
+        verdict = check(problem.function, text, wrt=problem.wrt, domain=domain, order=problem.order)
         return Graded(problem, (verdict,))
     # Typed at the quiz's prompt, so the advice names no parameter.
     parts = split_components(_unbracketed(text), parameter=None)

@@ -4,7 +4,7 @@ This module reads a file, so it sits at the edge, beside the CLI; the checking i
 grading.check. A malformed row is reported with its line number, and the other rows are still
 checked.
 
-YAML: a list of mappings with keys function, answer, and optionally id and wrt.
+YAML: a list of mappings with keys function, answer, and optionally id, wrt and order.
 CSV: a header row with the same column names.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from derivtutor.errors import DerivtutorError, UsageError
 from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
 
-COLUMNS = ("id", "function", "answer", "wrt")
+COLUMNS = ("id", "function", "answer", "wrt", "order")
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2000
 
@@ -95,7 +95,8 @@ def check_sheet(path: str | Path) -> Sheet:
             continue
         wrt = row.fields.get("wrt", "").strip() or None
         try:
-            verdict = check(row.fields["function"], row.fields["answer"], wrt=wrt)
+            order = _order(row.fields.get("order", ""))
+            verdict = check(row.fields["function"], row.fields["answer"], wrt=wrt, order=order)
         except DerivtutorError as err:
             errors.append(RowError(row.line, str(err).splitlines()[0]))
             continue
@@ -104,6 +105,16 @@ def check_sheet(path: str | Path) -> Sheet:
             continue
         results.append(Result(row.fields.get("id", "").strip() or str(n), row.line, verdict))
     return Sheet(str(file), tuple(results), tuple(errors))
+
+
+def _order(text: str) -> int:
+    """A row's order column: empty means the first derivative."""
+    text = text.strip()
+    if not text:
+        return 1
+    if not text.isdecimal() or len(text) > 6:
+        raise UsageError(f"order must be a whole number such as 2, not {text!r}")
+    return int(text)
 
 
 def _csv_rows(text: str) -> list[Row]:
@@ -121,7 +132,7 @@ def _csv_rows(text: str) -> list[Row]:
         line = max(1, reader.line_num)
         raise UsageError(f"the sheet is not valid CSV at line {line}: {err}") from None
     if reader.fieldnames and not set(COLUMNS) & {f.strip().lower() for f in reader.fieldnames}:
-        raise UsageError("a CSV sheet needs a header row: id,function,answer,wrt")
+        raise UsageError("a CSV sheet needs a header row: id,function,answer,wrt,order")
     return rows
 
 

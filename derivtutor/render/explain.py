@@ -21,6 +21,7 @@ from derivtutor.language.notation import Notation, Typed
 
 if TYPE_CHECKING:
     from derivtutor.calculus.differentiation import Order
+    from derivtutor.engine.algebra import Algebra
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class Node:
     notes: list[list[Segment]] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     conclusion: list[Segment] | None = None
+    # Lines of algebra after the conclusion, each "= ..." with its reason (engine.algebra).
+    algebra: list[list[Segment]] = field(default_factory=list)
+    algebra_rules: list[str] = field(default_factory=list)  # the rule id of each such line
 
 
 @dataclass(frozen=True)
@@ -94,21 +98,111 @@ def lines(node: Node, number: str = "1", labels: tuple[str, ...] = ()) -> Iterat
         yield from lines(child, f"{number}.{i}", here)
     if node.conclusion is not None:
         yield Line("conclusion", node.conclusion, here)
+    for step in node.algebra:
+        yield Line("conclusion", step, here)
 
 
 # Only to decide whether two forms would read the same; each format prints them itself.
 _PLAIN = Notation()
 
+# Operators written between the segments of a line that bind tighter than + and −.
+_PRODUCT = ("·", "*", "×")
+_MINUS = ("−", "-")
 
-def explain(order: Order, *, partial: bool = False) -> Node:
-    """The explanation tree of one order's derivation. ``partial`` writes ∂ for d."""
-    return _Explainer(partial, order.shown).node(order.step)
+
+def bracketed(segments: list[Segment]) -> list[Segment]:
+    """``segments`` with each expression that is an operand of an operator written between
+    segments bracketed by precedence: the factors of "c · d/dx [u]" and what follows a "−".
+    Every format prints a line through this, so that a sum, a negative or a fraction beside
+    an operator keeps its brackets whoever built the line: (a + b) · d/dx [sin(x)], never
+    a + b · d/dx [sin(x)]."""
+    out = list(segments)
+    for i, seg in enumerate(out):
+        if not isinstance(seg, str) or not seg.strip():
+            continue
+        op = seg.strip()
+        if op.endswith(_PRODUCT + _MINUS) and i + 1 < len(out):
+            out[i + 1] = _grouped(out[i + 1])
+        if op.startswith(_PRODUCT) and i > 0:
+            out[i - 1] = _grouped(out[i - 1])
+    return out
+
+
+def _grouped(seg: Segment) -> Segment:
+    return Math(seg.expr, seg.typed, grouped=True) if isinstance(seg, Math) else seg
+
+
+DETAILS = ("brief", "normal", "full")
+
+
+def explain(order: Order, *, partial: bool = False, detail: str = "full") -> Node:
+    """The explanation tree of one order's derivation. ``partial`` writes ∂ for d.
+
+    ``detail="full"`` has a node for every step (the JSON, and beginners). ``"normal"`` folds
+    the bookkeeping into the line that uses it, as a book writes "·(2)": the derivative of a
+    constant, of the variable, of a linear inner function, and a constant times one of these
+    gets no line of its own, and a constant times a table derivative is one line."""
+    explainer = _Explainer(partial, order.shown, fold=detail != "full")
+    explainer.algebra_steps = order.algebra_steps
+    return explainer.node(order.step)
+
+
+def trivial(step: s.Step) -> bool:
+    """The derivative is read off at sight: a constant, the variable, or a linear function."""
+    if isinstance(step, (s.ConstantRule, s.VariableRule)):
+        return True
+    if isinstance(step, s.ConstantMultipleRule):
+        return trivial(step.inner)
+    if isinstance(step, s.SumRule):
+        return all(trivial(t) for t in step.terms)
+    return False
+
+
+def rules_used(step: s.Step) -> list[str]:
+    """The rules of a tree, each once, in the order they are first met (for brief detail)."""
+    seen: list[str] = []
+    for node in step.walk():
+        if node.rule not in seen:
+            seen.append(node.rule)
+    return seen
 
 
 class _Explainer:
-    def __init__(self, partial: bool, shown: Callable[[s.Step], sp.Expr]) -> None:
+    def __init__(
+        self, partial: bool, shown: Callable[[s.Step], sp.Expr], *, fold: bool = False
+    ) -> None:
         self.partial = partial
         self.shown = shown
+        self.fold = fold
+        self.algebra_steps: Callable[[s.Step], tuple[Algebra, ...]] = lambda step: ()
+
+    def algebra_lines(self, step: s.Step) -> list[list[Segment]]:
+        """The algebra after a conclusion, a line per step with its reason."""
+        out: list[list[Segment]] = []
+        for a in self.algebra_steps(step):
+            reason: list[Segment]
+            if a.rule == "factor_common" and a.factor is not None:
+                reason = ["    (factor out ", Math(a.factor), ")"]
+            elif a.rule == "cancel_terms" and a.factor is not None:
+                reason = ["    (", Math(a.factor), " and ", Math(-a.factor), " cancel)"]
+            elif a.rule == "collect":
+                reason = ["    (expand and collect the bracket)"]
+            else:
+                reason = ["    (simplify the bracket)"]
+            out.append(["= ", Math(a.after), *reason])
+        return out
+
+    def folded(self, step: s.Step) -> bool:
+        """This step's derivative is written inline in its parent's line (normal detail)."""
+        return self.fold and trivial(step)
+
+    def child(self, step: s.Step, label: list[Segment] | None = None) -> list[Node]:
+        """The child node of ``step``, or none when it is folded into the parent."""
+        return [] if self.folded(step) else [self.node(step, label)]
+
+    def inline(self, name: list[Segment], step: s.Step) -> list[Segment]:
+        """ " (f' = 1)", the folded derivative beside the name it belongs to."""
+        return [" (", *name, " = ", Math(step.eval()), ")"] if self.folded(step) else []
 
     def node(self, step: s.Step, label: list[Segment] | None = None) -> Node:
         method = getattr(self, f"_explain_{type(step).__name__}")
@@ -153,19 +247,55 @@ class _Explainer:
 
     def _explain_SumRule(self, step: s.SumRule, label: list[Segment]) -> Node:
         rhs: list[Segment] = []
-        for i, term in enumerate(step.terms):
-            rhs += ([] if i == 0 else [" + "]) + [self.d(term)]
-        children = [self.node(t) for t in step.terms]
+        for term in step.terms:
+            if not self.folded(term):
+                rhs += [" + " if rhs else "", self.d(term)]
+                continue
+            value = term.eval()
+            if value == 0:
+                continue  # d/dx [1] = 0 adds nothing to the line
+            negative = value.could_extract_minus_sign()
+            sign = (" − " if rhs else "−") if negative else (" + " if rhs else "")
+            rhs += [sign, Math(-value if negative else value)]
+        children = [c for t in step.terms for c in self.child(t)]
+        kept = [t for t in step.terms if not self.folded(t)]
+        if len(kept) == 1 and len(rhs) == 2:
+            # d/dx [1 − x²]: the constant adds nothing, so the one term's rule is the line,
+            # du/dx = d/dx [1 − x²] = d/dx [−x²] = −2x.
+            return self.node(kept[0], self.lhs(step, label))
+        if not children:
+            # Every term read off at sight: one line, d/dx [2x + 1] = 2.
+            return Node(step.rule, ["Sum rule: ", *self.lhs(step, label), " = ", *(rhs or ["0"])])
+        algebra = self.algebra_lines(step)
+        conclusion = self.conclude(step, label)
+        if algebra:
+            # The parts' results side by side, then what cancels: no silent jump.
+            parts = [t for term in step.terms for t in sp.Add.make_args(self.shown(term))]
+            together = Math(sp.Add(*parts, evaluate=False))
+            conclusion = ["so ", *(label or [self.d(step)]), " = ", together]
         return Node(
             step.rule,
             ["Sum rule: ", *self.lhs(step, label), " = ", *rhs],
             children=children,
-            conclusion=self.conclude(step, label),
+            conclusion=conclusion,
+            algebra=algebra,
+            algebra_rules=[a.rule for a in self.algebra_steps(step)],
         )
 
     def _explain_ConstantMultipleRule(
         self, step: s.ConstantMultipleRule, label: list[Segment]
     ) -> Node:
+        if self.folded(step.inner):
+            # c times a derivative read off at sight, in one line: ∂/∂y [x²·y] = x² · 1 = x².
+            value = Math(step.inner.eval(), grouped=True)
+            times: list[Segment] = (
+                ["−", value] if step.constant == -1 else [Math(step.constant), " · ", value]
+            )
+            head = ["Constant multiple rule: ", *self.lhs(step, label), " = ", *times]
+            return Node(step.rule, [*head, " = ", self.result(step)])
+        inner = self.node(step.inner)
+        if self.fold and not inner.children and not inner.notes and ": " in inner.head:
+            return self._times_table_rule(step, label, inner)
         if step.constant == -1:
             rhs: list[Segment] = ["−", self.d(step.inner)]
         else:
@@ -176,6 +306,19 @@ class _Explainer:
             children=[self.node(step.inner)],
             conclusion=self.conclude(step, label),
         )
+
+    def _times_table_rule(
+        self, step: s.ConstantMultipleRule, label: list[Segment], inner: Node
+    ) -> Node:
+        """A constant times a table derivative, in one line under the table rule's name:
+        Power rule: d/dx [3x²] = 3 · 2x = 6x."""
+        name = inner.head[: inner.head.index(": ") + 1]
+        value = Math(step.inner.eval(), grouped=True)
+        times: list[Segment] = (
+            [] if step.constant == -1 else [Math(step.constant), " · ", value, " = "]
+        )
+        head = [*name, *self.lhs(step, label), " = ", *times, self.result(step)]
+        return Node(step.rule, head)
 
     def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
         n = step.exponent
@@ -200,13 +343,15 @@ class _Explainer:
         count = len(step.factors)
         names = ["f", "g", "h"][:count] if count <= 3 else [f"f{i + 1}" for i in range(count)]
         head: list[Segment] = ["Product rule, with "]
-        for i, (name, factor) in enumerate(zip(names, step.factors, strict=True)):
+        for i, (name, factor, part) in enumerate(zip(names, step.factors, step.parts, strict=True)):
             if i:
                 head.append(" and " if i == len(names) - 1 else ", ")
-            head += [f"{name} = ", Math(factor, typed=True)]
+            head += [f"{name} = ", Math(factor, typed=True), *self.inline([f"{name}'"], part)]
         head.append(":")
         formula = _product_formula(names)
-        children = [self.node(p, [f"{n}'"]) for n, p in zip(names, step.parts, strict=True)]
+        children = [
+            c for n, p in zip(names, step.parts, strict=True) for c in self.child(p, [f"{n}'"])
+        ]
         # f'·g + f·g', each factor kept whole: x·(1/x), not x/x.
         written: list[Segment] = []
         for i, part in enumerate(step.parts):
@@ -217,6 +362,7 @@ class _Explainer:
                     written.append("·")
                 value = part.eval() if j == i else factor
                 written.append(Math(value, typed=j != i, grouped=True))
+        algebra = self.algebra_lines(step)
         return Node(
             step.rule,
             head,
@@ -227,8 +373,10 @@ class _Explainer:
                 *(label or [self.d(step)]),
                 " = ",
                 *written,
-                *self._unless_reordering(written, self.readable(step)),
+                *([] if algebra else self._unless_reordering(written, self.readable(step))),
             ],
+            algebra=algebra,
+            algebra_rules=[a.rule for a in self.algebra_steps(step)],
         )
 
     def _unless_reordering(self, written: list[Segment], result: Math) -> list[Segment]:
@@ -263,8 +411,10 @@ class _Explainer:
             [
                 "Quotient rule, with f = ",
                 Math(f, typed=True),
+                *self.inline(["f'"], df_step),
                 " and g = ",
                 Math(g, typed=True),
+                *self.inline(["g'"], dg_step),
                 ":",
             ],
             notes=[
@@ -276,7 +426,7 @@ class _Explainer:
                     )
                 ]
             ],
-            children=[self.node(df_step, ["f'"]), self.node(dg_step, ["g'"])],
+            children=[*self.child(df_step, ["f'"]), *self.child(dg_step, ["g'"])],
             conclusion=[
                 "so ",
                 *(label or [self.d(step)]),
@@ -292,9 +442,13 @@ class _Explainer:
         u = step.u
         partial = self._partial(step)
         outer_derivative = outer_step.eval()
+        rate = Rate(u, step.variable, partial)
+        head: list[Segment] = ["Chain rule, with ", Math(u), " = ", Math(step.inner, typed=True)]
+        if self.folded(inner_step):
+            head += [" and ", rate, " = ", Math(inner_step.eval())]
         return Node(
             step.rule,
-            ["Chain rule, with ", Math(u), " = ", Math(step.inner, typed=True), ":"],
+            [*head, ":"],
             notes=[
                 [
                     D(outer_step.expression, step.variable, partial),
@@ -304,10 +458,7 @@ class _Explainer:
                     Rate(u, step.variable, partial),
                 ]
             ],
-            children=[
-                self.node(outer_step),
-                self.node(inner_step, [Rate(u, step.variable, partial)]),
-            ],
+            children=[self.node(outer_step), *self.child(inner_step, [rate])],
             conclusion=self._chain_conclusion(step, label),
         )
 

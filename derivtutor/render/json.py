@@ -12,7 +12,7 @@ from derivtutor.render.kinds import is_a
 if TYPE_CHECKING:
     import sympy as sp
 
-    from derivtutor.calculus.differentiation import Differentiation
+    from derivtutor.calculus.differentiation import Differentiation, Pattern
     from derivtutor.calculus.implicit import ImplicitDerivative
     from derivtutor.calculus.multivar import Gradient
     from derivtutor.engine.steps import Step
@@ -46,6 +46,11 @@ def step_dict(step: Step, node: ex.Node, writer: TextWriter) -> dict[str, Any]:
         "variable": step.variable.name,
         "derivative": expression_string(step.eval()),
         "explanation": explanation,
+        # The algebra from the rule's raw result to the form shown (engine.algebra).
+        "algebra": [
+            {"rule": rule, "explanation": writer.line(line)}
+            for rule, line in zip(node.algebra_rules, node.algebra, strict=True)
+        ],
         "substeps": [
             step_dict(sub, child, writer)
             for sub, child in zip(step.substeps, node.children, strict=True)
@@ -73,13 +78,26 @@ def differentiation_dict(result: Differentiation) -> dict[str, Any]:
         "expression": expression_string(result.expression, typed=True),
         "variable": result.variable.name,
         "order": result.order,
-        "derivative": expression_string(final.derivative),
-        "latex": latex(final.derivative),
-        "forms": [expression_string(f) for f in final.forms],
+        "derivative": expression_string(result.derivative),
+        "latex": latex(result.derivative),
+        "forms": [] if result.pattern else [expression_string(f) for f in final.forms],
         "steps": [
             step_dict(o.step, ex.explain(o, partial=result.partial), writer) for o in result.orders
         ],
         "at": at,
+        "pattern": None if result.pattern is None else pattern_dict(result.pattern),
+        "detail": "normal",  # what the text shows; the steps here are always complete
+    }
+
+
+def pattern_dict(pattern: Pattern) -> dict[str, Any]:
+    """How an order past the ones derived in full was reached."""
+    return {
+        "kind": pattern.kind,
+        "period": pattern.period,
+        "factor": expression_string(pattern.factor),
+        "quotient": pattern.quotient,
+        "remainder": pattern.remainder,
     }
 
 
@@ -188,6 +206,7 @@ def verdict_dict(verdict: Verdict) -> dict[str, Any]:
     return {
         "function": expression_string(verdict.function, typed=True),
         "variable": verdict.variable.name,
+        "order": verdict.differentiation.order,
         "answer": verdict.answer_text,
         "read_as": expression_string(verdict.answer, typed=True),
         "verdict": verdict.verdict,

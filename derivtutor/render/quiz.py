@@ -107,7 +107,7 @@ class QuizWriter:
                 out.append((self.prose(f"  ({held} {verb} here)"), "dim"))
         else:
             result = event.derivations[0]
-            d = ex.D(function, result.variable, partial=bool(result.held_constant))
+            d = ex.D(function, result.variable, bool(result.held_constant), result.order)
             out.append(("  " + self.text([d, " = ?"]), "bold"))
             if result.held_constant:
                 held = ", ".join(self.writer.notation.show(v) for v in result.held_constant)

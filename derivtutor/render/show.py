@@ -16,15 +16,18 @@ if TYPE_CHECKING:
     from derivtutor.practice.progress import TopicStats
 
 
-def show(result: Any, fmt: str, *, ascii: bool = False, steps: bool = False) -> Any:
+def show(
+    result: Any, fmt: str, *, ascii: bool = False, steps: bool = False, detail: str = "normal"
+) -> Any:
     """``result`` in ``fmt``: a string, or a Rich renderable for rich. ``steps`` adds the
-    derivations where a result has them to show (a Jacobian's entries, a checked answer)."""
+    derivations where a result has them to show (a Jacobian's entries, a checked answer);
+    ``detail`` is how much of each derivation: brief, normal (bookkeeping folded) or full."""
     if fmt == "json":
-        return _json(result)
+        return _json(result, detail)
     from derivtutor.render.blocks import Derivation
     from derivtutor.render.formats import printer
 
-    print_ = printer(fmt, ascii=ascii).print
+    print_ = printer(fmt, ascii=ascii, detail=detail).print
     if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
         return print_([Derivation([], result)])
     if is_a(result, "derivtutor.grading.verdict", "Verdict"):
@@ -110,7 +113,11 @@ def show_validation(
     return printer(fmt, ascii=ascii).print(validation_blocks(bank, errors))
 
 
-def _json(result: Any) -> str:
+def _json(result: Any, detail: str = "normal") -> str:
     import json
 
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    data = result.to_dict()
+    if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
+        # A derivation's JSON keeps every node whatever the detail; this says what was asked.
+        data["detail"] = detail
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

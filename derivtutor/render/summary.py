@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation
+from derivtutor.calculus.differentiation import Differentiation, Pattern
 from derivtutor.language.functions import sigmoid
 from derivtutor.render import explain as ex
 
@@ -30,7 +30,12 @@ class Section:
     result: list[list[ex.Segment]]
 
 
-def sections(result: Differentiation) -> Iterator[Section]:
+def sections(result: Differentiation, detail: str = "normal") -> Iterator[Section]:
+    """The derivation's sections, one per order shown (and one for a pattern). ``brief``
+    gives each order's result first, then the rules it used, with no tree."""
+    if detail == "brief":
+        yield from _brief(result)
+        return
     var = result.variable
     partial = result.partial
     for order in result.orders:
@@ -48,7 +53,7 @@ def sections(result: Differentiation) -> Iterator[Section]:
                 heading += [", "] if i else []
                 heading.append(ex.Math(symbol))
             heading.append(f" {verb} held constant)")
-        tree = ex.explain(order, partial=partial)
+        tree = ex.explain(order, partial=partial, detail=detail)
         lines: list[list[ex.Segment]] = []
         if order.rewritten:
             raw = order.shown(order.step)
@@ -64,6 +69,102 @@ def sections(result: Differentiation) -> Iterator[Section]:
         lines.extend(_result_notes(order.derivative))
         lines.extend(_condition_notes(order.conditions))
         yield Section(heading, tree, lines)
+    if result.pattern is not None:
+        yield _pattern_section(result, result.pattern)
+
+
+def _brief(result: Differentiation) -> Iterator[Section]:
+    """The result first, then the rules used: one section for the whole derivation."""
+    var, partial = result.variable, result.partial
+    lines: list[list[ex.Segment]] = [
+        [ex.D(result.expression, var, partial, result.order), " = ", ex.Math(result.derivative)]
+    ]
+    if not result.pattern:
+        lines += [["= ", ex.Math(form)] for form in result.orders[-1].forms]
+    rules: list[str] = []
+    for order in result.orders:
+        # The bookkeeping (constants, the variable) goes without saying in a summary.
+        rules += [
+            r
+            for r in ex.rules_used(order.step)
+            if r not in rules and r not in ("constant", "variable")
+        ]
+    rules = rules or ["constant"]
+    names = [_RULE_NAMES.get(r, r.replace("_", " ")) for r in rules]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    lines.append([f"by the {listed} rule{'s' if len(names) > 1 else ''}"])
+    if result.pattern:
+        p = result.pattern
+        lines.append(
+            [
+                f"then the pattern of period {p.period}: {p.order} = {p.period}·{p.quotient} + "
+                f"{p.remainder}"
+            ]
+        )
+    lines.extend(_condition_notes(result.orders[-1].conditions))
+    yield Section([], None, lines)
+
+
+# How a rule id reads in a sentence ("by the chain, power and sum rules").
+_RULE_NAMES = {
+    "constant_multiple": "constant multiple",
+    "exp": "exponential",
+    "exponential": "exponential (base a)",
+    "log_base": "logarithm (base b)",
+    "inverse_trig": "inverse trig",
+    "inverse_hyperbolic": "inverse hyperbolic",
+    "log_differentiation": "logarithmic differentiation",
+    "piecewise_constant": "step function",
+}
+
+
+def _pattern_section(result: Differentiation, pattern: Pattern) -> Section:
+    """How the order asked for follows from the orders shown: 74 = 4·18 + 2, so
+    d⁷⁴/dx⁷⁴ [sin(x)] = d²/dx² [sin(x)] = −sin(x)."""
+    f, var, partial = result.expression, result.variable, result.partial
+    n, p, q, r = pattern.order, pattern.period, pattern.quotient, pattern.remainder
+
+    def d(k: int) -> ex.Segment:
+        return ex.D(f, var, partial, k) if k else ex.Math(f, typed=True)
+
+    head: list[ex.Segment]
+    notes: list[list[ex.Segment]]
+    if pattern.kind == "vanish":
+        head = [
+            "Pattern: ",
+            ex.Math(f, typed=True),
+            f" is a polynomial of degree {p - 1}, and each derivative lowers the degree by "
+            "one, so ",
+            d(p),
+            " = 0",
+        ]
+        notes = [["and every later derivative is 0 too: ", d(n), " = 0"]]
+    elif pattern.kind == "cycle":
+        head = ["Pattern: ", d(p), " = ", ex.Math(f, typed=True)]
+        head.append(
+            ": each derivative is the function itself"
+            if p == 1
+            else f", so the derivatives repeat every {p} orders"
+        )
+        shown = [" = ", d(r), " = ", ex.Math(pattern.derivative)] if r else [" = ", d(0)]
+        notes = [[f"{n} = {p}·{q} + {r}, so ", d(n), *shown]]
+    else:
+        c = pattern.factor
+        head = ["Pattern: ", d(p), " = ", ex.Math(c), " · ", ex.Math(f, typed=True)]
+        head.append(
+            ": each derivative multiplies by " if p == 1 else f", so every {p} orders multiply by "
+        )
+        head.append(ex.Math(c))
+        power = ex.Math(sp.Pow(c, q, evaluate=False))
+        if p == 1:
+            notes = [["so ", d(n), " = ", power, " · ", d(0)]]
+        else:
+            notes = [
+                [f"{n} = {p}·{q} + {r}, so ", d(n), " = ", power, " · ", d(r)]
+                + [" = ", ex.Math(pattern.derivative)]
+            ]
+    tree = ex.Node("pattern", head, notes)
+    return Section([d(n)], tree, [[d(n), " = ", ex.Math(pattern.derivative)]])
 
 
 def _reason(before: sp.Expr, after: sp.Expr) -> list[ex.Segment]:

@@ -10,21 +10,24 @@ from __future__ import annotations
 from derivtutor.render.formats.base import Printer
 
 
-def printer(fmt: str, *, ascii: bool = False, ascii_latex: bool = False) -> Printer:
+def printer(
+    fmt: str, *, ascii: bool = False, ascii_latex: bool = False, detail: str = "normal"
+) -> Printer:
     """The printer of a format: text, rich, latex or markdown. ``ascii`` is for terminals
-    that cannot show Unicode; ``ascii_latex`` writes LaTeX's prose in ASCII."""
+    that cannot show Unicode; ``ascii_latex`` writes LaTeX's prose in ASCII; ``detail`` is
+    how much of each derivation is shown (render.explain.DETAILS)."""
     if fmt == "rich":
         from derivtutor.render.formats.rich import RichPrinter
 
-        return RichPrinter(ascii=ascii)
+        return RichPrinter(ascii=ascii, detail=detail)
     if fmt == "latex":
         from derivtutor.render.formats.latex import LatexPrinter
 
-        return LatexPrinter(ascii=ascii_latex)
+        return LatexPrinter(ascii=ascii_latex, detail=detail)
     if fmt == "markdown":
         from derivtutor.render.formats.markdown import MarkdownPrinter
 
-        return MarkdownPrinter()
+        return MarkdownPrinter(detail=detail)
     from derivtutor.render.formats.text import TextPrinter
 
-    return TextPrinter(ascii=ascii)
+    return TextPrinter(ascii=ascii, detail=detail)

@@ -11,8 +11,9 @@ class Printer:
     """Prints blocks: each through the method named for its class, then ``join`` puts the
     pieces together as the format wants (a string, or a Rich group)."""
 
-    def __init__(self, *, ascii: bool = False) -> None:
+    def __init__(self, *, ascii: bool = False, detail: str = "normal") -> None:
         self.ascii = ascii
+        self.detail = detail  # of every derivation printed: brief, normal or full
 
     def print(self, blocks: list[Block]) -> Any:
         pieces: list[Any] = []

@@ -174,7 +174,7 @@ def segment(seg: ex.Segment) -> str:
 
 
 def line(segments: list[ex.Segment]) -> str:
-    return " ".join(segment(s) for s in segments)
+    return " ".join(segment(s) for s in ex.bracketed(segments))
 
 
 def _tree(node: ex.Node) -> list[str]:
@@ -188,10 +188,11 @@ def _tree(node: ex.Node) -> list[str]:
     return rows
 
 
-def render_differentiation(result: Differentiation) -> str:
+def render_differentiation(result: Differentiation, detail: str = "normal") -> str:
     rows: list[str] = []
-    for section in summary.sections(result):
-        rows.append("&" + line(section.heading))
+    for section in summary.sections(result, detail):
+        if section.heading:
+            rows.append("&" + line(section.heading))
         if section.tree is not None:
             rows.extend(_tree(section.tree))
         rows.extend(
@@ -245,14 +246,15 @@ class LatexPrinter(Printer):
 
     def _inline(self, segments: list[ex.Segment]) -> str:
         return "".join(
-            self._prose(s) if isinstance(s, str) else "$" + segment(s) + "$" for s in segments
+            self._prose(s) if isinstance(s, str) else "$" + segment(s) + "$"
+            for s in ex.bracketed(segments)
         )
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802
         if block.role == "equation":
             # Maths alone, on a line of its own; a Formula with no LaTeX spelling (a remark for
             # the terminal) is left out.
-            tex = "".join(segment(s) for s in block.segments)
+            tex = "".join(segment(s) for s in ex.bracketed(block.segments))
             return [r"\[ " + tex.strip() + r" \]"]
         inline = self._inline(block.segments)
         if block.role == "title":
@@ -288,7 +290,7 @@ class LatexPrinter(Printer):
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
         # The title says which entry (or which side) this is, as in the other formats; the
         # amsmath note is said once, at the top, not before every entry.
-        body = render_differentiation(block.result).split("\n", 1)[1]
+        body = render_differentiation(block.result, self.detail).split("\n", 1)[1]
         if not block.title:
             return [body.rstrip("\n")]
         return ["\\noindent\\textbf{" + self._inline(block.title) + "}\n", body]

@@ -34,7 +34,11 @@ def _segment(seg: ex.Segment) -> str:
 
 
 def line(segments: list[ex.Segment]) -> str:
-    return "".join(_segment(s) for s in segments)
+    if all(isinstance(s, str) for s in segments):
+        return "".join(_segment(s) for s in segments)  # prose alone: no SymPy
+    from derivtutor.render import explain as ex
+
+    return "".join(_segment(s) for s in ex.bracketed(segments))
 
 
 def _tree(node: ex.Node) -> list[str]:
@@ -50,14 +54,15 @@ def _tree(node: ex.Node) -> list[str]:
     return rows
 
 
-def render_differentiation(result: Differentiation) -> str:
+def render_differentiation(result: Differentiation, detail: str = "normal") -> str:
     from derivtutor.render import summary
     from derivtutor.render.formats.latex import latex
 
     out: list[str] = []
-    for section in summary.sections(result):
-        out.append(f"### {line(section.heading)}")
-        out.append("")
+    for section in summary.sections(result, detail):
+        if section.heading:
+            out.append(f"### {line(section.heading)}")
+            out.append("")
         if section.tree is not None:
             out.extend(_tree(section.tree))
             out.append("")
@@ -123,7 +128,7 @@ class MarkdownPrinter(Printer):
         return [*out, ""]
 
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
-        body = render_differentiation(block.result)
+        body = render_differentiation(block.result, self.detail)
         if not block.title:
             return [body]
         return ["#### " + line(block.title) + "\n", body]

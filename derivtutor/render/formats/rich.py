@@ -41,8 +41,10 @@ CONCLUSION_STYLE = "green"
 
 
 def _text(writer: TextWriter, segments: list[ex.Segment], style: str = "") -> Text:
+    from derivtutor.render import explain as ex
+
     text = Text(overflow="fold", style=style)
-    for i, seg in enumerate(segments):
+    for i, seg in enumerate(ex.bracketed(segments)):
         piece = writer.segment(seg)
         rule = _RULE_NAME.match(piece) if i == 0 and isinstance(seg, str) else None
         if rule is not None:
@@ -70,18 +72,23 @@ def _grow(tree: Tree, writer: TextWriter, node: ex.Node, number: str) -> None:
         _grow(branch, writer, child, f"{number}.{i}")
     if node.conclusion is not None:
         branch.add(_text(writer, node.conclusion, CONCLUSION_STYLE))
+    for step in node.algebra:
+        branch.add(_text(writer, step, CONCLUSION_STYLE))
 
 
-def render_differentiation(result: Differentiation, *, ascii: bool = False) -> RenderableType:
+def render_differentiation(
+    result: Differentiation, *, ascii: bool = False, detail: str = "normal"
+) -> RenderableType:
     from derivtutor.render import summary
 
     writer = TextWriter(ascii=ascii)
     parts: list[RenderableType] = []
-    for section in summary.sections(result):
-        tree = Tree(_text(writer, section.heading, "bold"), guide_style="dim")
-        if section.tree is not None:
-            _grow(tree, writer, section.tree, "1")
-        parts.append(tree)
+    for section in summary.sections(result, detail):
+        if section.heading or section.tree is not None:
+            tree = Tree(_text(writer, section.heading, "bold"), guide_style="dim")
+            if section.tree is not None:
+                _grow(tree, writer, section.tree, "1")
+            parts.append(tree)
         lines = Text(overflow="fold")
         for i, line in enumerate(section.result):
             if i:
@@ -112,8 +119,8 @@ STYLES = {
 class RichPrinter(Printer):
     """Blocks as Rich renderables: a matrix as a table, an entry's derivation as its tree."""
 
-    def __init__(self, *, ascii: bool = False) -> None:
-        super().__init__(ascii=ascii)
+    def __init__(self, *, ascii: bool = False, detail: str = "normal") -> None:
+        super().__init__(ascii=ascii, detail=detail)
         self.writer = TextWriter(ascii=ascii)
 
     def _print_Line(self, block: Line) -> list[RenderableType]:  # noqa: N802
@@ -171,7 +178,7 @@ class RichPrinter(Printer):
         return [table]
 
     def _print_Derivation(self, block: Derivation) -> list[RenderableType]:  # noqa: N802
-        body = render_differentiation(block.result, ascii=self.ascii)
+        body = render_differentiation(block.result, ascii=self.ascii, detail=self.detail)
         if not block.title:
             return [body]
         return [Text("── " + self.writer.line(block.title) + " ──", style="bold"), body]

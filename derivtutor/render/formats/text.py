@@ -62,7 +62,11 @@ class TextWriter:
         return seg.ascii if self.ascii and seg.ascii else self.prose(seg.text)
 
     def line(self, segments: list[ex.Segment]) -> str:
-        return "".join(self.segment(s) for s in segments)
+        if all(isinstance(s, str) for s in segments):
+            return "".join(self.prose(s) for s in segments if isinstance(s, str))  # no SymPy
+        from derivtutor.render import explain as ex
+
+        return "".join(self.segment(s) for s in ex.bracketed(segments))
 
     def operator(self, var: sp.Symbol, partial: bool = False, order: int = 1) -> str:
         d = "∂" if partial and not self.ascii else "d"
@@ -94,13 +98,15 @@ class TextWriter:
         return out
 
 
-def render_differentiation(result: Differentiation, *, ascii: bool = False) -> str:
+def render_differentiation(
+    result: Differentiation, *, ascii: bool = False, detail: str = "normal"
+) -> str:
     """The whole derivation, every order, as text."""
     from derivtutor.render import summary
 
     w = TextWriter(ascii=ascii)
     out: list[str] = []
-    for section in summary.sections(result):
+    for section in summary.sections(result, detail):
         if section.heading:
             out.append(w.line(section.heading))
         if section.tree is not None:
@@ -123,8 +129,8 @@ def render_differentiation(result: Differentiation, *, ascii: bool = False) -> s
 class TextPrinter(Printer):
     """Blocks as plain text: a matrix as aligned columns, an entry's derivation under a rule."""
 
-    def __init__(self, *, ascii: bool = False) -> None:
-        super().__init__(ascii=ascii)
+    def __init__(self, *, ascii: bool = False, detail: str = "normal") -> None:
+        super().__init__(ascii=ascii, detail=detail)
         self.writer = TextWriter(ascii=ascii)
 
     def _print_Line(self, block: Line) -> list[str]:  # noqa: N802 - named for the block class
@@ -148,7 +154,7 @@ class TextPrinter(Printer):
         return ["", *grid, ""]
 
     def _print_Derivation(self, block: Derivation) -> list[str]:  # noqa: N802
-        body = render_differentiation(block.result, ascii=self.ascii).rstrip()
+        body = render_differentiation(block.result, ascii=self.ascii, detail=self.detail).rstrip()
         if not block.title:
             return [body]
         return ["", "── " + self.writer.line(block.title) + " ──", body, ""]

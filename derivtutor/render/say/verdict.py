@@ -31,10 +31,9 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
     """The explanation of the verdict, a sentence per line. ``reveal=False`` keeps the
     derivative back, for a quiz where the learner tries again."""
     d = verdict.derivative
+    which = _which(verdict.differentiation.order)
     if verdict.verdict == CORRECT:
-        return [
-            ["It equals the derivative ", ex.Math(d), f" at all {verdict.points} points checked."]
-        ]
+        return [[f"It equals {which} ", ex.Math(d), f" at all {verdict.points} points checked."]]
     if verdict.verdict == UNDECIDED:
         return [
             [
@@ -52,12 +51,25 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
             at += ([", "] if n else []) + [ex.Math(symbol), f" = {_signed(value + 0.0, 'g')}"]
         got = "is undefined" if w.got is None else f"gives {_signed(w.got, '.4g')}"
         want = _signed(w.expected, ".4g") if math.isfinite(w.expected) else "too large for a float"
-        out.append(["At ", *at, f", your answer {got}, but the derivative is {want}."])
+        out.append(["At ", *at, f", your answer {got}, but {which} is {want}."])
     if verdict.diagnosis is not None:
         out.extend(explain_mistake(verdict.diagnosis, verdict, reveal=reveal))
     if reveal:
-        out.append(["The derivative is ", ex.Math(d), "."])
+        out.append([f"{which[0].upper()}{which[1:]} is ", ex.Math(d), "."])
     return out
+
+
+_ORDINALS = ("", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _which(order: int) -> str:
+    """'the derivative', 'the third derivative', 'the 74th derivative'."""
+    if order == 1:
+        return "the derivative"
+    if order < len(_ORDINALS):
+        return f"the {_ORDINALS[order]} derivative"
+    suffix = "th" if 10 <= order % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(order % 10, "th")
+    return f"the {order}{suffix} derivative"
 
 
 def _signed(value: float, spec: str) -> str:
