@@ -95,8 +95,10 @@ def test_a_trivial_factor_derivative_is_written_beside_its_name() -> None:
 def test_a_constant_times_a_table_derivative_is_one_line() -> None:
     out = text.render_differentiation(differentiate("3x^2 + 5x - 1"))
     assert "1. Sum rule: d/dx [3x² + 5x − 1] = d/dx [3x²] + 5" in out
-    assert "1.1 Power rule (d/dx xⁿ = n·xⁿ⁻¹): d/dx [3x²] = 3 · 2x = 6x" in out
-    assert "Constant" not in out
+    assert (
+        "1.1 Constant multiple and power rule (d/dx xⁿ = n·xⁿ⁻¹): d/dx [3x²] = 3 · 2x = 6x" in out
+    )
+    assert "Constant rule" not in out
 
 
 def test_full_detail_keeps_every_node() -> None:

@@ -294,7 +294,7 @@ class _Explainer:
             head = ["Constant multiple rule: ", *self.lhs(step, label), " = ", *times]
             return Node(step.rule, [*head, " = ", self.result(step)])
         inner = self.node(step.inner)
-        if self.fold and not inner.children and not inner.notes and ": " in inner.head:
+        if self.fold and not inner.children and not inner.notes and _named(inner.head):
             return self._times_table_rule(step, label, inner)
         if step.constant == -1:
             rhs: list[Segment] = ["−", self.d(step.inner)]
@@ -312,12 +312,21 @@ class _Explainer:
     ) -> Node:
         """A constant times a table derivative, in one line under the table rule's name:
         Power rule: d/dx [3x²] = 3 · 2x = 6x."""
-        name = inner.head[: inner.head.index(": ") + 1]
-        value = Math(step.inner.eval(), grouped=True)
-        times: list[Segment] = (
-            [] if step.constant == -1 else [Math(step.constant), " · ", value, " = "]
-        )
-        head = [*name, *self.lhs(step, label), " = ", *times, self.result(step)]
+        name = list(inner.head[: _named(inner.head)])
+        first = name[0]
+        assert isinstance(first, str)
+        name[0] = "Constant multiple and " + first[:1].lower() + first[1:]
+        inner_value = step.inner.eval()
+        value = Math(inner_value, grouped=True)
+        times: list[Segment] = []
+        if step.constant != -1:
+            times = [Math(step.constant), " · ", value]
+            # (a + b)·cos(x) only reordered teaches nothing: stop at the product.
+            if set(sp.Mul.make_args(step.eval())) != {step.constant, inner_value}:
+                times += [" = "]
+        head = [*name, *self.lhs(step, label), " = ", *times]
+        if not times or times[-1] == " = ":
+            head.append(self.result(step))
         return Node(step.rule, head)
 
     def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
@@ -700,6 +709,17 @@ class _Explainer:
                 self.result(step),
             ],
         )
+
+
+def _named(head: list[Segment]) -> int:
+    """How many segments of a leaf's head name its rule ("Trig rule: ", or "Power rule ",
+    its formula and ": "); 0 when it names none."""
+    for i, seg in enumerate(head):
+        if isinstance(seg, str) and seg.endswith(": "):
+            return i + 1
+        if not isinstance(seg, (str, Formula)):
+            return 0
+    return 0
 
 
 def _one_plus(term: sp.Expr) -> sp.Expr:
