@@ -142,8 +142,7 @@ def explain(order: Order, *, partial: bool = False, detail: str = "full") -> Nod
     the bookkeeping into the line that uses it, as a book writes "·(2)": the derivative of a
     constant, of the variable, of a linear inner function, and a constant times one of these
     gets no line of its own, and a constant times a table derivative is one line."""
-    explainer = _Explainer(partial, order.shown, fold=detail != "full")
-    explainer.algebra_steps = order.algebra_steps
+    explainer = _Explainer(partial, order.shown, order.algebra_steps, fold=detail != "full")
     return explainer.node(order.step)
 
 
@@ -169,12 +168,17 @@ def rules_used(step: s.Step) -> list[str]:
 
 class _Explainer:
     def __init__(
-        self, partial: bool, shown: Callable[[s.Step], sp.Expr], *, fold: bool = False
+        self,
+        partial: bool,
+        shown: Callable[[s.Step], sp.Expr],
+        algebra_steps: Callable[[s.Step], tuple[Algebra, ...]],
+        *,
+        fold: bool = False,
     ) -> None:
         self.partial = partial
         self.shown = shown
+        self.algebra_steps = algebra_steps
         self.fold = fold
-        self.algebra_steps: Callable[[s.Step], tuple[Algebra, ...]] = lambda step: ()
 
     def algebra_lines(self, step: s.Step) -> list[list[Segment]]:
         """The algebra after a conclusion, a line per step with its reason."""
