@@ -52,9 +52,9 @@ def _steps(step: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_text_format_shows_the_whole_derivation() -> None:
     out = _ok(["diff", SIGMOID, "--format", "text"])
-    for piece in ("Quotient rule", "Chain rule", "u₁", "σ(x)·(1 − σ(x))", "Result"):
+    for piece in ("Power form", "Chain rule", "u₁", "σ(x)·(1 − σ(x))", "Result"):
         assert piece in out
-    assert out.index("Quotient rule") < out.index("Chain rule") < out.index("Result")
+    assert out.index("Power form") < out.index("Chain rule") < out.index("Result")
 
 
 def test_default_format_when_piped_is_text() -> None:
@@ -73,7 +73,7 @@ def test_json_format_has_exactly_the_documented_keys() -> None:
     assert data["order"] == 1
     assert data["at"] is None
     assert len(data["steps"]) == 1
-    assert data["steps"][0]["rule"] == "quotient"
+    assert data["steps"][0]["rule"] == "power_form"
     for step in _steps(data["steps"][0]):
         assert set(step) == STEP_KEYS
     assert "chain" in {s["rule"] for s in _steps(data["steps"][0])}
@@ -401,7 +401,7 @@ def test_ascii_fallback_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(terminal, "ascii_only", lambda: True)
     out = _ok(["diff", SIGMOID])
     assert out.isascii()
-    assert "Chain rule, with u1 = -x and du1/dx = -1:" in out
+    assert "Chain rule, with u2 = -x and du2/dx = -1:" in out
     assert "= sigmoid(x)*(1 - sigmoid(x))" in out
     assert _ok(["rules"]).isascii()
 
@@ -431,7 +431,7 @@ def test_ascii_terminal_gets_ascii(args: list[str]) -> None:
     assert done.stderr == b""
     out = done.stdout.decode("ascii")
     if args[0] == "diff":
-        assert "Quotient rule" in out
+        assert "Power form" in out
         assert "sigmoid(x)*(1 - sigmoid(x))" in out
     else:
         assert "delta_ij" in out

@@ -67,7 +67,7 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("power", "x^pi", "x", "power", ("power",)),
     ("product", "x^3 sin(x)", "x", "product", ("product", "power", "trig")),
     ("product", "x e^x", "x", "product", ("product", "variable", "exp")),
-    ("product", "x^2 * x^3", "x", "product", ("product", "power", "power")),
+    ("product", "x^2 * sin(x)", "x", "product", ("product", "power", "trig")),
     (
         "product",
         "(x+1)(x+2)(x+3)",
@@ -91,19 +91,10 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ),
     (
         "quotient",
-        "1/(1+exp(-x))",
+        "sin(x)/(x^2+1)",
         "x",
         "quotient",
-        (
-            "quotient",
-            "constant",
-            "sum",
-            "constant",
-            "chain",
-            "exp",
-            "constant_multiple",
-            "variable",
-        ),
+        ("quotient", "trig", "sum", "power", "constant"),
     ),
     ("quotient", "sin(x)/x", "x", "quotient", ("quotient", "trig", "variable")),
     (
@@ -272,13 +263,13 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
         "log_differentiation",
         (
             "log_differentiation",
-            "product",
-            "rewrite",
-            "power",
+            "quotient",
+            "constant_multiple",
             "chain",
             "log",
             "sum",
             "constant",
+            "variable",
             "variable",
         ),
     ),
@@ -317,11 +308,201 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
         "sum",
         ("sum", "chain", "exp", "trig", "chain", "trig", "reuse"),
     ),
-    # c/xⁿ is rewritten as c·x⁻ⁿ for the power rule; log with a varying base by change of base.
-    ("rewrite", "1/x", "x", "rewrite", ("rewrite", "power")),
-    ("rewrite", "2/x^3", "x", "rewrite", ("rewrite", "constant_multiple", "power")),
-    ("rewrite", "3/(2x)", "x", "rewrite", ("rewrite", "constant_multiple", "power")),
-    ("rewrite", "1/sqrt(x)", "x", "rewrite", ("rewrite", "power")),
+    # c/uⁿ is written c·u⁻ⁿ for the power rule, not the quotient rule with f = 1.
+    ("power_form", "1/x", "x", "power_form", ("power_form", "power")),
+    ("power_form", "2/x^3", "x", "power_form", ("power_form", "constant_multiple", "power")),
+    ("power_form", "3/(2x)", "x", "power_form", ("power_form", "constant_multiple", "power")),
+    ("power_form", "1/sqrt(x)", "x", "power_form", ("power_form", "power")),
+    (
+        "power_form",
+        "1/sinh(x)^2",
+        "x",
+        "power_form",
+        ("power_form", "chain", "power", "hyperbolic"),
+    ),
+    (
+        "power_form",
+        "1/(1+exp(-x))",
+        "x",
+        "power_form",
+        (
+            "power_form",
+            "chain",
+            "power",
+            "sum",
+            "constant",
+            "chain",
+            "exp",
+            "constant_multiple",
+            "variable",
+        ),
+    ),
+    # The planner's routes (engine/plan.py): the method a textbook would choose.
+    (
+        "log_laws",
+        "log(x^2*sin(x)/(2x+1))",
+        "x",
+        "log_laws",
+        (
+            "log_laws",
+            "sum",
+            "constant_multiple",
+            "log_abs",
+            "chain",
+            "log_abs",
+            "trig",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "constant_multiple",
+            "variable",
+            "constant",
+        ),
+    ),
+    (
+        "log_laws",
+        "log(sqrt(x^2+1))",
+        "x",
+        "log_laws",
+        ("log_laws", "constant_multiple", "chain", "log", "sum", "power", "constant"),
+    ),
+    ("log_laws", "log(x^3)", "x", "log_laws", ("log_laws", "constant_multiple", "log_abs")),
+    ("log_laws", "log(exp(x)*x)", "x", "log_laws", ("log_laws", "sum", "variable", "log_abs")),
+    ("log_abs", "log(abs(x))", "x", "log_abs", ("log_abs",)),
+    ("log_abs", "log(abs(sin(x)))", "x", "chain", ("chain", "log_abs", "trig")),
+    (
+        "log_abs",
+        "log(abs(2x+1))",
+        "x",
+        "chain",
+        ("chain", "log_abs", "sum", "constant_multiple", "variable", "constant"),
+    ),
+    (
+        "simplify_first",
+        "(x^5 - 2x^3 + x^2)/x^2",
+        "x",
+        "simplify_first",
+        ("simplify_first", "sum", "power", "constant_multiple", "variable", "constant"),
+    ),
+    ("simplify_first", "sqrt(x)*x", "x", "simplify_first", ("simplify_first", "power")),
+    ("simplify_first", "x^2 * x^3", "x", "simplify_first", ("simplify_first", "power")),
+    (
+        "simplify_first",
+        "(x^2+3x)/sqrt(x)",
+        "x",
+        "simplify_first",
+        ("simplify_first", "sum", "power", "constant_multiple", "power"),
+    ),
+    (
+        "known_function",
+        "(exp(x)-exp(-x))/(exp(x)+exp(-x))",
+        "x",
+        "known_function",
+        ("known_function", "hyperbolic"),
+    ),
+    (
+        "known_function",
+        "(exp(x)+exp(-x))/2",
+        "x",
+        "known_function",
+        ("known_function", "hyperbolic"),
+    ),
+    (
+        "known_function",
+        "2/(exp(x)+exp(-x))",
+        "x",
+        "known_function",
+        ("known_function", "hyperbolic"),
+    ),
+    (
+        "log_differentiation_product",
+        "(x-1)^2 (x+2)^3/(x+5)",
+        "x",
+        "log_differentiation_product",
+        (
+            "log_differentiation_product",
+            "sum",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "variable",
+            "constant",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "variable",
+            "constant",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "variable",
+            "constant",
+        ),
+    ),
+    (
+        "log_differentiation_product",
+        "x^(3/4) sqrt(x^2+1)/(3x+2)^5",
+        "x",
+        "log_differentiation_product",
+        (
+            "log_differentiation_product",
+            "sum",
+            "constant_multiple",
+            "log",
+            "constant_multiple",
+            "chain",
+            "log",
+            "sum",
+            "power",
+            "constant",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "constant_multiple",
+            "variable",
+            "constant",
+        ),
+    ),
+    (
+        "log_differentiation_product",
+        "(x+1)(x^2+1)^2(x^3+1)^3",
+        "x",
+        "log_differentiation_product",
+        (
+            "log_differentiation_product",
+            "sum",
+            "chain",
+            "log_abs",
+            "sum",
+            "variable",
+            "constant",
+            "constant_multiple",
+            "chain",
+            "log",
+            "sum",
+            "power",
+            "constant",
+            "constant_multiple",
+            "chain",
+            "log_abs",
+            "sum",
+            "power",
+            "constant",
+        ),
+    ),
+    # A logarithm with a varying base, by change of base.
+    (
+        "rewrite",
+        "log(x, x^2+1)",
+        "x",
+        "rewrite",
+        ("rewrite", "quotient", "log", "chain", "log", "sum", "power", "constant"),
+    ),
     (
         "rewrite",
         "log(x, x+1)",
@@ -329,7 +510,13 @@ RULE_CASES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
         "rewrite",
         ("rewrite", "quotient", "log", "chain", "log", "sum", "variable", "constant"),
     ),
-    ("rewrite", "log(2, x)", "x", "rewrite", ("rewrite", "quotient", "constant", "log")),
+    (
+        "rewrite",
+        "log(2, x)",
+        "x",
+        "rewrite",
+        ("rewrite", "power_form", "constant_multiple", "chain", "power", "log"),
+    ),
     (
         "reuse",
         "log(x^2+1)/(x^2+1)",
@@ -413,17 +600,17 @@ def test_a_typed_quotient_stays_a_quotient() -> None:
     assert step.denominator.doit() == x - 1
 
 
-def test_a_typed_product_of_powers_is_a_product_not_one_power() -> None:
+def test_a_product_of_powers_of_x_is_one_power_first() -> None:
     step = derive("x^2 * x^3")
-    assert isinstance(step, s.ProductRule)
-    assert tuple(f.doit() for f in step.factors) == (x**2, x**3)
+    assert isinstance(step, s.SimplifyFirstRule) and step.how == "combine_powers"
+    assert step.rewritten.doit() == x**5
 
 
-def test_a_reciprocal_is_a_quotient_with_numerator_one() -> None:
+def test_a_reciprocal_is_a_power_not_a_quotient_with_numerator_one() -> None:
     step = derive("1/(1+exp(-x))")
-    assert isinstance(step, s.QuotientRule)
-    assert step.numerator == 1
-    assert step.denominator.doit() == 1 + sp.exp(-x)
+    assert isinstance(step, s.PowerFormRule)
+    assert step.rewritten.doit() == (1 + sp.exp(-x)) ** -1
+    assert isinstance(step.inner, s.ChainRule)
 
 
 def test_nested_chain_rules_number_their_substitutions_uniquely() -> None:

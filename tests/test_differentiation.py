@@ -59,7 +59,7 @@ def test_the_result_is_the_tidied_derivative_with_one_tree() -> None:
     result = differentiate("1/(1+exp(-x))")
     assert result.derivative == sp.exp(-x) / (1 + sp.exp(-x)) ** 2
     assert len(result.steps) == 1
-    assert result.steps[0].rule == "quotient"
+    assert result.steps[0].rule == "power_form"
     assert result.order == 1
     assert result.variable == x
     assert result.held_constant == ()

@@ -230,8 +230,9 @@ def test_every_mistake_id_has_at_least_three_cases_on_different_functions() -> N
         (
             "1/(1+exp(-x))",
             "-exp(-x)/(1+exp(-x))^2",
-            "quotient_rule_sign",
-            {"missing_chain_factor", "sign_flipped", "constant_factor"},
+            # By the power form (1 + e^(−x))⁻¹, the sign lost is e^(−x)'s chain factor.
+            "missing_chain_factor",
+            {"sign_flipped", "constant_factor"},
         ),
         ("exp(2x)", "e^(2x)", "missing_chain_factor", {"not_differentiated", "constant_factor"}),
         ("x e^x", "x e^x - e^x", "integrated", {"sign_flipped"}),

@@ -24,20 +24,22 @@ from derivtutor.render.formats import latex, rich, text
 SIGMOID = """\
 d/dx [1/(1 + e^(−x))]
 
-1. Quotient rule, with f = 1 and g = 1 + e^(−x):
-     d/dx [f/g] = (f'·g − f·g')/g²
-   1.1 Constant rule: f' = d/dx [1] = 0
-   1.2 Sum rule: g' = d/dx [1 + e^(−x)] = d/dx [1] + d/dx [e^(−x)]
-       1.2.1 Constant rule: d/dx [1] = 0
-       1.2.2 Chain rule, with u₁ = −x:
-               d/dx [e^u₁] = e^u₁ · du₁/dx
-             1.2.2.1 Exponential rule: d/du₁ [e^u₁] = e^u₁
-             1.2.2.2 Constant multiple rule: du₁/dx = d/dx [−x] = −d/dx [x]
-                     1.2.2.2.1 Variable rule: d/dx [x] = 1
-                     so du₁/dx = −1
-             so d/dx [e^(−x)] = e^(−x) · (−1) = −e^(−x)
-       so g' = −e^(−x)
-   so d/dx [1/(1 + e^(−x))] = (0·(1 + e^(−x)) − 1·(−e^(−x)))/(1 + e^(−x))² = e^(−x)/(1 + e^(−x))²
+1. Power form: 1/(1 + e^(−x)) = (1 + e^(−x))⁻¹
+     a constant over a power: the power rule, not the quotient rule
+   1.1 Chain rule, with u₁ = 1 + e^(−x):
+         d/dx [u₁⁻¹] = (−1/u₁²) · du₁/dx
+       1.1.1 Power rule (d/dx xⁿ = n·xⁿ⁻¹): d/du₁ [u₁⁻¹] = −u₁⁻² = −1/u₁²
+       1.1.2 Sum rule: du₁/dx = d/dx [1 + e^(−x)] = d/dx [1] + d/dx [e^(−x)]
+             1.1.2.1 Constant rule: d/dx [1] = 0
+             1.1.2.2 Chain rule, with u₂ = −x:
+                       d/dx [e^u₂] = e^u₂ · du₂/dx
+                     1.1.2.2.1 Exponential rule: d/du₂ [e^u₂] = e^u₂
+                     1.1.2.2.2 Constant multiple rule: du₂/dx = d/dx [−x] = −d/dx [x]
+                               1.1.2.2.2.1 Variable rule: d/dx [x] = 1
+                               so du₂/dx = −1
+                     so d/dx [e^(−x)] = e^(−x) · (−1) = −e^(−x)
+             so du₁/dx = −e^(−x)
+       so d/dx [1/(1 + e^(−x))] = (−1/(1 + e^(−x))²) · (−e^(−x)) = e^(−x)/(1 + e^(−x))²
 
 Result: d/dx [1/(1 + e^(−x))] = e^(−x)/(1 + e^(−x))²
                               = σ(x)·(1 − σ(x))    where σ(x) = 1/(1 + e^(−x)) is the sigmoid
@@ -100,20 +102,22 @@ Result: d/dx [sin(cos(x³))] = −3x²·sin(x³)·cos(cos(x³))
 SIGMOID_ASCII = """\
 d/dx [1/(1 + e^(-x))]
 
-1. Quotient rule, with f = 1 and g = 1 + e^(-x):
-     d/dx [f/g] = (f'*g - f*g')/g^2
-   1.1 Constant rule: f' = d/dx [1] = 0
-   1.2 Sum rule: g' = d/dx [1 + e^(-x)] = d/dx [1] + d/dx [e^(-x)]
-       1.2.1 Constant rule: d/dx [1] = 0
-       1.2.2 Chain rule, with u1 = -x:
-               d/dx [e^u1] = e^u1 * du1/dx
-             1.2.2.1 Exponential rule: d/du1 [e^u1] = e^u1
-             1.2.2.2 Constant multiple rule: du1/dx = d/dx [-x] = -d/dx [x]
-                     1.2.2.2.1 Variable rule: d/dx [x] = 1
-                     so du1/dx = -1
-             so d/dx [e^(-x)] = e^(-x) * (-1) = -e^(-x)
-       so g' = -e^(-x)
-   so d/dx [1/(1 + e^(-x))] = (0*(1 + e^(-x)) - 1*(-e^(-x)))/(1 + e^(-x))^2 = e^(-x)/(1 + e^(-x))^2
+1. Power form: 1/(1 + e^(-x)) = (1 + e^(-x))^(-1)
+     a constant over a power: the power rule, not the quotient rule
+   1.1 Chain rule, with u1 = 1 + e^(-x):
+         d/dx [u1^(-1)] = (-1/u1^2) * du1/dx
+       1.1.1 Power rule (d/dx x^n = n*x^(n-1)): d/du1 [u1^(-1)] = -u1^(-2) = -1/u1^2
+       1.1.2 Sum rule: du1/dx = d/dx [1 + e^(-x)] = d/dx [1] + d/dx [e^(-x)]
+             1.1.2.1 Constant rule: d/dx [1] = 0
+             1.1.2.2 Chain rule, with u2 = -x:
+                       d/dx [e^u2] = e^u2 * du2/dx
+                     1.1.2.2.1 Exponential rule: d/du2 [e^u2] = e^u2
+                     1.1.2.2.2 Constant multiple rule: du2/dx = d/dx [-x] = -d/dx [x]
+                               1.1.2.2.2.1 Variable rule: d/dx [x] = 1
+                               so du2/dx = -1
+                     so d/dx [e^(-x)] = e^(-x) * (-1) = -e^(-x)
+             so du1/dx = -e^(-x)
+       so d/dx [1/(1 + e^(-x))] = (-1/(1 + e^(-x))^2) * (-e^(-x)) = e^(-x)/(1 + e^(-x))^2
 
 Result: d/dx [1/(1 + e^(-x))] = e^(-x)/(1 + e^(-x))^2
                               = sigmoid(x)*(1 - sigmoid(x))    where sigmoid(x) = 1/(1 + e^(-x)) is the sigmoid

@@ -112,6 +112,19 @@ def assert_tree_is_true(
     rng = random.Random(seed)
     compared = 0
     for node in step.walk():
+        # A rewrite is itself an equation: f = g wherever f is defined (the log laws with |·|).
+        if isinstance(node, s.RewriteRule):
+            assert_equal_at_random_points(
+                node.rewritten, node.expression, domain=node.expression, seed=seed, min_points=0
+            )
+        if isinstance(node, s.LogProductRule):
+            assert_equal_at_random_points(
+                node.logarithm,
+                sp.log(sp.Abs(node.expression)),
+                domain=node.expression,
+                seed=seed,
+                min_points=0,
+            )
         agreed = node_agreement(node, rng, max(wanted, min_points))
         assert agreed >= min_points, (
             f"only {agreed} valid points for the {node.rule} node d/d{node.variable} "

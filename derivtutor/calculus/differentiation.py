@@ -15,7 +15,7 @@ import sympy as sp
 
 from derivtutor.engine.algebra import Algebra, cancelled, factoring
 from derivtutor.engine.derive import derivation
-from derivtutor.engine.steps import ProductRule, Step, SumRule
+from derivtutor.engine.steps import LogProductRule, ProductRule, RewriteRule, Step, SumRule
 from derivtutor.engine.tidy import operation_count, shown_form, tidy
 from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.inputs import choose_variable, parse_point
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from derivtutor.calculus.gradient_check import GradientCheck
 
 MAX_ORDER = 10_000
+# Letters a textbook uses for constants: with only these beside x, d/dx is no partial derivative.
+PARAMETERS = frozenset("abcdkmnABCDKMN")
 # Orders derived and shown in full; past this only a repeating pattern reaches the order asked.
 MAX_FULL_ORDER = 10
 # The periods looked for: sin and cos repeat after 4 orders, e^(ax) and a^x after 1.
@@ -54,7 +56,10 @@ class Order:
     def shown(self, step: Step) -> sp.Expr:
         """What a composite step of this order's tree ends with (engine.tidy.shown_form)."""
         if id(step) not in self._shown:
-            self._shown[id(step)] = shown_form(step.eval())
+            if isinstance(step, LogProductRule):
+                self._shown[id(step)] = _kept_product(step)
+            else:
+                self._shown[id(step)] = shown_form(step.eval())
         return self._shown[id(step)]
 
     def algebra_steps(self, step: Step) -> tuple[Algebra, ...]:
@@ -63,6 +68,25 @@ class Order:
         if id(step) not in self._algebra:
             self._algebra[id(step)] = _algebra_of(self, step)
         return self._algebra[id(step)]
+
+    def written(self, step: Step) -> sp.Expr | None:
+        """A sum's result with its terms in the order the function's terms were written
+        (2/x + cot(x) − 2/(2x + 1), not SymPy's cot(x) − 2/(2x + 1) + 2/x), as an unevaluated
+        sum of unevaluated terms; None unless the result is exactly those terms."""
+        while isinstance(step, RewriteRule):
+            step = step.inner
+        if not isinstance(step, SumRule):
+            return None
+        terms = [t for part in step.terms for t in sp.Add.make_args(self.shown(part)) if t != 0]
+        value = self.shown(step)
+        targets = sp.Add.make_args(value)
+        if len(terms) < 2 or len(terms) != len(targets):
+            return None
+        # A term may be shown tidier in the result than in its own step: cos/sin as cot.
+        terms = [t if t in targets else tidy(t).derivative for t in terms]
+        if sorted(map(str, terms)) != sorted(map(str, targets)):
+            return None
+        return sp.Add(*(sp.UnevaluatedExpr(t) for t in terms), evaluate=False)
 
     @cached_property
     def rewritten(self) -> bool:
@@ -118,6 +142,8 @@ class Differentiation:
     held_constant: tuple[sp.Symbol, ...]
     at: GradientCheck | None = None
     pattern: Pattern | None = None  # how the order asked for follows from the orders shown
+    # The user named one variable (diff --wrt x), not one of several (a gradient's entry).
+    single: bool = False
 
     @property
     def derivative(self) -> sp.Expr:
@@ -136,6 +162,10 @@ class Differentiation:
 
     @property
     def partial(self) -> bool:
+        """∂ rather than d: other variables are held constant. A function with only
+        parameters besides x, such as (1/a)·arctan(x/a), has an ordinary derivative."""
+        if self.single and all(s.name in PARAMETERS for s in self.held_constant):
+            return False
         return bool(self.held_constant)
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,7 +212,7 @@ def differentiate(
         else:
             before = derivative_before(expression, orders, pattern)
             check = gradient_check(before, pattern.derivative, var, point)
-    return Differentiation(text, expression, var, tuple(orders), held, check, pattern)
+    return Differentiation(text, expression, var, tuple(orders), held, check, pattern, single=True)
 
 
 def derive_orders(
@@ -299,7 +329,17 @@ def derive_order(expression: sp.Expr, var: sp.Symbol, k: int = 1) -> Order:
     if size > MAX_RESULT_OPS:
         raise UsageError(f"the derivative of order {k} is too large to show ({size} operations)")
     tidied = tidy(raw)
+    if isinstance(step, LogProductRule):
+        # Books leave logarithmic differentiation as y·(Σ kᵢ·fᵢ'/fᵢ); one fraction is another form.
+        kept = _kept_product(step)
+        forms = tuple(dict.fromkeys(f for f in (tidied.derivative, *tidied.forms) if f != kept))
+        return Order(k, expression, step, kept, forms, tidied.conditions)
     return Order(k, expression, step, tidied.derivative, tidied.forms, tidied.conditions)
+
+
+def _kept_product(step: LogProductRule) -> sp.Expr:
+    """y·(k₁·f₁'/f₁ + ⋯), as books leave logarithmic differentiation."""
+    return step.expression.doit() * tidy(step.log_step.eval()).derivative
 
 
 def partial(

@@ -14,6 +14,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derivtutor.engine import steps as s
+from derivtutor.engine.plan import Route, routes
+from derivtutor.engine.tidy import operation_count, tidy
 from derivtutor.language.functions import relu, sigmoid, softplus
 from derivtutor.language.parse import log_base
 
@@ -41,6 +43,8 @@ _ELEMENTARY.update(
 
 # Steps this simple are shown again rather than referenced "as above".
 _LEAVES = (s.ConstantRule, s.VariableRule, s.PowerRule)
+# How many times one derivation weighs a rewrite against the typed shape (each builds two trees).
+_PLANS = 6
 
 
 def derivation(expr: sp.Expr, var: sp.Symbol) -> s.Step:
@@ -60,6 +64,7 @@ class _Deriver:
         )
         self._count = 0
         self._seen: dict[tuple[sp.Expr, sp.Symbol], s.Step] = {}
+        self._plans = _PLANS
 
     def derive(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
         key = (expr, var)
@@ -77,6 +82,37 @@ class _Deriver:
         return s.Substitution(f"{self._letter}{self._count}", real=True)
 
     def _dispatch(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
+        if expr.has(var) and expr != var:
+            candidates = routes(expr, var)
+            if candidates:
+                return self._plan(expr, var, candidates)
+        return self._shape(expr, var)
+
+    def _plan(self, expr: sp.Expr, var: sp.Symbol, candidates: list[Route]) -> s.Step:
+        """The textbook's route when there is one; else each candidate and the typed shape are
+        built, and the cheapest kept (a shorter derivation to a simpler result)."""
+        fixed = next((r for r in candidates if r.always), None)
+        if fixed is not None:
+            return self._route(expr, var, fixed)
+        if self._plans <= 0:
+            return self._shape(expr, var)
+        self._plans -= 1
+        start = (self._count, dict(self._seen))
+        built = [(self._shape(expr, var), (self._count, self._seen))]
+        for route in candidates:
+            self._count, self._seen = start[0], dict(start[1])
+            built.append((self._route(expr, var, route), (self._count, self._seen)))
+        step, (self._count, self._seen) = min(built, key=lambda b: _cost(b[0]))
+        return step
+
+    def _route(self, expr: sp.Expr, var: sp.Symbol, route: Route) -> s.Step:
+        inner = self.derive(route.rewritten, var)
+        if issubclass(route.rule, s.RewriteRule):
+            return route.rule(expr, var, rewritten=route.rewritten, inner=inner, **route.params)
+        return s.LogProductRule(expr, var, logarithm=route.rewritten, log_step=inner)
+
+    def _shape(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
+        """The rule for the shape that was typed."""
         if not expr.has(var):
             return s.ConstantRule(expr, var)
         if expr == var:
@@ -89,6 +125,8 @@ class _Deriver:
             return self._product(expr, var)
         if isinstance(expr, sp.Pow):
             return self._power(expr, var)
+        if isinstance(expr, sp.log) and len(expr.args) == 1 and isinstance(expr.args[0], sp.Abs):
+            return self._apply(s.LogAbsRule, expr, var, argument=expr.args[0].args[0])
         rule = _ELEMENTARY.get(expr.func)
         if rule is not None and (len(expr.args) == 1 or expr.func is sp.Heaviside):
             return self._apply(rule, expr, var)
@@ -137,8 +175,9 @@ class _Deriver:
             return s.RewriteRule(
                 expr, var, rewritten=rewritten, inner=self._dispatch(rewritten, var)
             )
-        constants = [f for f in expr.args if not f.has(var)]
-        varying = [f for f in expr.args if f.has(var)]
+        factors = _factors(expr)
+        constants = _constants([f for f in factors if not f.has(var)])
+        varying = [f for f in factors if f.has(var)]
         below = [f for f in varying if _is_denominator(f)]
         reciprocal = _reciprocal_power(below, var) if len(varying) == 1 else None
         if reciprocal is not None:
@@ -153,14 +192,29 @@ class _Deriver:
                     expr, var, constant=constant, inner=self.derive(power, var)
                 )
             if constant == 1:
-                return s.RewriteRule(expr, var, rewritten=power, inner=self.derive(power, var))
+                return s.PowerFormRule(expr, var, rewritten=power, inner=self.derive(power, var))
             rewritten = sp.Mul(constant, power, evaluate=False)
             inner = s.ConstantMultipleRule(
                 rewritten, var, constant=constant, inner=self.derive(power, var)
             )
-            return s.RewriteRule(expr, var, rewritten=rewritten, inner=inner)
+            return s.PowerFormRule(expr, var, rewritten=rewritten, inner=inner)
+        if len(varying) == 1 and below:
+            # c/uⁿ is c·u⁻ⁿ: the power rule through the chain rule, not the quotient rule.
+            power = _power_form(below[0])
+            constant = _mul(constants)
+            if constant == 1:
+                return s.PowerFormRule(expr, var, rewritten=power, inner=self.derive(power, var))
+            if below[0].exp != -1:  # typed as c·u⁻ⁿ already
+                return s.ConstantMultipleRule(
+                    expr, var, constant=constant, inner=self.derive(power, var)
+                )
+            rewritten = sp.Mul(constant, power, evaluate=False)
+            inner = s.ConstantMultipleRule(
+                rewritten, var, constant=constant, inner=self.derive(power, var)
+            )
+            return s.PowerFormRule(expr, var, rewritten=rewritten, inner=inner)
         if below:
-            above = [f for f in expr.args if not _is_denominator(f) or not f.has(var)]
+            above = [*constants, *(f for f in varying if not _is_denominator(f))]
             numerator = _mul(above)
             denominator = _mul([_reciprocal(f) for f in below])
             return s.QuotientRule(
@@ -204,6 +258,39 @@ class _Deriver:
             exponent=exponent,
             log_step=self.derive(log_form, var),
         )
+
+
+def _factors(expr: sp.Mul) -> list[sp.Expr]:
+    """The factors of a product, a negated product's own factors included: −2x³ is −1·2·x³."""
+    out: list[sp.Expr] = []
+    for f in expr.args:
+        nested = isinstance(f, sp.Mul) and any(a.is_Number for a in f.args)
+        out.extend(f.args if nested else [f])
+    return out
+
+
+def _constants(constants: list[sp.Expr]) -> list[sp.Expr]:
+    """The numbers multiplied into one (−1·2 is −2), the symbolic constants kept as typed."""
+    numbers = [c for c in constants if c.is_Number]
+    others = [c for c in constants if not c.is_Number]
+    if len(numbers) < 2:
+        return constants
+    number = sp.Mul(*numbers)
+    return others if number == 1 else [number, *others]
+
+
+def _cost(step: s.Step) -> int:
+    """How much a derivation asks of its reader: its lines, and the size of its result."""
+    lines = sum(1 for n in step.walk() if not isinstance(n, (s.ConstantRule, s.VariableRule)))
+    return lines + operation_count(tidy(step.eval()).derivative)
+
+
+def _power_form(denominator: sp.Pow) -> sp.Expr:
+    """1/uⁿ as u⁻ⁿ: (sinh² x)⁻¹ is sinh(x)⁻²."""
+    base, exponent = denominator.args
+    if exponent == -1 and isinstance(base, sp.Pow) and base.exp.is_Number:
+        return sp.Pow(base.base, -base.exp, evaluate=False)
+    return sp.Pow(base, exponent, evaluate=False)
 
 
 def _reciprocal_power(below: list[sp.Expr], var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:

@@ -364,6 +364,63 @@ class RewriteRule(Step):
         return self.inner.eval()
 
 
+class LogLawsRule(RewriteRule):
+    """ln(a·b/c) = ln|a| + ln|b| − ln|c|, ln √u = ½·ln u, ln uⁿ = n·ln|u|, ln(aᵘ) = u·ln a:
+    each holds wherever the left side is defined, and |·| keeps every logarithm on the right
+    defined (ln(ab) = ln a + ln b alone needs a, b > 0)"""
+
+    rule: ClassVar[str] = "log_laws"
+
+
+class PowerFormRule(RewriteRule):
+    """c/uⁿ = c·u⁻ⁿ: a constant over a power is differentiated by the power rule, not the
+    quotient rule"""
+
+    rule: ClassVar[str] = "power_form"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimplifyFirstRule(RewriteRule):
+    """d/dx f = d/dx g, where g is f simplified before differentiating: (x⁵ − 2x³)/x² = x³ − 2x
+    (``how`` "divide"), (x + 1)(x − 1) = x² − 1 ("expand"), √x·x = x^(3/2) ("combine_powers")"""
+
+    how: str
+    rule: ClassVar[str] = "simplify_first"
+
+
+class KnownFunctionRule(RewriteRule):
+    """(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) = tanh x, (eˣ + e⁻ˣ)/2 = cosh x, ...: a function recognised where it
+    is written out, and differentiated by its own rule"""
+
+    rule: ClassVar[str] = "known_function"
+
+
+class LogAbsRule(Step):
+    """d/dx ln|x| = 1/x, for x ≠ 0"""
+
+    rule: ClassVar[str] = "log_abs"
+
+    def eval(self) -> sp.Expr:
+        return 1 / self.variable
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogProductRule(Step):
+    """y = f₁^k₁·f₂^k₂⋯/g^m: ln|y| = k₁·ln|f₁| + k₂·ln|f₂| + ⋯ − m·ln|g|, so
+    y' = y·(k₁·f₁'/f₁ + k₂·f₂'/f₂ + ⋯ − m·g'/g) (logarithmic differentiation of a product)"""
+
+    logarithm: sp.Expr
+    log_step: Step
+    rule: ClassVar[str] = "log_differentiation_product"
+
+    @property
+    def substeps(self) -> tuple[Step, ...]:
+        return (self.log_step,)
+
+    def eval(self) -> sp.Expr:
+        return self.expression * self.log_step.eval()
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReuseRule(Step):
     """d/dx f, derived once already above: the same result"""
@@ -417,6 +474,12 @@ RULE_IDS: tuple[str, ...] = (
     "piecewise_constant",
     "log_differentiation",
     "rewrite",
+    "log_laws",
+    "power_form",
+    "simplify_first",
+    "known_function",
+    "log_abs",
+    "log_differentiation_product",
     "reuse",
     "dependent",
     "unknown",

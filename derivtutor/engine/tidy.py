@@ -49,8 +49,8 @@ def tidy(raw: sp.Expr) -> Tidied:
     if quotient is not None and (
         size(quotient)[0] < size(best)[0]
         # A fraction inside a fraction (y/(1/y − x)) reads worse than a slightly longer
-        # single one (y²/(1 − x·y)).
-        or (size(quotient)[0] <= size(best)[0] + 2 and not is_simple_fraction(best))
+        # single one (y²/(1 − x·y)); a sum of simple terms (12t³ + 15t² + 1/t²) does not.
+        or (size(quotient)[0] <= size(best)[0] + 2 and _nested_fraction(best))
     ):
         best = quotient
     else:
@@ -135,6 +135,16 @@ def is_simple_fraction(expr: sp.Expr) -> bool:
     ) and not isinstance(numerator, sp.Add)
 
 
+def _nested_fraction(expr: sp.Expr) -> bool:
+    """A fraction inside a denominator or numerator: y/(1/y − x), (1 + 1/x)/x."""
+    numerator, denominator = sp.fraction(sp.factor_terms(expr))
+    return any(
+        isinstance(p, sp.Pow) and p.exp.is_Number and p.exp.is_negative
+        for part in (numerator, denominator)
+        for p in sp.preorder_traversal(part)
+    ) and not (denominator == 1 and isinstance(numerator, sp.Add))
+
+
 def _cancel_pair(
     numerator: sp.Expr, denominator: sp.Expr
 ) -> tuple[sp.Expr, sp.Expr, tuple[sp.Expr, ...]]:
@@ -203,21 +213,42 @@ def _degree(expr: sp.Expr) -> int:
     return max((_degree(a) for a in expr.args), default=0)
 
 
+_RATIOS = (
+    (sp.sin, sp.cos, sp.tan),
+    (sp.cos, sp.sin, sp.cot),
+    (sp.sinh, sp.cosh, sp.tanh),
+    (sp.cosh, sp.sinh, sp.coth),
+)
+_RECIPROCALS = {sp.cos: sp.sec, sp.sin: sp.csc, sp.cosh: sp.sech, sp.sinh: sp.csch}
+
+
 def _trig_ratios(expr: sp.Expr) -> sp.Expr:
-    """sin(u)^k / cos(u)^k -> tan(u)^k inside each product."""
+    """sin(u)^k / cos(u)^k -> tan(u)^k inside each product, and cos/sin -> cot, sinh/cosh ->
+    tanh, cosh/sinh -> coth; what is left below then reads as sec, csc, sech or csch:
+    sinh(x)/cosh²(x) is tanh(x)·sech(x), as books print d/dx sech x."""
 
     def rewrite(mul: sp.Mul) -> sp.Expr:
         powers = mul.as_powers_dict()
         changed = False
-        for base, k in list(powers.items()):
-            if isinstance(base, sp.sin) and k.is_positive:
-                cosine = sp.cos(base.args[0])
-                if powers.get(cosine, 0) == -k:
-                    del powers[base], powers[cosine]
-                    powers[sp.tan(base.args[0])] = k
-                    changed = True
+        for top, bottom, ratio in _RATIOS:
+            for base, k in list(powers.items()):
+                if not (isinstance(base, top) and k.is_positive and base in powers):
+                    continue
+                below = bottom(base.args[0])
+                m = -sp.sympify(powers.get(below, 0))
+                if not (m.is_positive and k.is_Integer and m.is_Integer):
+                    continue
+                j = min(k, m)
+                powers[base] = k - j
+                powers[below] = -(m - j)
+                powers[ratio(base.args[0])] = sp.sympify(powers.get(ratio(base.args[0]), 0)) + j
+                changed = True
         if not changed:
             return mul
+        for base, k in list(powers.items()):
+            if k.is_negative and base.func in _RECIPROCALS:
+                del powers[base]
+                powers[_RECIPROCALS[base.func](base.args[0])] = -k
         return sp.Mul(*(b**e for b, e in powers.items()))
 
     return expr.replace(lambda e: isinstance(e, sp.Mul), rewrite)

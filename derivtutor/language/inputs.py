@@ -335,7 +335,7 @@ def _named(
                 column=len(",".join(str(e) for e in given[:position])) + (2 if position else 1),
                 suggestion=Message("for example {e}", e=Parameter(parameter, example)),
             )
-        if found and symbol not in found:
+        if found and symbol not in found and not listed:
             # d/dz of an expression without z is 0, but nearly always a typo for another name.
             raise UsageError(
                 f"{symbol.name} does not appear in the expression; its variables: "
@@ -346,4 +346,13 @@ def _named(
                 Message("{name} is listed twice in {p}", name=symbol.name, p=Parameter(parameter))
             )
         symbols.append(symbol)
+    absent = [s for s in symbols if s not in found]
+    if found and absent and not set(found) <= set(symbols):
+        # f(x, y) = 3x² + 1 is a textbook's function of x and y, with ∂f/∂y = 0: a name the
+        # expression lacks is taken when every one it has is listed too; otherwise (x,q for
+        # f(x, y)) it is a typo.
+        raise UsageError(
+            f"{absent[0].name} does not appear in the expression; its variables: "
+            + ", ".join(v.name for v in found)
+        )
     return tuple(symbols)

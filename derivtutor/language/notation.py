@@ -158,6 +158,8 @@ class Notation:
                 f"d{order}/d{self._print(var, typed)}{order} [{self._print(e.expr, typed)}]",
                 _ATOM,
             )
+        if isinstance(e, sp.log) and isinstance(e.args[0], sp.Abs):
+            return f"ln{self._print(e.args[0], typed)}", _ATOM  # ln|x|, as books write it
         if isinstance(e, sp.Function):
             name = _NAMES.get(e.func, e.func.__name__)
             args = ", ".join(self._print(a, typed) for a in e.args)
@@ -329,6 +331,9 @@ def _is_fraction(e: sp.Basic) -> bool:
 
 def _split_sign(e: sp.Basic) -> tuple[bool, sp.Basic]:
     """(True, -e) when e is written with a leading minus, else (False, e)."""
+    if isinstance(e, sp.UnevaluatedExpr):
+        negative, magnitude = _split_sign(e.args[0])
+        return negative, sp.UnevaluatedExpr(-e.args[0]) if negative else e
     if isinstance(e, sp.Number):
         return bool(e.is_negative), -e if e.is_negative else e
     if isinstance(e, sp.Mul):
@@ -368,7 +373,9 @@ def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Ba
             below.insert(0, sp.Integer(factor.q))
         else:
             above.append(factor)
-    if not typed:
+    if not typed or below:
+        # A 1 the user typed stays only as a numerator on its own: 1/(1 + e^(−x)), but
+        # (1/a)·arctan(x/a) is arctan(x/a)/a.
         above = [f for f in above if f != 1]
     above = above or [sp.Integer(1)]
     return above, below

@@ -74,9 +74,15 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     """Map Unicode to the ASCII grammar. Returns the text and, per character, its source column."""
     out: list[str] = []
     cols: list[int] = []
+    closing: set[int] = set()  # the bars that end an ln|…|, each followed by ")"
     i = 0
     while i < len(text):
         ch = text[i]
+        if i in closing:
+            out.append("|)")
+            cols.extend([i + 1, i + 1])
+            i += 1
+            continue
         if ch in SUPERSCRIPTS:
             j = i
             while j < len(text) and text[j] in SUPERSCRIPTS:
@@ -96,6 +102,13 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             out.append(piece)
             cols.extend([i + 1] * len(piece))
             i = j
+            continue
+        if ch == "|" and "".join(out).endswith("ln") and "|" in text[i + 1 :]:
+            # ln|x|, as derivtutor prints the logarithm of an absolute value: ln(|x|).
+            closing.add(text.index("|", i + 1))
+            out.append("(|")
+            cols.extend([i + 1, i + 1])
+            i += 1
             continue
         if ch == "√":
             # √x and √2 take the atom that follows; √(x + 1) takes the parenthesised group.

@@ -142,7 +142,9 @@ def explain(order: Order, *, partial: bool = False, detail: str = "full") -> Nod
     the bookkeeping into the line that uses it, as a book writes "·(2)": the derivative of a
     constant, of the variable, of a linear inner function, and a constant times one of these
     gets no line of its own, and a constant times a table derivative is one line."""
-    explainer = _Explainer(partial, order.shown, order.algebra_steps, fold=detail != "full")
+    explainer = _Explainer(
+        partial, order.shown, order.algebra_steps, fold=detail != "full", written=order.written
+    )
     return explainer.node(order.step)
 
 
@@ -174,11 +176,14 @@ class _Explainer:
         algebra_steps: Callable[[s.Step], tuple[Algebra, ...]],
         *,
         fold: bool = False,
+        written: Callable[[s.Step], sp.Expr | None] = lambda step: None,
     ) -> None:
         self.partial = partial
         self.shown = shown
         self.algebra_steps = algebra_steps
         self.fold = fold
+        self.written = written
+        self._named = 0  # product and quotient rules named so far: each gets its own letters
 
     def algebra_lines(self, step: s.Step) -> list[list[Segment]]:
         """The algebra after a conclusion, a line per step with its reason."""
@@ -229,8 +234,15 @@ class _Explainer:
     def conclude(self, step: s.Step, label: list[Segment]) -> list[Segment]:
         return ["so ", *(label or [self.d(step)]), " = ", self.readable(step)]
 
+    def derived(self, step: s.Step) -> sp.Expr:
+        """A sub-derivative as its own line ended: read off when folded, else its shown form."""
+        return step.eval() if self.folded(step) or not step.substeps else self.shown(step)
+
     def readable(self, step: s.Step) -> Math:
-        """A composite step's result, in the form its order chose to show."""
+        """A composite step's result, in the form its order chose to show (a sum's terms in
+        the order they were written)."""
+        if isinstance(step, s.SumRule) and (ordered := self.written(step)) is not None:
+            return Math(ordered, typed=True)
         return Math(self.shown(step))
 
     # --- the rules ---------------------------------------------------------------------------
@@ -352,9 +364,15 @@ class _Explainer:
         head.append(self.result(step))
         return Node(step.rule, head)
 
-    def _explain_ProductRule(self, step: s.ProductRule, label: list[Segment]) -> Node:
-        count = len(step.factors)
+    def letters(self, count: int) -> list[str]:
+        """f, g (and h) for the first product or quotient rule of a derivation, f₁, g₁ for the
+        next, and so on: no name is defined twice with two meanings."""
         names = ["f", "g", "h"][:count] if count <= 3 else [f"f{i + 1}" for i in range(count)]
+        k, self._named = self._named, self._named + 1
+        return names if k == 0 else [n + str(k).translate(_SUBSCRIPT) for n in names]
+
+    def _explain_ProductRule(self, step: s.ProductRule, label: list[Segment]) -> Node:
+        names = self.letters(len(step.factors))
         head: list[Segment] = ["Product rule, with "]
         for i, (name, factor, part) in enumerate(zip(names, step.factors, step.parts, strict=True)):
             if i:
@@ -370,11 +388,15 @@ class _Explainer:
         for i, part in enumerate(step.parts):
             if i:
                 written.append(" + ")
-            for j, factor in enumerate(step.factors):
+            values = [
+                # f' as its own step ended (4x·(x² + 1)), not re-derived (2x·(2x² + 2)).
+                (self.derived(part), False) if j == i else (factor, True)
+                for j, factor in enumerate(step.factors)
+            ]
+            for j, (value, typed) in enumerate(values):
                 if j:
                     written.append("·")
-                value = part.eval() if j == i else factor
-                written.append(Math(value, typed=j != i, grouped=True))
+                written.append(Math(value, typed=typed, grouped=True))
         algebra = self.algebra_lines(step)
         return Node(
             step.rule,
@@ -408,8 +430,10 @@ class _Explainer:
     def _explain_QuotientRule(self, step: s.QuotientRule, label: list[Segment]) -> Node:
         f, g = step.numerator, step.denominator
         df_step, dg_step = step.substeps
+        n, d = self.letters(2)
         # f' and g' are results, printed in their own (textbook) order inside the user's f and g.
-        df, dg = sp.UnevaluatedExpr(df_step.eval()), sp.UnevaluatedExpr(dg_step.eval())
+        df_value, dg_value = self.derived(df_step), self.derived(dg_step)
+        df, dg = sp.UnevaluatedExpr(df_value), sp.UnevaluatedExpr(dg_value)
         written = sp.Mul(
             sp.Add(
                 sp.Mul(df, g, evaluate=False),
@@ -422,24 +446,16 @@ class _Explainer:
         return Node(
             step.rule,
             [
-                "Quotient rule, with f = ",
+                f"Quotient rule, with {n} = ",
                 Math(f, typed=True),
-                *self.inline(["f'"], df_step),
-                " and g = ",
+                *self.inline([f"{n}'"], df_step),
+                f" and {d} = ",
                 Math(g, typed=True),
-                *self.inline(["g'"], dg_step),
+                *self.inline([f"{d}'"], dg_step),
                 ":",
             ],
-            notes=[
-                [
-                    Formula(
-                        "d/dx [f/g] = (f'·g − f·g')/g²",
-                        r"\frac{d}{dx}\left[\frac{f}{g}\right] = \frac{f' g - f g'}{g^2}",
-                        "d/dx [f/g] = (f'*g - f*g')/g^2",
-                    )
-                ]
-            ],
-            children=[*self.child(df_step, ["f'"]), *self.child(dg_step, ["g'"])],
+            notes=[[_quotient_formula(n, d)]],
+            children=[*self.child(df_step, [f"{n}'"]), *self.child(dg_step, [f"{d}'"])],
             conclusion=[
                 "so ",
                 *(label or [self.d(step)]),
@@ -649,23 +665,24 @@ class _Explainer:
         self, step: s.LogDifferentiationRule, label: list[Segment]
     ) -> Node:
         log_form = step.log_step.expression
+        y = _free_name(step.expression)
         return Node(
             step.rule,
-            ["Logarithmic differentiation, with y = ", Math(step.expression, typed=True), ":"],
+            [f"Logarithmic differentiation, with {y} = ", Math(step.expression, typed=True), ":"],
             notes=[
                 [
                     "the exponent depends on ",
                     Math(step.variable),
-                    ", so take logarithms: ln(y) = ",
+                    f", so take logarithms: ln({y}) = ",
                     Math(log_form, typed=True),
                 ],
-                ["differentiate both sides: y'/y = ", self.d(step, log_form)],
+                [f"differentiate both sides: {y}'/{y} = ", self.d(step, log_form)],
             ],
             children=[self.node(step.log_step)],
             conclusion=[
                 "so ",
                 *(label or [self.d(step)]),
-                " = y · ",
+                f" = {y} · ",
                 Math(step.log_step.eval(), grouped=True),
                 " = ",
                 self.readable(step),
@@ -683,6 +700,70 @@ class _Explainer:
             ],
             children=[self.node(step.inner)],
             conclusion=self.conclude(step, label),
+        )
+
+    def _rewriting(self, step: s.RewriteRule, head: list[Segment], label: list[Segment]) -> Node:
+        """A rewrite's line, then the rewritten form's derivation under the original's name:
+        d/dx [ln(x²)] = d/dx [2·ln|x|] = ..., so nothing is concluded twice."""
+        return Node(
+            step.rule,
+            [*head, Math(step.expression, typed=True), " = ", Math(step.rewritten, typed="powers")],
+            children=[self.node(step.inner, label or [self.d(step)])],
+        )
+
+    def _explain_LogLawsRule(self, step: s.LogLawsRule, label: list[Segment]) -> Node:
+        node = self._rewriting(step, ["Log laws: "], label)
+        if step.rewritten.has(sp.Abs):
+            node.notes.append(
+                [
+                    "ln(a·b) = ln a + ln b and ln(aⁿ) = n·ln a need a, b > 0; with |·| they hold "
+                    "wherever the left side is defined"
+                ]
+            )
+        return node
+
+    def _explain_PowerFormRule(self, step: s.PowerFormRule, label: list[Segment]) -> Node:
+        node = self._rewriting(step, ["Power form: "], label)
+        node.notes.append(["a constant over a power: the power rule, not the quotient rule"])
+        return node
+
+    def _explain_SimplifyFirstRule(self, step: s.SimplifyFirstRule, label: list[Segment]) -> Node:
+        how = {
+            "divide": "divide each term",
+            "expand": "multiply out",
+            "combine_powers": "one power of " + _PLAIN.show(step.variable),
+        }[step.how]
+        return self._rewriting(step, [f"Simplify first ({how}): "], label)
+
+    def _explain_KnownFunctionRule(self, step: s.KnownFunctionRule, label: list[Segment]) -> Node:
+        name = _PLAIN.show(step.rewritten.func(sp.Symbol("x")))
+        return self._rewriting(step, [f"Recognise {name} written out: "], label)
+
+    def _explain_LogAbsRule(self, step: s.LogAbsRule, label: list[Segment]) -> Node:
+        return self._table_rule("Log rule", step, label)
+
+    def _explain_LogProductRule(self, step: s.LogProductRule, label: list[Segment]) -> Node:
+        y = _free_name(step.expression)
+        return Node(
+            step.rule,
+            [f"Logarithmic differentiation, with {y} = ", Math(step.expression, typed=True), ":"],
+            notes=[
+                [
+                    f"a product of powers: take logarithms, ln|{y}| = ",
+                    Math(step.logarithm, typed=True),
+                    "  (log laws)",
+                ],
+                [f"differentiate both sides: {y}'/{y} = ", self.d(step, step.logarithm)],
+            ],
+            children=[self.node(step.log_step)],
+            conclusion=[
+                "so ",
+                *(label or [self.d(step)]),
+                f" = {y} · ",
+                Math(self.shown(step.log_step), grouped=True),
+                " = ",
+                self.readable(step),
+            ],
         )
 
     def _explain_ReuseRule(self, step: s.ReuseRule, label: list[Segment]) -> Node:
@@ -726,22 +807,56 @@ def _named(head: list[Segment]) -> int:
     return 0
 
 
+def _free_name(expr: sp.Expr) -> str:
+    """y for the function being differentiated, unless the user's own y is in it."""
+    taken = {str(sym) for sym in expr.free_symbols}
+    return next(n for n in ("y", "F", "Y", "f") if n not in taken)
+
+
 def _one_plus(term: sp.Expr) -> sp.Expr:
     """1 + term, in that order, as the definitions of σ and softplus are written."""
     return sp.Add(sp.Integer(1), term, evaluate=False)
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_PLAIN_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def _tex(name: str) -> str:
+    """f₁ as f_1 for LaTeX, f as f."""
+    digits = name[1:].translate(_PLAIN_DIGITS)
+    return name if not digits else f"{name[0]}_{{{digits}}}"
+
+
+def _ascii(text: str) -> str:
+    return text.translate(_PLAIN_DIGITS)
+
+
+def _quotient_formula(f: str, g: str) -> Formula:
+    text = f"d/dx [{f}/{g}] = ({f}'·{g} − {f}·{g}')/{g}²"
+    tf, tg = _tex(f), _tex(g)
+    return Formula(
+        text,
+        rf"\frac{{d}}{{dx}}\left[\frac{{{tf}}}{{{tg}}}\right] = "
+        rf"\frac{{{tf}' {tg} - {tf} {tg}'}}{{{tg}^2}}",
+        _ascii(f"d/dx [{f}/{g}] = ({f}'*{g} - {f}*{g}')/{g}^2"),
+    )
 
 
 def _product_formula(names: list[str]) -> Formula:
     terms_text, terms_tex = [], []
     for i in range(len(names)):
         text = "·".join(n + ("'" if j == i else "") for j, n in enumerate(names))
-        tex = " ".join(n + ("'" if j == i else "") for j, n in enumerate(names))
+        tex = " ".join(_tex(n) + ("'" if j == i else "") for j, n in enumerate(names))
         terms_text.append(text)
         terms_tex.append(tex)
     product = "·".join(names)
     return Formula(
         f"d/dx [{product}] = " + " + ".join(terms_text),
-        rf"\frac{{d}}{{dx}}\left[{' '.join(names)}\right] = " + " + ".join(terms_tex),
-        f"d/dx [{product.replace('·', '*')}] = "
-        + " + ".join(t.replace("·", "*") for t in terms_text),
+        rf"\frac{{d}}{{dx}}\left[{' '.join(_tex(n) for n in names)}\right] = "
+        + " + ".join(terms_tex),
+        _ascii(
+            f"d/dx [{product.replace('·', '*')}] = "
+            + " + ".join(t.replace("·", "*") for t in terms_text)
+        ),
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation, Pattern
+from derivtutor.calculus.differentiation import Differentiation, Order, Pattern
 from derivtutor.language.functions import sigmoid
 from derivtutor.render import explain as ex
 
@@ -40,19 +40,7 @@ def sections(result: Differentiation, detail: str = "normal") -> Iterator[Sectio
     partial = result.partial
     for order in result.orders:
         k = order.order
-        heading: list[ex.Segment] = []
-        if result.order > 1:
-            heading.append(f"Order {k}: ")
-        heading.append(ex.D(result.expression, var, partial, k))
-        if k > 1:
-            heading += [" = ", ex.D(order.expression, var, partial)]
-        if partial and k == 1:
-            verb = "is" if len(result.held_constant) == 1 else "are"
-            heading.append("   (a partial derivative: ")
-            for i, symbol in enumerate(result.held_constant):
-                heading += [", "] if i else []
-                heading.append(ex.Math(symbol))
-            heading.append(f" {verb} held constant)")
+        heading = _heading(result, order)
         tree = ex.explain(order, partial=partial, detail=detail)
         lines: list[list[ex.Segment]] = []
         if order.rewritten:
@@ -61,9 +49,9 @@ def sections(result: Differentiation, detail: str = "normal") -> Iterator[Sectio
             lines.append([ex.D(result.expression, var, partial, k), " = ", ex.Math(raw)])
             lines.append(["= ", ex.Math(order.derivative), *_reason(raw, order.derivative)])
         else:
-            lines.append(
-                [ex.D(result.expression, var, partial, k), " = ", ex.Math(order.derivative)]
-            )
+            ordered = order.written(order.step)
+            shown = ex.Math(order.derivative) if ordered is None else ex.Math(ordered, typed=True)
+            lines.append([ex.D(result.expression, var, partial, k), " = ", shown])
         for form in order.forms:
             lines.append(["= ", ex.Math(form), *_form_note(form, result.expression)])
         lines.extend(_result_notes(order.derivative))
@@ -71,6 +59,31 @@ def sections(result: Differentiation, detail: str = "normal") -> Iterator[Sectio
         yield Section(heading, tree, lines)
     if result.pattern is not None:
         yield _pattern_section(result, result.pattern)
+
+
+def _heading(result: Differentiation, order: Order) -> list[ex.Segment]:
+    """d/dx [f], with what the other letters are: constants, held constant, or absent."""
+    var, partial, k = result.variable, result.partial, order.order
+    heading: list[ex.Segment] = []
+    if result.order > 1:
+        heading.append(f"Order {k}: ")
+    heading.append(ex.D(result.expression, var, partial, k))
+    if k > 1:
+        return [*heading, " = ", ex.D(order.expression, var, partial)]
+    held = result.held_constant
+    if not held:
+        return heading
+    if var not in result.expression.free_symbols:
+        return [*heading, "   (the function does not depend on ", ex.Math(var), ")"]
+    names: list[ex.Segment] = []
+    for i, symbol in enumerate(held):
+        names += [", "] if i else []
+        names.append(ex.Math(symbol))
+    if not partial:
+        verb = " is a constant)" if len(held) == 1 else " are constants)"
+        return [*heading, "   (", *names, verb]
+    verb = "is" if len(held) == 1 else "are"
+    return [*heading, "   (a partial derivative: ", *names, f" {verb} held constant)"]
 
 
 def _brief(result: Differentiation) -> Iterator[Section]:

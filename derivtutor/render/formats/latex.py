@@ -141,6 +141,14 @@ class _Printer(SympyLatexPrinter):  # type: ignore[misc]
 
 
 def latex(expr: sp.Expr, *, typed: bool | str = False) -> str:
+    if isinstance(expr, sp.Add) and all(isinstance(a, sp.UnevaluatedExpr) for a in expr.args):
+        # A result's terms in the order they were written, each printed in its own order.
+        out = ""
+        for i, term in enumerate(a.args[0] for a in expr.args):
+            negative = term.could_extract_minus_sign()
+            tex = latex(-term if negative else term)
+            out += ("-" if negative else "") + tex if i == 0 else f" {'-+'[not negative]} {tex}"
+        return out
     settings: dict[str, Any] = {"ln_notation": True, "inv_trig_style": "full"}
     if typed:
         settings["order"] = "none"
