@@ -16,6 +16,8 @@ from rich.console import Console
 from derivtutor import differentiate
 from derivtutor.language import notation
 from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.practice.bank import load_bank
+from derivtutor.practice.problem import Problem
 from derivtutor.render.formats import latex, rich, text
 
 # --- text: whole derivations ---------------------------------------------------------------------
@@ -338,6 +340,49 @@ def test_latex_sigmoid_is_an_align_block() -> None:
     # The result and its sigmoid form, as LaTeX rather than Unicode text.
     assert r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}" in rows[-2]
     assert r"\sigma\left(x\right)" in rows[-1]
+
+
+_q, _x = sp.symbols("q x")
+
+
+@pytest.mark.parametrize(
+    ("expr", "tex"),
+    [
+        # SymPy's printer hands a negative power to _print_Mul, whose args are then (q, -1):
+        # read as factors it printed the false "q \cdot (-1)".
+        (sp.Pow(_q, -1, evaluate=False), r"\frac{1}{q}"),
+        (sp.Pow(_x, -2, evaluate=False), r"\frac{1}{x^{2}}"),
+        (sp.Pow(_x, sp.Rational(-1, 2), evaluate=False), r"\frac{1}{\sqrt{x}}"),
+        (sp.Mul(3, sp.Pow(_x, -1, evaluate=False), evaluate=False), r"\frac{3}{x}"),
+    ],
+)
+def test_latex_typed_negative_powers(expr: sp.Expr, tex: str) -> None:
+    assert latex.latex(expr, typed=True) == tex
+
+
+@pytest.mark.parametrize(
+    ("expression", "negative_term"),
+    [
+        ("x^3 sqrt(x + 1)/(x + 2)^2", r" - \frac{2}{x + 2}\right)"),
+        ("(x^2 + 1)^3 (x - 1)^4/(x + 2)^5", r" - \frac{5}{x + 2}\right)"),
+    ],
+)
+def test_latex_written_sum_inside_a_product_keeps_its_signs(
+    expression: str, negative_term: str
+) -> None:
+    """y·(3/x + 1/(2(x + 1)) − 2/(x + 2)) of logarithmic differentiation: a sum in its written
+    order inside a product prints "- 2/(x + 2)", never "+ -2/(x + 2)"."""
+    tex = latex.render_differentiation(differentiate(expression))
+    assert negative_term in tex
+    assert "+ -" not in tex
+
+
+@pytest.mark.parametrize("problem", load_bank(None).problems[::4], ids=lambda p: p.id)
+def test_latex_bank_derivations_have_no_doubled_signs(problem: Problem) -> None:
+    wrt = problem.variables[0] if problem.variables else None
+    tex = latex.render_differentiation(differentiate(problem.function, wrt=wrt))
+    assert "+ -" not in tex
+    assert _braces_balance(tex)
 
 
 @pytest.mark.parametrize(

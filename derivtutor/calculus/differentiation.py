@@ -13,12 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.engine.algebra import Algebra, cancelled, factoring
+from derivtutor.engine.algebra import Algebra, cancelled, factoring, simplified_quotient
 from derivtutor.engine.derive import derivation
-from derivtutor.engine.steps import LogProductRule, ProductRule, RewriteRule, Step, SumRule
+from derivtutor.engine.steps import (
+    LogProductRule,
+    ProductRule,
+    QuotientRule,
+    RewriteRule,
+    Step,
+    SumRule,
+)
 from derivtutor.engine.tidy import operation_count, shown_form, tidy
 from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.inputs import choose_variable, parse_point
+from derivtutor.language.notation import as_printed
 from derivtutor.language.parse import parse
 
 if TYPE_CHECKING:
@@ -75,6 +83,10 @@ class Order:
         sum of unevaluated terms; None unless the result is exactly those terms."""
         while isinstance(step, RewriteRule):
             step = step.inner
+        if isinstance(step, LogProductRule):
+            # y·(1/(x + 1) + 4x/(x² + 1) + ⋯), the sum in the order of the factors of y.
+            inner = self.written(step.log_step)
+            return None if inner is None else sp.Mul(step.expression, inner, evaluate=False)
         if not isinstance(step, SumRule):
             return None
         terms = [t for part in step.terms for t in sp.Add.make_args(self.shown(part)) if t != 0]
@@ -104,6 +116,10 @@ def _algebra_of(order: Order, step: Step) -> tuple[Algebra, ...]:
         pairs = cancelled(parts)
         if pairs:
             return (Algebra("cancel_terms", order.shown(step), pairs[0]),)
+    if isinstance(step, QuotientRule):
+        f, g = step.numerator.doit(), step.denominator.doit()
+        df, dg = (s.eval().doit() for s in step.substeps)
+        return simplified_quotient(df * g - f * dg, g**2, order.shown(step))
     return ()
 
 
@@ -243,7 +259,11 @@ def _orders(expression: sp.Expr, var: sp.Symbol, order: int) -> list[Order]:
     current = expression
     for k in range(1, order + 1):
         orders.append(derive_order(current, var, k))
-        current = orders[-1].derivative
+        # The next order starts from the result as it was printed: 3x² − 4, not −4 + 3x².
+        last = orders[-1]
+        written = last.written(last.step)
+        terms = None if written is None else [term.args[0] for term in written.args]
+        current = as_printed(last.derivative, terms)
     return orders
 
 
@@ -332,14 +352,16 @@ def derive_order(expression: sp.Expr, var: sp.Symbol, k: int = 1) -> Order:
     if isinstance(step, LogProductRule):
         # Books leave logarithmic differentiation as y·(Σ kᵢ·fᵢ'/fᵢ); one fraction is another form.
         kept = _kept_product(step)
-        forms = tuple(dict.fromkeys(f for f in (tidied.derivative, *tidied.forms) if f != kept))
+        same = (kept, kept.doit())
+        forms = tuple(dict.fromkeys(f for f in (tidied.derivative, *tidied.forms) if f not in same))
         return Order(k, expression, step, kept, forms, tidied.conditions)
     return Order(k, expression, step, tidied.derivative, tidied.forms, tidied.conditions)
 
 
 def _kept_product(step: LogProductRule) -> sp.Expr:
-    """y·(k₁·f₁'/f₁ + ⋯), as books leave logarithmic differentiation."""
-    return step.expression.doit() * tidy(step.log_step.eval()).derivative
+    """y·(k₁·f₁'/f₁ + ⋯), as books leave logarithmic differentiation: y as it was typed
+    (SymPy would split ((x⁴ + 12)·(x⁴ − x² + 2)/x³)^(1/4) into two roots)."""
+    return sp.Mul(step.expression, tidy(step.log_step.eval()).derivative, evaluate=False)
 
 
 def partial(

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derivtutor.engine.tidy import MAX_DEGREE, degree_bound, pythagoras
+from derivtutor.language.notation import as_printed
+
 MAX_OPS = 60
 
 
@@ -23,7 +26,10 @@ class Algebra:
     ``rule`` "factor_common": ``factor`` was taken out of every term;
     ``rule`` "collect": the bracket was expanded and its like terms collected;
     ``rule`` "simplify_bracket": the bracket was rewritten otherwise (factored in part);
-    ``rule`` "cancel_terms": ``factor`` and −``factor`` cancelled.
+    ``rule`` "cancel_terms": ``factor`` and −``factor`` cancelled;
+    ``rule`` "expand_numerator": a quotient's numerator multiplied out and collected;
+    ``rule`` "pythagoras": sin² + cos² = 1 (or 1 + tan² = sec², cosh² − sinh² = 1) applied;
+    ``rule`` "cancel_common": ``factor``, common to the numerator and the denominator, cancelled.
     """
 
     rule: str
@@ -108,3 +114,43 @@ def cancelled(terms: list[sp.Expr]) -> tuple[sp.Expr, ...]:
                 used |= {i, j}
                 break
     return tuple(found)
+
+
+def simplified_quotient(
+    numerator: sp.Expr, denominator: sp.Expr, final: sp.Expr
+) -> tuple[Algebra, ...]:
+    """From the quotient rule's (f'·g − f·g')/g² to its ``final`` form, a line per change:
+    the numerator multiplied out, an identity, a common factor cancelled.
+    (2x·(x − 1) − (x² − 1))/(x − 1)² = (x² − 2x + 1)/(x − 1)² = 1, for x ≠ 1.
+    Empty unless those lines reach ``final`` exactly."""
+    if sp.count_ops(numerator) > MAX_OPS or degree_bound(numerator) > MAX_DEGREE:
+        return ()
+    steps: list[Algebra] = []
+    expanded = sp.expand(numerator)
+    if expanded != numerator:
+        steps.append(Algebra("expand_numerator", _over(expanded, denominator), written=True))
+    identity = pythagoras(expanded)
+    if identity != expanded:
+        steps.append(Algebra("pythagoras", _over(identity, denominator), written=True))
+    common = sp.gcd(identity, denominator)
+    if common.free_symbols:
+        steps.append(Algebra("cancel_common", final, sp.factor(common)))
+    elif steps and sp.srepr(steps[-1].after.doit()) != sp.srepr(final):
+        return ()  # the shown form came another way: no lines to explain it by
+    if not steps or sp.expand(sp.cancel(steps[-1].after.doit() - final)) != 0:
+        return ()
+    return tuple(steps)
+
+
+def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+    """numerator/denominator, unevaluated, each sum in the order it is printed elsewhere."""
+    below = _printed(denominator)
+    return sp.Mul(_printed(numerator), sp.Pow(below, -1, evaluate=False), evaluate=False)
+
+
+def _printed(expr: sp.Expr) -> sp.Expr:
+    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Add):
+        return sp.Pow(as_printed(expr.base), expr.exp, evaluate=False)
+    if isinstance(expr, sp.Mul):
+        return sp.Mul(*(_printed(f) for f in expr.args), evaluate=False)
+    return as_printed(expr)

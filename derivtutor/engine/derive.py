@@ -47,15 +47,16 @@ _LEAVES = (s.ConstantRule, s.VariableRule, s.PowerRule)
 _PLANS = 6
 
 
-def derivation(expr: sp.Expr, var: sp.Symbol) -> s.Step:
-    """The step tree for d(expr)/d(var)."""
-    return _Deriver(expr).derive(expr, var)
+def derivation(expr: sp.Expr, var: sp.Symbol, *, planned: bool = True) -> s.Step:
+    """The step tree for d(expr)/d(var): by the textbook's route, or (planned=False) by the
+    shape that was typed, the route a student who did not rewrite first would take."""
+    return _Deriver(expr, planned=planned).derive(expr, var)
 
 
 class _Deriver:
     """One derivation's state: the substitution counter and the derived sub-expressions."""
 
-    def __init__(self, expr: sp.Expr) -> None:
+    def __init__(self, expr: sp.Expr, *, planned: bool = True) -> None:
         # Prefer a letter the user did not use at all, so that u₁ cannot be read as their u1.
         self._taken = {str(sym) for sym in expr.free_symbols}
         self._letter = next(
@@ -65,6 +66,7 @@ class _Deriver:
         self._count = 0
         self._seen: dict[tuple[sp.Expr, sp.Symbol], s.Step] = {}
         self._plans = _PLANS
+        self._planned = planned
 
     def derive(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
         key = (expr, var)
@@ -82,7 +84,7 @@ class _Deriver:
         return s.Substitution(f"{self._letter}{self._count}", real=True)
 
     def _dispatch(self, expr: sp.Expr, var: sp.Symbol) -> s.Step:
-        if expr.has(var) and expr != var:
+        if self._planned and expr.has(var) and expr != var:
             candidates = routes(expr, var)
             if candidates:
                 return self._plan(expr, var, candidates)

@@ -150,7 +150,8 @@ def _combined_powers(expr: sp.Expr, var: sp.Symbol) -> Route | None:
 
 
 def _divided_out(expr: sp.Expr, var: sp.Symbol) -> Route | None:
-    """(x⁵ − 2x³ + x²)/x² = x³ − 2x + 1: a sum over a power of the variable, term by term."""
+    """(x⁵ − 2x³ + x²)/x² = x³ − 2x + 1, (2y + 1/y)·y³ = 2y⁴ + y²: a sum of powers of the
+    variable divided by, or multiplied by, a power of it, term by term."""
     if not isinstance(expr, sp.Mul):
         return None
     varying = [f for f in expr.args if f.has(var)]
@@ -162,7 +163,7 @@ def _divided_out(expr: sp.Expr, var: sp.Symbol) -> Route | None:
     if any(k is None for k in divisor):
         return None
     k = sp.Add(*divisor)
-    if not k.is_negative:
+    if k == 0:
         return None
     constant = sp.Mul(*(f for f in expr.args if not f.has(var)))
     terms = []
@@ -174,7 +175,8 @@ def _divided_out(expr: sp.Expr, var: sp.Symbol) -> Route | None:
         exponent = power + k
         part = sp.Integer(1) if exponent == 0 else var if exponent == 1 else var**exponent
         terms.append(_times(constant * coefficient, part))
-    return Route(s.SimplifyFirstRule, _sum(terms), always=True, params={"how": "divide"})
+    how = "divide" if k.is_negative else "expand"
+    return Route(s.SimplifyFirstRule, _sum(terms), always=True, params={"how": how})
 
 
 def _expanded(expr: sp.Expr, var: sp.Symbol) -> Route | None:
@@ -208,18 +210,33 @@ def _log_product(expr: sp.Expr, var: sp.Symbol) -> Route | None:
 
     The textbook's method for a product or quotient of three or more algebraic factors, two
     of them powers: the n-factor product rule would bury the point in bookkeeping."""
-    if not isinstance(expr, sp.Mul):
+    outer = sp.Integer(1)
+    if isinstance(expr, sp.Pow) and isinstance(expr.base, sp.Mul) and expr.exp.is_Rational:
+        # ((x⁴ + 12)(x⁴ − x² + 2)/x³)^(1/4): ln|y| = ¼·(ln(x⁴ + 12) + ⋯ − 3·ln|x|).
+        outer, expr = expr.exp, expr.base
+        if len([f for f in factors(expr) if f.has(var)]) < _MANY_FACTORS:
+            return None
+    elif not isinstance(expr, sp.Mul):
         return None
     varying = [f for f in factors(expr) if f.has(var)]
     powers = [f for f in varying if isinstance(f, sp.Pow) and f.exp != -1]
-    if len(varying) < _MANY_FACTORS or len(powers) < 2:
+    if len(varying) < _MANY_FACTORS or (len(powers) < 2 and outer == 1):
         return None
     if not all(_algebraic(f, var) for f in varying):
         return None
     terms = _log_terms(sp.Mul(*varying, evaluate=False), var)
     if terms is None:
         return None
+    if outer != 1:
+        terms = [_scaled(outer, term) for term in terms]
     return Route(s.LogProductRule, _sum(terms), always=True)
+
+
+def _scaled(k: sp.Expr, term: sp.Expr) -> sp.Expr:
+    """k·(c·ln u) as (k·c)·ln u."""
+    if isinstance(term, sp.Mul) and term.args[0].is_Number:
+        return _times(k * term.args[0], sp.Mul(*term.args[1:], evaluate=False))
+    return _times(k, term)
 
 
 def _algebraic(f: sp.Expr, var: sp.Symbol) -> bool:

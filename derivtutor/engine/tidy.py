@@ -55,11 +55,103 @@ def tidy(raw: sp.Expr) -> Tidied:
         best = quotient
     else:
         cancelled = ()
-    for candidate in others:
-        if size(candidate)[0] <= size(best)[0] - 2:
-            best, cancelled = candidate, ()
+    gains = [(c, 2) for c in others] + [(c, 1) for c in _book_forms(raw, best)]
+    # The smallest candidate that saves enough: factoring out or expanding must save two
+    # operations; a book's own rewriting (roots merged, sec and tan, a factor taken out of a
+    # sum) any.
+    fitting = [c for c, gain in gains if size(c)[0] <= size(best)[0] - gain]
+    if fitting:
+        best, cancelled = min(fitting, key=size), ()
     forms = [f for f in _identities(best) if f != best]
     return Tidied(best, tuple(dict.fromkeys(forms)), tuple(_condition(f) for f in cancelled))
+
+
+def _book_forms(raw: sp.Expr, best: sp.Expr) -> list[sp.Expr]:
+    """Rewritings a textbook makes: roots merged and constants taken inside them, 1/cos as sec
+    with sin/cos as tan, and a common factor taken out of a sum inside a product."""
+    if operation_count(raw) > MAX_OPS:
+        return []
+    forms = []
+    for expr in dict.fromkeys((raw, best)):
+        rooted = _roots(expr)
+        forms += [rooted, _factored_inside(rooted)]
+        if expr.has(sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.sinh, sp.cosh):
+            split = sp.expand(_sin_cos(expr)) if degree_bound(expr) <= MAX_DEGREE else expr
+            ratios = pythagoras(_trig_ratios(split, reciprocals=True))
+            forms += [ratios, _factored_inside(ratios), _trig_ratios(_sin_cos(expr))]
+            numerator, denominator = sp.fraction(expr)
+            if denominator != 1 and degree_bound(numerator) <= MAX_DEGREE:
+                # The numerator multiplied out in sin and cos, the denominator kept whole.
+                top = pythagoras(_trig_ratios(sp.expand(_sin_cos(numerator)), reciprocals=True))
+                forms.append(top / denominator)
+    return [f for f in forms if f != raw]
+
+
+def _factored_inside(expr: sp.Expr) -> sp.Expr:
+    """A common factor taken out: (x²+1)ˣ·(2x·ln(x²+1) + 2x) is 2x·(x²+1)ˣ·(ln(x²+1) + 1),
+    eˣ·sec³u + 15eˣ·tan u·sec³u is eˣ·sec³u·(1 + 15·tan u). A polynomial stays term by term,
+    as books print 3x² + 2x."""
+    if expr.is_Add and expr.is_polynomial():
+        return expr
+    return sp.factor_terms(expr)
+
+
+def _sin_cos(expr: sp.Expr) -> sp.Expr:
+    """tan, sec, csc and cot written with sin and cos, so that ratios can be found afresh."""
+    return expr.replace(
+        lambda e: isinstance(e, (sp.tan, sp.sec, sp.csc, sp.cot)),
+        lambda e: {
+            sp.tan: sp.sin(e.args[0]) / sp.cos(e.args[0]),
+            sp.sec: 1 / sp.cos(e.args[0]),
+            sp.csc: 1 / sp.sin(e.args[0]),
+            sp.cot: sp.cos(e.args[0]) / sp.sin(e.args[0]),
+        }[e.func],
+    )
+
+
+def _roots(expr: sp.Expr) -> sp.Expr:
+    """In each product, the square roots merged into one and rationalised, and constants taken
+    inside: √(x² + 1)·√(1/(x² − 1)) is √(x⁴ − 1)/(x² − 1), 3·√(1 − x²/9) is √(9 − x²).
+
+    Every real root on the domain is of a value ≥ 0, so √a·√b = √(ab); and √(p/q) = √(pq)/|q|,
+    where |q| is q when p or q is positive (the quotient is then ≥ 0 only for q > 0)."""
+
+    def merge(mul: sp.Mul) -> sp.Expr:
+        halves = [f for f in mul.args if isinstance(f, sp.Pow) and f.exp in (_HALF, -_HALF)]
+        if len(halves) == 1:
+            (half,) = halves
+            for f in mul.args:
+                # (t² − 1)/√(1 − t²) is −√(1 − t²): a factor that is ± the root's own base.
+                if f != half and f.is_Add and (f == half.base or f == -half.base):
+                    others = [g for g in mul.args if g not in (f, half)]
+                    sign = 1 if f == half.base else -1
+                    return sp.Mul(sign, *others, half.base ** (1 + half.exp))
+            if sp.fraction(sp.together(half.base))[1] == 1:
+                return mul
+        if not halves:
+            return mul
+        rest = [f for f in mul.args if f not in halves]
+        # A root below stays below, as a book writes 1/((x² − 1)·√(x⁴ − 1)).
+        sign = -1 if all(f.exp == -_HALF for f in halves) else 1
+        inside = sp.together(sp.Mul(*(f.base ** (2 * f.exp * sign) for f in halves)))
+        p, q = sp.fraction(inside)
+        below = q if (p.is_positive or q.is_positive) else sp.Abs(q)
+        product = sp.expand(p * q) if degree_bound(p * q) <= MAX_DEGREE else p * q
+        product = min((product, sp.factor_terms(product)), key=size)
+        return sp.Mul(*rest, (sp.sqrt(product) / below) ** sign)
+
+    def constants_inside(power: sp.Pow) -> sp.Expr:
+        # SymPy takes a positive rational out of a root itself: √((9 − x²)/9) is √(9 − x²)/3.
+        return sp.Pow(sp.factor_terms(sp.together(power.base)), power.exp)
+
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.Pow) and e.exp.is_Rational and e.exp.q == 2 and e.base.is_Add,
+        constants_inside,
+    )
+    return expr.replace(lambda e: isinstance(e, sp.Mul), merge)
+
+
+_HALF = sp.Rational(1, 2)
 
 
 def shown_form(raw: sp.Expr) -> sp.Expr:
@@ -69,7 +161,7 @@ def shown_form(raw: sp.Expr) -> sp.Expr:
     if operation_count(raw) > SHOWN_OPS:
         return raw
     if is_simple_fraction(raw):
-        common = sp.factor_terms(raw)
+        common = _factored_inside(raw)
         return common if operation_count(common) < operation_count(raw) else raw
     return tidy(raw).derivative
 
@@ -102,18 +194,18 @@ def _candidates(
     cancelled: tuple[sp.Expr, ...] = ()
     if operation_count(expr) > MAX_OPS:
         return None, cancelled, []
-    others = [_pythagoras(_trig_ratios(expr))]
+    others = [pythagoras(_trig_ratios(expr))]
     quotient = None
-    small = _degree(expr) <= MAX_DEGREE
+    small = degree_bound(expr) <= MAX_DEGREE
     if small and not is_simple_fraction(expr):
         numerator, denominator = sp.fraction(sp.together(expr))
         if denominator != 1:
             numerator, denominator, cancelled = _cancel_pair(numerator, denominator)
-            quotient = _pythagoras(_trig_ratios(_over(numerator, denominator)))
+            quotient = pythagoras(_trig_ratios(_over(numerator, denominator)))
         elif expr.is_polynomial():
             others.append(sp.expand(expr))
             others.append(sp.factor(expr))
-    others.append(_pythagoras(_trig_ratios(sp.factor_terms(expr))))
+    others.append(pythagoras(_trig_ratios(sp.factor_terms(expr))))
     if small and isinstance(expr, sp.Add):
         # Terms that cancel once multiplied out: −x·y·(1 − σ) + x·(1 − y)·σ is x·(σ − y).
         others.append(sp.factor_terms(sp.expand(expr)))
@@ -151,7 +243,7 @@ def _cancel_pair(
     """Cancel common factors but keep the denominator factored, as a textbook prints it.
     Also returns the cancelled factors that vary: the result is not valid where they are 0."""
     # sin² + cos² = 1 first, so that (−sin(x) − 1)/(1 + sin(x))² can cancel to −1/(1 + sin(x)).
-    numerator = _pythagoras(sp.expand(numerator))
+    numerator = pythagoras(sp.expand(numerator))
     common = sp.gcd(numerator, denominator)
     cancelled: tuple[sp.Expr, ...] = ()
     if common != 1:
@@ -195,22 +287,22 @@ def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
     return numerator / denominator
 
 
-def _degree(expr: sp.Expr) -> int:
+def degree_bound(expr: sp.Expr) -> int:
     """An upper bound on the polynomial degree that expanding ``expr`` could produce."""
     if expr.is_Atom:
         return 0 if expr.is_number else 1
     if isinstance(expr, sp.Function):
         return 1  # a generator for cancel and factor, like a variable
     if isinstance(expr, sp.Pow):
-        base_degree = _degree(expr.base)
+        base_degree = degree_bound(expr.base)
         if expr.exp.is_Integer:
             return base_degree * abs(int(expr.exp))
-        return base_degree + _degree(expr.exp)
+        return base_degree + degree_bound(expr.exp)
     if isinstance(expr, sp.Mul):
-        return sum(_degree(a) for a in expr.args)
+        return sum(degree_bound(a) for a in expr.args)
     if isinstance(expr, sp.Add):
-        return max(_degree(a) for a in expr.args)
-    return max((_degree(a) for a in expr.args), default=0)
+        return max(degree_bound(a) for a in expr.args)
+    return max((degree_bound(a) for a in expr.args), default=0)
 
 
 _RATIOS = (
@@ -222,10 +314,11 @@ _RATIOS = (
 _RECIPROCALS = {sp.cos: sp.sec, sp.sin: sp.csc, sp.cosh: sp.sech, sp.sinh: sp.csch}
 
 
-def _trig_ratios(expr: sp.Expr) -> sp.Expr:
+def _trig_ratios(expr: sp.Expr, *, reciprocals: bool = False) -> sp.Expr:
     """sin(u)^k / cos(u)^k -> tan(u)^k inside each product, and cos/sin -> cot, sinh/cosh ->
     tanh, cosh/sinh -> coth; what is left below then reads as sec, csc, sech or csch:
-    sinh(x)/cosh²(x) is tanh(x)·sech(x), as books print d/dx sech x."""
+    sinh(x)/cosh²(x) is tanh(x)·sech(x), as books print d/dx sech x (with ``reciprocals``,
+    every 1/cos reads as sec, ratio or not)."""
 
     def rewrite(mul: sp.Mul) -> sp.Expr:
         powers = mul.as_powers_dict()
@@ -243,7 +336,7 @@ def _trig_ratios(expr: sp.Expr) -> sp.Expr:
                 powers[below] = -(m - j)
                 powers[ratio(base.args[0])] = sp.sympify(powers.get(ratio(base.args[0]), 0)) + j
                 changed = True
-        if not changed:
+        if not changed and not reciprocals:
             return mul
         for base, k in list(powers.items()):
             if k.is_negative and base.func in _RECIPROCALS:
@@ -254,7 +347,7 @@ def _trig_ratios(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Mul), rewrite)
 
 
-def _pythagoras(expr: sp.Expr) -> sp.Expr:
+def pythagoras(expr: sp.Expr) -> sp.Expr:
     """1 − cos²u -> sin²u, 1 − sin²u -> cos²u, 1 + tan²u -> sec²u, 1 − tanh²u -> sech²u."""
     identities = (
         (sp.cos, -1, sp.sin),

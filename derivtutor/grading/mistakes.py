@@ -400,23 +400,25 @@ def diagnose(
     values = float_values(answer, symbols, points)
     if all(a is None for a in values):
         return None
-    root = attempt.root
-    found: dict[str, s.Step] = {}
+    found: dict[str, tuple[s.Step, s.Step]] = {}
     # Diagnosis is a bonus: on a huge function it stops at the deadline with what it found,
     # so that every answer still gets its verdict quickly.
     deadline = time.perf_counter() + DEADLINE
-    for tried, (kind, node, wrong) in enumerate(_variants(attempt)):
-        if tried >= MAX_VARIANTS or time.perf_counter() > deadline:
-            break
-        if kind.id in found:
-            continue
-        candidate = wrong if node is root else _with(root, node, wrong).eval()
-        if _matches(float_values(candidate, symbols, points), values):
-            found[kind.id] = node
+    tried = 0
+    for root in _roots(attempt):
+        for kind, node, wrong in _variants(attempt, root):
+            tried += 1
+            if tried > MAX_VARIANTS or time.perf_counter() > deadline:
+                break
+            if kind.id in found:
+                continue
+            candidate = wrong if node is root else _with(root, node, wrong).eval()
+            if _matches(float_values(candidate, symbols, points), values):
+                found[kind.id] = (root, node)
     if not found:
         return None
     ordered = [m for m in MISTAKES if m in found]
-    node = found[ordered[0]]
+    root, node = found[ordered[0]]
     substitutions = _substitutions(root, node)
     diagnosis = Diagnosis(ordered[0], node, tuple(ordered[1:]), substitutions)
     if substitutions:
@@ -425,10 +427,17 @@ def diagnose(
     return diagnosis
 
 
-def _variants(attempt: Attempt) -> Iterator[tuple[type[Mistake], s.Step, sp.Expr]]:
-    """(mistake, node, the node's wrong derivative), for every node and every way to slip, then
-    the whole answer's slips."""
-    root = attempt.root
+def _roots(attempt: Attempt) -> Iterator[s.Step]:
+    """The derivation shown, then, where the textbook's route rewrote first (x²(x + 1) expanded,
+    ln(ab) split), the typed shape's: a student may well have taken the route as typed."""
+    yield attempt.root
+    if any(isinstance(n, s.RewriteRule | s.LogProductRule) for n in attempt.root.walk()):
+        yield derivation(attempt.function, attempt.variable, planned=False)
+
+
+def _variants(attempt: Attempt, root: s.Step) -> Iterator[tuple[type[Mistake], s.Step, sp.Expr]]:
+    """(mistake, node, the node's wrong derivative), for every node of root and every way to
+    slip, then the whole answer's slips."""
     for node in root.walk():
         for kind in KINDS:
             for wrong in kind.variants(node):

@@ -203,13 +203,7 @@ class Notation:
         return f"e^({text})"
 
     def _add(self, e: sp.Add, typed: Typed) -> str:
-        terms = list(e.args) if typed else sorted(e.as_ordered_terms(), key=_degree_first)
-        if not typed and _split_sign(terms[0])[0]:
-            # A textbook leads with a positive term: 2x·cos(x) − x²·sin(x), not −x²·sin(x) + ...
-            first_positive = next((t for t in terms if not _split_sign(t)[0]), None)
-            if first_positive is not None:
-                terms.remove(first_positive)
-                terms.insert(0, first_positive)
+        terms = list(e.args) if typed else printed_order(e)
         out = ""
         for i, term in enumerate(terms):
             negative, magnitude = _split_sign(term)
@@ -281,7 +275,9 @@ class Notation:
                 f"{root}{inner}" if prec >= _ATOM and not self.ascii else f"{root}({inner})"
             ), _POW
         if exponent.is_Number and exponent.is_negative and not typed:
-            return f"1/{self._wrap(sp.Pow(base, -exponent), typed, _POW)}", _MUL
+            # Unevaluated: SymPy would split √((x² + 1)/(x² − 1)) into two roots.
+            flipped = sp.Pow(base, -exponent, evaluate=not isinstance(base, sp.Mul))
+            return f"1/{self._wrap(flipped, typed, _POW)}", _MUL
         if (
             exponent.is_Integer
             and exponent > 0
@@ -306,6 +302,36 @@ class Notation:
 
     def _subscript(self, n: int) -> str:
         return str(n).translate(_SUBSCRIPT)
+
+
+def printed_order(e: sp.Add) -> list[sp.Expr]:
+    """A sum's terms in the order they are printed: higher degree first, and a positive term
+    leading, as a textbook writes 2x·cos(x) − x²·sin(x), not −x²·sin(x) + ..."""
+    terms: list[sp.Expr] = sorted(e.as_ordered_terms(), key=_degree_first)
+    if _split_sign(terms[0])[0]:
+        first_positive = next((t for t in terms if not _split_sign(t)[0]), None)
+        if first_positive is not None:
+            terms.remove(first_positive)
+            terms.insert(0, first_positive)
+    return terms
+
+
+def as_printed(expr: sp.Expr, terms: list[sp.Expr] | None = None) -> sp.Expr:
+    """expr with its top-level sum in printed order, unevaluated: the next order of a
+    derivative starts from 3x² − 4 as it was printed, not SymPy's −4 + 3x². ``terms``: the
+    order to use instead (a sum's terms as the function's were written)."""
+    if terms is not None:
+        return sp.Add(*(_factors_printed(t) for t in terms), evaluate=False)
+    if not isinstance(expr, sp.Add):
+        return expr
+    return sp.Add(*(_factors_printed(t) for t in printed_order(expr)), evaluate=False)
+
+
+def _factors_printed(term: sp.Expr) -> sp.Expr:
+    """A product's factors in the order they are printed: sec(x)·tan²(x)."""
+    if not isinstance(term, sp.Mul):
+        return term
+    return sp.Mul(*sorted(term.args, key=factor_rank), evaluate=False)
 
 
 def _degree_first(term: sp.Basic) -> int:
@@ -366,7 +392,8 @@ def _fraction_parts(e: sp.Mul, typed: Typed) -> tuple[list[sp.Basic], list[sp.Ba
             above.append(factor)  # the user wrote x^-3 as a power, not a division
         elif isinstance(factor, sp.Pow) and factor.exp.is_Number and factor.exp.is_negative:
             exponent = -factor.exp
-            below.append(factor.base if exponent == 1 else sp.Pow(factor.base, exponent))
+            flipped = sp.Pow(factor.base, exponent, evaluate=not isinstance(factor.base, sp.Mul))
+            below.append(factor.base if exponent == 1 else flipped)
         elif isinstance(factor, sp.Rational) and not isinstance(factor, sp.Integer):
             if factor.p != 1:
                 above.append(sp.Integer(factor.p))

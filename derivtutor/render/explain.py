@@ -196,9 +196,19 @@ class _Explainer:
                 reason = ["    (", Math(a.factor), " and ", Math(-a.factor), " cancel)"]
             elif a.rule == "collect":
                 reason = ["    (expand and collect the bracket)"]
+            elif a.rule == "expand_numerator":
+                reason = ["    (multiply out the numerator)"]
+            elif a.rule == "pythagoras":
+                reason = [f"    (since {_identity_name(a.after)})"]
+            elif a.rule == "cancel_common" and a.factor is not None:
+                reason = [
+                    "    (cancel ",
+                    Math(a.factor, grouped=True),
+                    ", common to top and bottom)",
+                ]
             else:
                 reason = ["    (simplify the bracket)"]
-            out.append(["= ", Math(a.after), *reason])
+            out.append(["= ", Math(a.after, typed=a.written), *reason])
         return out
 
     def folded(self, step: s.Step) -> bool:
@@ -241,7 +251,8 @@ class _Explainer:
     def readable(self, step: s.Step) -> Math:
         """A composite step's result, in the form its order chose to show (a sum's terms in
         the order they were written)."""
-        if isinstance(step, s.SumRule) and (ordered := self.written(step)) is not None:
+        ordered_kinds = (s.SumRule, s.LogProductRule)
+        if isinstance(step, ordered_kinds) and (ordered := self.written(step)) is not None:
             return Math(ordered, typed=True)
         return Math(self.shown(step))
 
@@ -309,6 +320,19 @@ class _Explainer:
             )
             head = ["Constant multiple rule: ", *self.lhs(step, label), " = ", *times]
             return Node(step.rule, [*head, " = ", self.result(step)])
+        if self.fold and isinstance(step.inner, s.ReuseRule):
+            # c times a derivative found above: one line, naming where it was found.
+            return Node(
+                step.rule,
+                [
+                    "Constant multiple rule, with ",
+                    self.d(step.inner),
+                    " as above: ",
+                    *self.lhs(step, label),
+                    " = ",
+                    self.result(step),
+                ],
+            )
         inner = self.node(step.inner)
         if self.fold and not inner.children and not inner.notes and _named(inner.head):
             return self._times_table_rule(step, label, inner)
@@ -431,6 +455,7 @@ class _Explainer:
         f, g = step.numerator, step.denominator
         df_step, dg_step = step.substeps
         n, d = self.letters(2)
+        algebra = self.algebra_lines(step)
         # f' and g' are results, printed in their own (textbook) order inside the user's f and g.
         df_value, dg_value = self.derived(df_step), self.derived(dg_step)
         df, dg = sp.UnevaluatedExpr(df_value), sp.UnevaluatedExpr(dg_value)
@@ -443,6 +468,7 @@ class _Explainer:
             sp.Pow(sp.Pow(g, 2, evaluate=False), -1, evaluate=False),
             evaluate=False,
         )
+        tail: list[Segment] = [] if algebra else [" = ", self.readable(step)]
         return Node(
             step.rule,
             [
@@ -456,13 +482,14 @@ class _Explainer:
             ],
             notes=[[_quotient_formula(n, d)]],
             children=[*self.child(df_step, [f"{n}'"]), *self.child(dg_step, [f"{d}'"])],
+            algebra=algebra,
+            algebra_rules=[a.rule for a in self.algebra_steps(step)],
             conclusion=[
                 "so ",
                 *(label or [self.d(step)]),
                 " = ",
                 Math(written, typed=True),
-                " = ",
-                self.readable(step),
+                *tail,
             ],
         )
 
@@ -724,7 +751,10 @@ class _Explainer:
 
     def _explain_PowerFormRule(self, step: s.PowerFormRule, label: list[Segment]) -> Node:
         node = self._rewriting(step, ["Power form: "], label)
-        node.notes.append(["a constant over a power: the power rule, not the quotient rule"])
+        powers = [step.rewritten, *step.rewritten.args]
+        if not any(isinstance(p, sp.Pow) and p.base == step.variable for p in powers):
+            # 1/x = x⁻¹ needs no reason; 1/sinh²(x) is where the quotient rule tempts.
+            node.notes.append(["a constant over a power: the power rule, not the quotient rule"])
         return node
 
     def _explain_SimplifyFirstRule(self, step: s.SimplifyFirstRule, label: list[Segment]) -> Node:
@@ -760,7 +790,7 @@ class _Explainer:
                 "so ",
                 *(label or [self.d(step)]),
                 f" = {y} · ",
-                Math(self.shown(step.log_step), grouped=True),
+                Math(self.readable(step.log_step).expr, typed=True, grouped=True),
                 " = ",
                 self.readable(step),
             ],
@@ -794,6 +824,17 @@ class _Explainer:
                 self.result(step),
             ],
         )
+
+
+def _identity_name(expr: sp.Expr) -> str:
+    """Which Pythagorean identity a line used, by the functions left in it."""
+    if expr.has(sp.sec, sp.tan):
+        return "1 + tan² = sec²"
+    if expr.has(sp.sinh, sp.cosh):
+        return "cosh² − sinh² = 1"
+    if expr.has(sp.sech, sp.tanh):
+        return "1 − tanh² = sech²"
+    return "sin² + cos² = 1"
 
 
 def _named(head: list[Segment]) -> int:

@@ -187,6 +187,20 @@ def _reason(before: sp.Expr, after: sp.Expr) -> list[ex.Segment]:
     }
     if sp.tan in gained or sp.tanh in gained:
         return ["    (since sin/cos = tan)" if sp.tan in gained else "    (since sinh/cosh = tanh)"]
+    if sp.cot in gained:
+        return ["    (since cos/sin = cot)"]
+    if sp.sec in gained or sp.sech in gained:
+        return ["    (since 1/cos = sec)" if sp.sec in gained else "    (since 1/cosh = sech)"]
+    roots = [_roots(e) for e in (before, after)]
+    if roots[1] and len(roots[1]) < len(roots[0]):
+        return ["    (the roots combined into one)"]
+    if roots[1] and roots[0] != roots[1]:
+        return ["    (the constant taken inside the root)"]
+    if isinstance(before, sp.Add) and sp.fraction(after)[1] != 1 and not isinstance(after, sp.Add):
+        return ["    (over a common denominator)"]
+    below = [sp.fraction(e)[1] for e in (before, after)]
+    if below[0] != 1 and below[1] != below[0] and not isinstance(after, sp.Add):
+        return ["    (a common factor cancelled)"]
     for add in before.atoms(sp.Add):
         if len(add.args) == 2 and sp.Integer(1) in add.args:
             (other,) = [a for a in add.args if a != 1]
@@ -196,6 +210,10 @@ def _reason(before: sp.Expr, after: sp.Expr) -> list[ex.Segment]:
                 if pair is not None:
                     return [f"    (since {pair})"]
     return []
+
+
+def _roots(expr: sp.Expr) -> set[sp.Expr]:
+    return {p.base for p in expr.atoms(sp.Pow) if p.exp in (sp.Rational(1, 2), sp.Rational(-1, 2))}
 
 
 _PYTHAGORAS = {sp.cos: "1 − cos² = sin²", sp.sin: "1 − sin² = cos²", sp.tanh: "1 − tanh² = sech²"}

@@ -72,6 +72,9 @@ class _Printer(SympyLatexPrinter):  # type: ignore[misc]
     """SymPy's LaTeX, with the names a course uses: ln, arcsin, H(x) for the step function."""
 
     def _print_Mul(self, expr: sp.Mul) -> str:
+        if isinstance(expr, sp.Pow):
+            # SymPy's _print_Pow hands q^(-1) to _print_Mul: its args are (q, -1), not factors.
+            return str(super()._print_Mul(expr))
         # SymPy prints the unevaluated 1/(1 + e^-x) the user typed as "1 \frac{1}{...}".
         below = [a.base for a in expr.args if isinstance(a, sp.Pow) and a.exp == -1]
         if below and self._settings["order"] == "none":
@@ -91,6 +94,22 @@ class _Printer(SympyLatexPrinter):  # type: ignore[misc]
                 sign += f"{abs(coefficient) if coefficient > 0 else coefficient} "
             return sign + " ".join(parts)
         return str(super()._print_Mul(expr))
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        if not all(isinstance(a, sp.UnevaluatedExpr) for a in expr.args):
+            return str(super()._print_Add(expr, order))
+        # A result's terms in the order they were written, each printed in its own order,
+        # with "- 2/(x + 2)" for a negative term, never "+ -2/(x + 2)".
+        out = ""
+        for i, term in enumerate(a.args[0] for a in expr.args):
+            negative = term.could_extract_minus_sign()
+            tex = latex(-term if negative else term)
+            out += ("-" if negative else "") + tex if i == 0 else f" {'-+'[not negative]} {tex}"
+        return out
+
+    def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> str:
+        # A result placed inside a typed expression: printed in its own (canonical) order.
+        return latex(expr.args[0])
 
     def _typed_product(self, factors: list[sp.Expr]) -> str:
         """A product as the user wrote it, with the signs a reader needs: 0 \\cdot (1 + e^{-x}),
@@ -141,14 +160,6 @@ class _Printer(SympyLatexPrinter):  # type: ignore[misc]
 
 
 def latex(expr: sp.Expr, *, typed: bool | str = False) -> str:
-    if isinstance(expr, sp.Add) and all(isinstance(a, sp.UnevaluatedExpr) for a in expr.args):
-        # A result's terms in the order they were written, each printed in its own order.
-        out = ""
-        for i, term in enumerate(a.args[0] for a in expr.args):
-            negative = term.could_extract_minus_sign()
-            tex = latex(-term if negative else term)
-            out += ("-" if negative else "") + tex if i == 0 else f" {'-+'[not negative]} {tex}"
-        return out
     settings: dict[str, Any] = {"ln_notation": True, "inv_trig_style": "full"}
     if typed:
         settings["order"] = "none"
