@@ -81,7 +81,7 @@ def test_a_linear_inner_function_is_written_in_the_chain_rule_line() -> None:
     out = text.render_differentiation(differentiate("(2x+1)^5 (3x-2)^7"))
     assert "1.1 Chain rule, with u₁ = 2x + 1 and du₁/dx = 2:" in out
     assert "Sum rule" not in out and "Variable rule" not in out
-    assert "= (2x + 1)⁴·(3x − 2)⁶·(21·(2x + 1) + 10·(3x − 2))    (factor out" in out
+    assert "= (2x + 1)⁴·(3x − 2)⁶·(10·(3x − 2) + 21·(2x + 1))    (factor out" in out
     assert "= (2x + 1)⁴·(3x − 2)⁶·(72x + 1)    (expand and collect the bracket)" in out
 
 

@@ -60,7 +60,8 @@ d/dx [(x² + 1)/(x − 1)]
        1.2.1 Variable rule: d/dx [x] = 1
        1.2.2 Constant rule: d/dx [−1] = 0
        so g' = 1
-   so d/dx [(x² + 1)/(x − 1)] = (2x·(x − 1) − (x² + 1)·1)/(x − 1)² = (x² − 2x − 1)/(x − 1)²
+   so d/dx [(x² + 1)/(x − 1)] = (2x·(x − 1) − (x² + 1)·1)/(x − 1)²
+   = (x² − 2x − 1)/(x − 1)²    (multiply out the numerator)
 
 Result: d/dx [(x² + 1)/(x − 1)] = (x² − 2x − 1)/(x − 1)²
 """  # noqa: E501

@@ -42,7 +42,9 @@ def factoring(raw: sp.Expr, final: sp.Expr) -> tuple[Algebra, ...]:
     """From a sum of products to its factored ``final`` form, through the common factor:
     10(2x + 1)⁴(3x − 2)⁷ + 21(2x + 1)⁵(3x − 2)⁶ = (2x + 1)⁴(3x − 2)⁶·(10(3x − 2) + 21(2x + 1))
     = (2x + 1)⁴(3x − 2)⁶·(72x + 1). Empty when ``final`` is not that factored form."""
-    if not isinstance(raw, sp.Add) or sp.count_ops(raw) > MAX_OPS:
+    if not isinstance(raw, sp.Add) or not isinstance(final, sp.Mul):
+        return ()  # a sum shown as a sum: no factor was taken out
+    if sp.count_ops(raw) > MAX_OPS:
         return ()
     terms = [_powers(t) for t in raw.args]
     shared = set(terms[0][1]).intersection(*(p for _, p in terms[1:]))

@@ -62,6 +62,11 @@ def tidy(raw: sp.Expr) -> Tidied:
     fitting = [c for c, gain in gains if size(c)[0] <= size(best)[0] - gain]
     if fitting:
         best, cancelled = min(fitting, key=size), ()
+        # A rearrangement can open a book form of its own (−sin/(1 − cos²) cancels to −1/sin,
+        # which reads as −csc); without this pass tidying the result again would still move.
+        again = [c for c in _book_forms(best, best) if size(c)[0] <= size(best)[0] - 1]
+        if again:
+            best = min(again, key=size)
     forms = [f for f in _identities(best) if f != best]
     return Tidied(best, tuple(dict.fromkeys(forms)), tuple(_condition(f) for f in cancelled))
 
@@ -90,10 +95,15 @@ def _book_forms(raw: sp.Expr, best: sp.Expr) -> list[sp.Expr]:
 def _factored_inside(expr: sp.Expr) -> sp.Expr:
     """A common factor taken out: (x²+1)ˣ·(2x·ln(x²+1) + 2x) is 2x·(x²+1)ˣ·(ln(x²+1) + 1),
     eˣ·sec³u + 15eˣ·tan u·sec³u is eˣ·sec³u·(1 + 15·tan u). A polynomial stays term by term,
-    as books print 3x² + 2x."""
-    if expr.is_Add and expr.is_polynomial():
+    as books print 3x² + 2x (but 10(2x + 1)⁴(3x − 2)⁷ + 21(2x + 1)⁵(3x − 2)⁶ is factored)."""
+    if expr.is_Add and expr.is_polynomial() and all(_monomial(t) for t in expr.args):
         return expr
     return sp.factor_terms(expr)
+
+
+def _monomial(term: sp.Expr) -> bool:
+    """3x², 2x·y, 7: no sum inside."""
+    return not any(isinstance(p, sp.Add) for p in sp.preorder_traversal(term))
 
 
 def _sin_cos(expr: sp.Expr) -> sp.Expr:
