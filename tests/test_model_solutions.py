@@ -22,8 +22,9 @@ def _printed(expression: str, **options: object) -> str:
     return text.render_differentiation(differentiate(expression, **options))  # type: ignore[arg-type]
 
 
-def _result_line(expression: str) -> str:
-    return next(line for line in _printed(expression).splitlines() if line.startswith("Result"))
+def _result_line(expression: str, **options: object) -> str:
+    lines = _printed(expression, **options).splitlines()
+    return next(line for line in lines if line.startswith("Result"))
 
 
 # --- §2 the method: each route, its printed line, and its result ---------------------------------
@@ -173,6 +174,19 @@ def test_parameters_are_constants_not_a_partial_derivative() -> None:
     assert "∂" not in out and "1·" not in out
     # Variables of a model, by contrast, are held constant in a partial derivative.
     assert _printed("w*x + b", wrt="w").startswith("∂/∂w")
+
+
+@pytest.mark.parametrize(
+    ("expression", "result"),
+    [("(a+b)*sin(x)", "(a + b)·cos(x)"), ("(k-1)*x^2", "2·(k − 1)·x"), ("(x+y)*sin(x)", None)],
+)
+def test_a_constant_sum_leads_its_product(expression: str, result: str | None) -> None:
+    # A book writes (a + b)·cos(x); a sum that varies (x + y) stays after the functions.
+    line = _result_line(expression, wrt="x")
+    if result is None:
+        assert "cos(x)·(x + y)" in line
+    else:
+        assert line.endswith("= " + result)
 
 
 def test_a_gradient_may_list_a_variable_the_function_lacks() -> None:

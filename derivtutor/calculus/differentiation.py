@@ -28,13 +28,12 @@ from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.inputs import choose_variable, parse_point
 from derivtutor.language.notation import as_printed
 from derivtutor.language.parse import parse
+from derivtutor.language.vocabulary import PARAMETERS
 
 if TYPE_CHECKING:
     from derivtutor.calculus.gradient_check import GradientCheck
 
 MAX_ORDER = 10_000
-# Letters a textbook uses for constants: with only these beside x, d/dx is no partial derivative.
-PARAMETERS = frozenset("abcdkmnABCDKMN")
 # Orders derived and shown in full; past this only a repeating pattern reaches the order asked.
 MAX_FULL_ORDER = 10
 # The periods looked for: sin and cos repeat after 4 orders, e^(ax) and a^x after 1.

@@ -18,7 +18,7 @@ from sympy.core.function import AppliedUndef
 from derivtutor.language.functions import relu, sigmoid, softplus
 from derivtutor.language.parse import log_base
 from derivtutor.language.scan import SUPERSCRIPTS
-from derivtutor.language.vocabulary import GREEK_LETTERS
+from derivtutor.language.vocabulary import GREEK_LETTERS, PARAMETERS
 
 # The reverse of the scanner's table, which reads x² as x^2: what we print can be typed back.
 SUPERSCRIPT = str.maketrans({v: k for k, v in SUPERSCRIPTS.items() if v in "0123456789-"})
@@ -430,6 +430,8 @@ def factor_rank(factor: sp.Basic) -> tuple[int, int, int, str]:
     if isinstance(base, sp.Symbol):
         return (1, 0, 0, base.name)
     if isinstance(base, sp.Add):
+        if all(isinstance(s, sp.Symbol) and s.name in PARAMETERS for s in base.free_symbols):
+            return (0, 1, 0, str(base))  # a constant factor leads: (a + b)·cos(x)
         return (4, 0, 0, "")
     if isinstance(base, sp.exp) or (isinstance(factor, sp.Pow) and factor.exp.free_symbols):
         return (3, 0, 0, "")

@@ -164,3 +164,8 @@ def classify(name: str) -> Name | None:
     if len(letters) == 1 and letters not in "eσπ" and letters.isascii():
         return Name("VAR", name)
     return None
+
+
+# Letters a textbook uses for constants: with only these beside x, d/dx is no partial
+# derivative, and a sum of them is written first in a product, as (a + b)·cos(x).
+PARAMETERS = frozenset("abcdkmnABCDKMN")
