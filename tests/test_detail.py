@@ -88,7 +88,7 @@ def test_a_linear_inner_function_is_written_in_the_chain_rule_line() -> None:
 def test_a_trivial_factor_derivative_is_written_beside_its_name() -> None:
     out = text.render_differentiation(differentiate("x*asin(x) + sqrt(1-x^2)"))
     assert "Product rule, with f = x (f' = 1) and g = arcsin(x):" in out
-    assert "= x/√(1 − x²) − x/√(1 − x²) + arcsin(x)" in out
+    assert "= arcsin(x) + x/√(1 − x²) − x/√(1 − x²)" in out
     assert "= arcsin(x)    (x/√(1 − x²) and −x/√(1 − x²) cancel)" in out
 
 

@@ -44,7 +44,7 @@ d/dx [1/(1 + e^(−x))]
        so d/dx [1/(1 + e^(−x))] = (−1/(1 + e^(−x))²) · (−e^(−x)) = e^(−x)/(1 + e^(−x))²
 
 Result: d/dx [1/(1 + e^(−x))] = e^(−x)/(1 + e^(−x))²
-                              = σ(x)·(1 − σ(x))    where σ(x) = 1/(1 + e^(−x)) is the sigmoid
+                              = σ(x)·(1 − σ(x))    since σ(x) = 1/(1 + e^(−x)) and 1 − σ(x) = e^(−x)/(1 + e^(−x))
 """  # noqa: E501
 
 QUOTIENT = """\
@@ -123,7 +123,7 @@ d/dx [1/(1 + e^(-x))]
        so d/dx [1/(1 + e^(-x))] = (-1/(1 + e^(-x))^2) * (-e^(-x)) = e^(-x)/(1 + e^(-x))^2
 
 Result: d/dx [1/(1 + e^(-x))] = e^(-x)/(1 + e^(-x))^2
-                              = sigmoid(x)*(1 - sigmoid(x))    where sigmoid(x) = 1/(1 + e^(-x)) is the sigmoid
+                              = sigmoid(x)*(1 - sigmoid(x))    since sigmoid(x) = 1/(1 + e^(-x)) and 1 - sigmoid(x) = e^(-x)/(1 + e^(-x))
 """  # noqa: E501
 
 PARTIAL = """\

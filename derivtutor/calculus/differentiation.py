@@ -86,9 +86,17 @@ class Order:
             # y·(1/(x + 1) + 4x/(x² + 1) + ⋯), the sum in the order of the factors of y.
             inner = self.written(step.log_step)
             return None if inner is None else sp.Mul(step.expression, inner, evaluate=False)
-        if not isinstance(step, SumRule):
+        if isinstance(step, ProductRule):
+            # f'·g + f·g' in that order: arcsin(x) + x/√(1 − x²), as the rule wrote it.
+            terms = [
+                sp.Mul(part.eval(), *(f for j, f in enumerate(step.factors) if j != i)).doit()
+                for i, part in enumerate(step.parts)
+            ]
+        elif isinstance(step, SumRule):
+            terms = [t for part in step.terms for t in self._terms(part)]
+        else:
             return None
-        terms = [t for part in step.terms for t in sp.Add.make_args(self.shown(part)) if t != 0]
+        terms = [t for t in terms if t != 0]
         value = self.shown(step)
         targets = sp.Add.make_args(value)
         if len(terms) < 2 or len(terms) != len(targets):
@@ -98,6 +106,15 @@ class Order:
         if sorted(map(str, terms)) != sorted(map(str, targets)):
             return None
         return sp.Add(*(sp.UnevaluatedExpr(t) for t in terms), evaluate=False)
+
+    def _terms(self, step: Step) -> tuple[sp.Expr, ...]:
+        """A part's terms in the order its own line printed them."""
+        ordered = self.written(step)
+        if ordered is None:
+            return tuple(sp.Add.make_args(self.shown(step)))
+        return tuple(
+            t.args[0] if isinstance(t, sp.UnevaluatedExpr) else t for t in sp.Add.make_args(ordered)
+        )
 
     @cached_property
     def rewritten(self) -> bool:

@@ -251,7 +251,7 @@ class _Explainer:
     def readable(self, step: s.Step) -> Math:
         """A composite step's result, in the form its order chose to show (a sum's terms in
         the order they were written)."""
-        ordered_kinds = (s.SumRule, s.LogProductRule)
+        ordered_kinds = (s.SumRule, s.LogProductRule, s.ProductRule)
         if isinstance(step, ordered_kinds) and (ordered := self.written(step)) is not None:
             return Math(ordered, typed=True)
         return Math(self.shown(step))
@@ -297,8 +297,13 @@ class _Explainer:
         conclusion = self.conclude(step, label)
         if algebra:
             # The parts' results side by side, then what cancels: no silent jump.
-            parts = [t for term in step.terms for t in sp.Add.make_args(self.shown(term))]
-            together = Math(sp.Add(*parts, evaluate=False))
+            # Each part's terms in the order its own line printed them, each term as printed.
+            parts = [
+                t if isinstance(t, sp.UnevaluatedExpr) else sp.UnevaluatedExpr(t)
+                for term in step.terms
+                for t in sp.Add.make_args(self.readable(term).expr)
+            ]
+            together = Math(sp.Add(*parts, evaluate=False), typed=True)
             conclusion = ["so ", *(label or [self.d(step)]), " = ", together]
         return Node(
             step.rule,

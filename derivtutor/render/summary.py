@@ -221,6 +221,20 @@ _PYTHAGORAS = {sp.cos: "1 − cos² = sin²", sp.sin: "1 − sin² = cos²", sp.
 
 def _form_note(form: sp.Expr, expression: sp.Expr) -> list[ex.Segment]:
     if form.has(sigmoid) and not expression.has(sigmoid):
+        calls = form.atoms(sigmoid)
+        (u,) = calls.pop().args if len(calls) == 1 else (None,)
+        if u is not None and form.has(1 - sigmoid(u)):
+            # The jump from e^(−u)/(1 + e^(−u))² is the product of these two fractions.
+            return [
+                "    since ",
+                ex.Math(sigmoid(u)),
+                " = ",
+                ex.Math(1 / (1 + sp.exp(-u))),
+                " and ",
+                ex.Math(1 - sigmoid(u)),
+                " = ",
+                ex.Math(sp.exp(-u) / (1 + sp.exp(-u))),
+            ]
         x = sp.Symbol("x")
         return [
             "    where ",
