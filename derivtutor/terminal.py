@@ -6,8 +6,8 @@ Light on purpose: ``derivtutor --help`` and ``derivtutor rules`` import this wit
 
 from __future__ import annotations
 
+import itertools
 import os
-import shlex
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -82,7 +82,11 @@ def ascii_only() -> bool:
 
 
 class ExpressionCommand(TyperCommand):
-    """A command whose argument is an expression: '-x^2' would otherwise read as options."""
+    """A command whose arguments are expressions: '-sin(x)' is an answer, not an option.
+
+    Click would read every argument that starts with '-' as an option. Here only the command's
+    own options are options; an unknown '--name' gets "did you mean"; anything else that starts
+    with '-' (-sin(x), -x^2, -2x) is an expression, as the student meant."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # get_params, not self.params: it includes the help option, so '-h' stays an option.
@@ -90,40 +94,33 @@ class ExpressionCommand(TyperCommand):
         known = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
         # Options that take a value: '--order -1' is a (bad) value, not an expression.
         valued = {opt for p in params if not getattr(p, "is_flag", True) for opt in p.opts}
-        skip = False
-        options: list[str] = []  # what stays before '--' in the suggested command
+        options: list[str] = []
         positional: list[str] = []
-        negative = None
-        for arg in args:
+        rest = iter(args)
+        for arg in rest:
             if arg == "--":
+                positional.extend(rest)
                 break
-            if skip:
+            name = arg.split("=", 1)[0]
+            if arg.startswith("-") and arg != "-" and name in known:
                 options.append(arg)
-                skip = False
-                continue
-            skip = arg in valued
-            if arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] in known:
-                options.append(arg)
+                if arg in valued:
+                    options.extend(itertools.islice(rest, 1))
+            elif arg.startswith("--") and len(arg) > 2:
+                fail(_unknown_option(name, known))
             else:
                 positional.append(arg)
-                if arg.startswith("-") and arg != "-" and negative is None:
-                    negative = arg
-        if negative is not None:
-            # Every expression goes after --, quoted so that the line can be pasted as it is.
-            suggestion = " ".join(
-                [
-                    "derivtutor",
-                    str(ctx.info_name),
-                    *map(shlex.quote, options),
-                    "--",
-                    *map(shlex.quote, positional),
-                ]
-            )
-            fail(
-                f"'{negative}' starts with '-', so it reads as an option.\n"
-                f"Put -- before the expressions:  {suggestion}"
-            )
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, [*options, "--", *positional])
+
+
+def _unknown_option(name: str, known: set[str]) -> str:
+    """No such option, with the nearest real one: --wtr is --wrt."""
+    import difflib
+
+    longs = sorted(k for k in known if k.startswith("--"))
+    near = difflib.get_close_matches(name, longs, n=1, cutoff=0.6)
+    hint = f" Did you mean {near[0]}?" if near else f" The options are: {', '.join(longs)}."
+    return f"No such option: {name}.{hint}"
 
 
 # --- reading ---------------------------------------------------------------------------------

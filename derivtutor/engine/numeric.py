@@ -109,15 +109,25 @@ class Compiled:
         # The expression came from the safe parser, so every name in it is whitelisted:
         # compiling it (not user text) is safe, as DESIGN.md says.
         self._float = sp.lambdify(symbols, expr, modules=[_FLOAT_FUNCTIONS, "math"])
+        # Where a float can underflow to 0 (e^(−1000)), "undefined" in floats may only be a
+        # division by that 0: mpmath decides.
+        self._may_underflow = expr.has(sp.exp, sp.Pow)
         self._mpmath = sp.lambdify(symbols, expr, modules=[_MPMATH_FUNCTIONS, "mpmath"])
 
     def __call__(self, floats: list[float], exact: list[Any]) -> float | None:
-        """The value, or None where undefined, or ±inf where it overflows a float."""
-        rough = self._rough(floats)
-        if rough is None or not math.isfinite(rough):
-            return rough
+        """The value, or None where undefined, or ±inf where it is too large for a float.
+
+        Floats are tried first, as they are cheap; where they overflow or lose the value
+        (e^(1000x) − e^(1000x) is ∞ − ∞, 0·x⁻¹⁰⁰⁰ is 0·∞, 1/e^(−1000) divides by 0), the
+        value is worked out in mpmath, whose exponents do not overflow."""
+        if self._rough(floats) is None and not self._may_underflow:
+            return None
         precise = self._precise(exact)
         return None if precise is None else float(precise)
+
+    def exact(self, exact: list[Any]) -> Any:
+        """The value as an mpmath number (of any size), or None where undefined."""
+        return self._precise(exact)
 
     def slope(self, ahead: list[Any], behind: list[Any], width: Any) -> float | None:
         """(f(ahead) − f(behind))/width at high precision: h is small, so the digits cancel."""

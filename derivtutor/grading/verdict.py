@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,7 +21,7 @@ import mpmath
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, differentiate
-from derivtutor.engine.numeric import Compiled, float_function, to_mpf
+from derivtutor.engine.numeric import Compiled, float_function
 from derivtutor.engine.numeric import finite as _finite
 from derivtutor.errors import UsageError
 from derivtutor.grading import mistakes
@@ -29,10 +30,14 @@ from derivtutor.language.inputs import choose_variables, parse_domain, split_com
 from derivtutor.language.parse import parse, variables
 
 POINTS = 8  # agreeing points needed for "correct"
+FRESH = 4  # and more, from the system's randomness, for a "correct" to stand
 DRAWS = 400  # points tried before "undecided"
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
-RELATIVE, ABSOLUTE = 1e-6, 1e-10
+MAX_WORKING_DIGITS = 2000  # evalf's limit: e^(1000·2) has 869 digits before the point
+# Per point: 1e-6 of the values there; below 1e-20 two values are both 0 (30-digit work on
+# terms up to 1e10 is good to 1e-20, and larger terms go to the 90-digit recheck).
+RELATIVE, ABSOLUTE = 1e-6, 1e-20
 
 CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
 
@@ -96,7 +101,9 @@ def check(
     result = differentiate(function, wrt=wrt, order=order)
     expected = result.derivative
     given = parse(answer)
-    foreign = sorted(given.free_symbols - result.expression.free_symbols, key=lambda s: s.name)
+    # The variable named with wrt is never foreign: d/dt [9] = t/9 is simply wrong.
+    allowed = result.expression.free_symbols | {result.variable}
+    foreign = sorted(given.free_symbols - allowed, key=lambda s: s.name)
     if foreign:
         names = ", ".join(v.name for v in foreign)
         known = ", ".join(v.name for v in variables(result.expression)) or "none"
@@ -150,79 +157,112 @@ def compare(
 ) -> Comparison:
     """Compare two expressions at seeded random points where ``expected`` is real and finite,
     and where ``function`` (when given) is real and has no corner: ln(x)' = 1/x says nothing
-    about x < 0, and |x|' = sign(x) has a value at 0 only by convention."""
-    points = _sample(expected, symbols, domain, seed=seed, function=function, widen=widen)
+    about x < 0, and |x|' = sign(x) has a value at 0 only by convention.
+
+    The seeded points are public (anyone can compute them from the source), so an answer
+    built to agree there and nowhere else would pass them; a verdict of *correct* must also
+    hold at FRESH points drawn from the operating system's randomness, new on every run. An
+    honest answer agrees everywhere, so its verdict never changes between runs."""
+    want = Compiled(expected, symbols, DIGITS)
+    seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
+    sampler = _Sampler(want, symbols, domain, function=function, widen=widen)
+    points = sampler.draw(seeded, POINTS)
     if len(points) < POINTS:
         return Comparison(UNDECIDED, None, len(points), [p for p, _, _ in points])
-    # Tolerances scale with the derivative's size here: 0 is not 10^-12·x.
-    scale = max(1e-6, *(abs(v) for _, _, v in points if math.isfinite(v)))
     got = Compiled(given, symbols, DIGITS)
+    recheck = _Recheck(expected, given, symbols)
+    witness = _witness(want, got, recheck, points)
+    samples = [p for p, _, _ in points]
+    if witness is None:
+        fresh = sampler.draw(secrets.SystemRandom(), FRESH)
+        witness = _witness(want, got, recheck, fresh)
+        if witness is None:
+            return Comparison(CORRECT, None, len(points), samples)
+    others = [p for p in samples if p is not witness.point]
+    return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
+
+
+def _witness(
+    want: Compiled,
+    got: Compiled,
+    recheck: _Recheck,
+    points: list[tuple[dict[sp.Symbol, float], list[Any], float]],
+) -> Witness | None:
+    """The most convincing point where the answer differs from the derivative, or None."""
     failures: list[tuple[float, Witness]] = []
     for point, exact, value in points:
         floats = list(point.values())
         answer = got(floats, exact)
-        if math.isinf(value):
-            # Too large for a float: the answer must be too, with the same sign (a point
-            # skipped here would leave only the points where the derivative is tiny).
-            if answer is None or answer != value:
-                failures.append((math.inf, Witness(point, value, _finite(answer))))
+        if math.isinf(value) or (answer is not None and math.isinf(answer)):
+            # Too large for a float: compare the values themselves, at 30 digits (e^(e^(10+x))
+            # and twice it are both ∞ as floats, and must not agree for that).
+            exact_want, exact_got = want.exact(exact), got.exact(exact)
+            if exact_got is not None and exact_want is not None and close(exact_got, exact_want):
+                continue
+            failures.append((math.inf, Witness(point, value, _finite(answer))))
             continue
-        if answer is not None and math.isfinite(answer) and close(answer, value, scale):
+        if answer is not None and math.isfinite(answer) and close(answer, value):
             continue
         error = math.inf if answer is None or not math.isfinite(answer) else abs(answer - value)
         failures.append((error / max(abs(value), ABSOLUTE), Witness(point, value, _finite(answer))))
     # The most convincing failure first; a difference at 30 digits may be cancellation, so it
     # must survive the re-check at 90 before the answer is called wrong.
     failures.sort(key=lambda f: f[0], reverse=True)
-    recheck = _Recheck(expected, given, symbols, scale)
-    witness = next((w for _, w in failures if math.isinf(w.expected) or recheck.differs(w)), None)
-    samples = [p for p, _, _ in points]
-    if witness is None:
-        return Comparison(CORRECT, None, len(points), samples)
-    others = [p for p in samples if p is not witness.point]
-    return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
+    return next((w for _, w in failures if math.isinf(w.expected) or recheck.differs(w)), None)
 
 
-def _sample(
-    expected: sp.Expr,
-    symbols: list[sp.Symbol],
-    domain: tuple[float, float],
-    *,
-    seed: str,
-    function: sp.Expr | None,
-    widen: bool,
-) -> list[tuple[dict[sp.Symbol, float], list[Any], float]]:
-    """Up to POINTS (point, exact coordinates, derivative there), drawn from a seeded generator."""
-    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
-    want = Compiled(expected, symbols, DIGITS)
-    defined = None if function is None else float_function(function, symbols)
-    corners = [] if function is None else _corners(function, symbols)
-    low, high = domain
-    points: list[tuple[dict[sp.Symbol, float], list[Any], float]] = []
-    seen: set[tuple[float, ...]] = set()
-    for draw in range(DRAWS):
-        if widen and draw and draw % WIDEN_EVERY == 0:
-            centre, half = (low + high) / 2, (high - low)
-            low, high = centre - half, centre + half
-        # Few digits, so that "at x = 0.73" reads well; more on a narrow domain.
-        digits = max(2, 3 - math.floor(math.log10(high - low)))
-        floats = [round(rng.uniform(low, high), digits) + 0.0 for _ in symbols]
-        key = tuple(floats)
-        if key in seen:
-            continue
-        seen.add(key)
-        if defined is not None and defined(floats) is None:
-            continue
-        if any(corner(floats) == 0 for corner in corners):
-            continue
-        exact = [mpmath.mpf(str(v)) for v in floats]
-        value = want(floats, exact)
-        if value is None:
-            continue
-        points.append((dict(zip(symbols, floats, strict=True)), exact, value))
-        if len(points) >= POINTS:
-            break
-    return points
+class _Sampler:
+    """Points where the derivative (and the function) is real and finite, drawn from a
+    generator: the seeded one, for a witness that is the same on every run, or the system's."""
+
+    def __init__(
+        self,
+        want: Compiled,
+        symbols: list[sp.Symbol],
+        domain: tuple[float, float],
+        *,
+        function: sp.Expr | None,
+        widen: bool,
+    ) -> None:
+        self._want = want
+        self._symbols = symbols
+        self._domain = domain
+        self._widen = widen
+        self._defined = None if function is None else float_function(function, symbols)
+        self._corners = [] if function is None else _corners(function, symbols)
+
+    def draw(
+        self, rng: random.Random, count: int
+    ) -> list[tuple[dict[sp.Symbol, float], list[Any], float]]:
+        """Up to ``count`` (point, exact coordinates, derivative there), in DRAWS tries."""
+        low, high = self._domain
+        points: list[tuple[dict[sp.Symbol, float], list[Any], float]] = []
+        if count <= 0:
+            return points
+        seen: set[tuple[float, ...]] = set()
+        for draw in range(DRAWS):
+            if self._widen and draw and draw % WIDEN_EVERY == 0:
+                centre, half = (low + high) / 2, (high - low)
+                low, high = centre - half, centre + half
+            # Full-precision coordinates: rounded ones (0.73) make sin(10^k·π·x) vanish at
+            # every point. Only the display rounds.
+            floats = [rng.uniform(low, high) + 0.0 for _ in self._symbols]
+            key = tuple(floats)
+            if key in seen:
+                continue
+            seen.add(key)
+            if self._defined is not None and self._defined(floats) is None:
+                continue
+            if any(corner(floats) == 0 for corner in self._corners):
+                continue
+            exact = [mpmath.mpf(v) for v in floats]  # the float itself, exactly
+            value = self._want(floats, exact)
+            if value is None:
+                continue
+            points.append((dict(zip(self._symbols, floats, strict=True)), exact, value))
+            if len(points) >= count:
+                break
+        return points
 
 
 def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[Any]:
@@ -235,19 +275,18 @@ def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[Any]:
     ]
 
 
-def close(a: float, b: float, scale: float = 1.0) -> bool:
-    """Within RELATIVE of b, or within ABSOLUTE of the derivative's size (scale) near zero."""
-    return abs(a - b) <= max(ABSOLUTE * scale, RELATIVE * abs(b))
+def close(a: Any, b: Any) -> bool:
+    """Within RELATIVE of the values at this point, or within ABSOLUTE of each other near 0.
+    Per point: a tolerance taken from the largest value anywhere would let a missing term
+    pass wherever the derivative is small (x¹⁰⁰ + sin(x) against 100x⁹⁹)."""
+    return bool(abs(a - b) <= max(ABSOLUTE, RELATIVE * max(abs(a), abs(b))))
 
 
 class _Recheck:
     """The same comparison at 90 digits, compiled only if some point needs it."""
 
-    def __init__(
-        self, expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol], scale: float
-    ) -> None:
+    def __init__(self, expected: sp.Expr, given: sp.Expr, symbols: list[sp.Symbol]) -> None:
         self._args = expected, given, symbols
-        self._scale = scale
         self._compiled: tuple[Compiled, Compiled] | None = None
 
     def differs(self, witness: Witness) -> bool:
@@ -257,12 +296,28 @@ class _Recheck:
                 Compiled(expected, symbols, RECHECK_DIGITS),
                 Compiled(given, symbols, RECHECK_DIGITS),
             )
-        floats = [witness.point[v] for v in symbols]
-        exact = [to_mpf(sp.Rational(str(v)), RECHECK_DIGITS) for v in floats]
-        a, b = (compiled(floats, exact) for compiled in self._compiled)
-        return not (
-            a is not None and b is not None and math.isfinite(b) and close(b, a, self._scale)
-        )
+        exact = [mpmath.mpf(witness.point[v]) for v in symbols]  # the same point, exactly
+        a, b = (compiled.exact(exact) for compiled in self._compiled)
+        if a is not None and b is not None and close(b, a):
+            return False
+        # Still apart: a term may be lost beside a huge one that cancels (2x + e^(1000x) −
+        # e^(1000x) is 0 at any fixed precision near x = 2). SymPy's evalf raises its working
+        # precision until each sum is known to DIGITS, so it has the last word.
+        a, b = (_adaptive(e, symbols, witness.point) for e in (expected, given))
+        return not (a is not None and b is not None and close(b, a))
+
+
+def _adaptive(expr: sp.Expr, symbols: list[sp.Symbol], point: dict[sp.Symbol, float]) -> Any:
+    """expr at point, every digit of it known (None where that cannot be had)."""
+    subs = {v: sp.Float(point[v], RECHECK_DIGITS) for v in symbols}
+    try:
+        value = expr.evalf(DIGITS, subs=subs, maxn=MAX_WORKING_DIGITS)
+        real, imaginary = value.as_real_imag()
+        if not (real.is_Float or real.is_zero) or (imaginary != 0 and abs(imaginary) > ABSOLUTE):
+            return None
+        return mpmath.mpf(str(real)) if real.is_Float else mpmath.mpf(0)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
 
 
 @dataclass(frozen=True)

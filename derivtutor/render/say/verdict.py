@@ -48,7 +48,7 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
     if w is not None:
         at: list[ex.Segment] = []
         for n, (symbol, value) in enumerate(w.point.items()):
-            at += ([", "] if n else []) + [ex.Math(symbol), f" = {_signed(value + 0.0, 'g')}"]
+            at += ([", "] if n else []) + [ex.Math(symbol), f" = {_signed(value + 0.0, '.4g')}"]
         got = "is undefined" if w.got is None else f"gives {_signed(w.got, '.4g')}"
         want = _signed(w.expected, ".4g") if math.isfinite(w.expected) else "too large for a float"
         out.append(["At ", *at, f", your answer {got}, but {which} is {want}."])
@@ -169,6 +169,6 @@ def _witness(verdict: Verdict) -> list[ex.Segment]:
         return []
     at: list[ex.Segment] = ["at "]
     for n, (v, value) in enumerate(w.point.items()):
-        at += ([", "] if n else []) + [ex.Math(v), f" = {value:g}"]
+        at += ([", "] if n else []) + [ex.Math(v), f" = {value:.4g}"]
     got = "undefined" if w.got is None else f"{w.got:.4g}"
     return [*at, f": {got}, not {w.expected:.4g}"]
