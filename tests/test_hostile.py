@@ -133,3 +133,20 @@ def test_a_variable_that_is_neither_named_nor_in_the_function_is_still_refused()
     result = runner.invoke(app, ["check", "x^2", "2x + y"])
     assert result.exit_code == 2
     assert "your answer uses y" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "value"),
+    [
+        (["log(exp(z1)+exp(z2))", "--wrt", "z1", "--at", "z1=710,z2=709"], "0.7310585786"),
+        (["log(1+exp(x))", "--at", "x=1000"], "= 1\n"),
+    ],
+)
+def test_at_a_point_where_floats_overflow_the_value_is_still_found(
+    args: list[str], value: str
+) -> None:
+    # The log-sum-exp cases of ML courses: e^710 overflows a float, the answer does not.
+    result = runner.invoke(app, ["diff", *args])
+    assert result.exit_code == 0, result.output
+    assert value in result.stdout
+    assert "They agree" in result.stdout

@@ -112,6 +112,13 @@ class Compiled:
         # Where a float can underflow to 0 (e^(−1000)), "undefined" in floats may only be a
         # division by that 0: mpmath decides.
         self._may_underflow = expr.has(sp.exp, sp.Pow)
+        # A value past the largest float is worked out exactly only below a tower of three
+        # variable exponents: e^(e^(10+x)) has 70,000 digits before the point, x^x^x^x at
+        # x = 16 has more digits than there are atoms in the world.
+        # And a sine of a huge number needs as many digits as it has, to reduce it mod 2π.
+        self._bounded = _tower(expr) <= 2 and not any(
+            _tower(f.args[0]) for f in expr.atoms(*_PERIODIC)
+        )
         self._mpmath = sp.lambdify(symbols, expr, modules=[_MPMATH_FUNCTIONS, "mpmath"])
 
     def __call__(self, floats: list[float], exact: list[Any]) -> float | None:
@@ -120,8 +127,11 @@ class Compiled:
         Floats are tried first, as they are cheap; where they overflow or lose the value
         (e^(1000x) − e^(1000x) is ∞ − ∞, 0·x⁻¹⁰⁰⁰ is 0·∞, 1/e^(−1000) divides by 0), the
         value is worked out in mpmath, whose exponents do not overflow."""
-        if self._rough(floats) is None and not self._may_underflow:
+        rough = self._rough(floats)
+        if rough is None and not self._may_underflow:
             return None
+        if rough is not None and not math.isfinite(rough) and not self._bounded:
+            return rough  # x^x^x^x: its true value may not fit in memory at all
         precise = self._precise(exact)
         return None if precise is None else float(precise)
 
@@ -130,11 +140,8 @@ class Compiled:
         return self._precise(exact)
 
     def slope(self, ahead: list[Any], behind: list[Any], width: Any) -> float | None:
-        """(f(ahead) − f(behind))/width at high precision: h is small, so the digits cancel."""
-        for point in (ahead, behind):
-            rough = self._rough([float(v) for v in point])
-            if rough is None or not math.isfinite(rough):
-                return None
+        """(f(ahead) − f(behind))/width at high precision: h is small, so the digits cancel.
+        mpmath throughout: ln(1 + e^1000) overflows a float on the way, not in the value."""
         high, low = self._precise(ahead), self._precise(behind)
         if high is None or low is None:
             return None
@@ -168,6 +175,20 @@ class Compiled:
                     return None
                 result = result.real
             return result if mpmath.isfinite(result) else None
+
+
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot)
+
+
+def _tower(expr: sp.Basic) -> int:
+    """How deep exponents with a variable in them nest: e^x is 1, x^(x^x) and e^(e^x) are 2."""
+    if expr.is_Atom:
+        return 0
+    if isinstance(expr, sp.exp) or (isinstance(expr, sp.Pow) and expr.exp.free_symbols):
+        exponent = expr.args[0] if isinstance(expr, sp.exp) else expr.exp
+        base = 0 if isinstance(expr, sp.exp) else _tower(expr.base)
+        return max(base, 1 + _tower(exponent))
+    return max(_tower(a) for a in expr.args)
 
 
 def float_function(
