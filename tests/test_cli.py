@@ -198,11 +198,21 @@ def test_double_dash_allows_a_leading_minus() -> None:
     assert "Result: d/dx [−x²] = −2x" in out
 
 
-def test_leading_minus_without_double_dash_suggests_it() -> None:
-    err = _fails(["diff", "-x^2"])
-    # Quoted, so that the suggestion can be pasted into a shell as it stands.
-    assert "derivtutor diff -- '-x^2'" in err
-    assert "derivtutor diff -- '-x y + 1'" in _fails(["diff", "-x y + 1"])
+@pytest.mark.parametrize(
+    ("args", "result"),
+    [
+        (["diff", "-x^2"], "= −2x"),
+        (["diff", "-x y + 1", "--wrt", "x"], "= −y"),
+        (["diff", "--order", "2", "-x^3"], "= −6x"),
+        (["grad", "-x^2 - y^2"], "(−2x, −2y)"),
+    ],
+)
+def test_an_expression_may_start_with_a_minus(args: list[str], result: str) -> None:
+    assert result in _ok(args)
+
+
+def test_a_mistyped_option_of_diff_gets_the_real_one() -> None:
+    assert "Did you mean --wrt?" in _fails(["diff", "x^2", "--wtr", "x"])
 
 
 @pytest.mark.parametrize("flag", ["-h", "--help"])

@@ -98,9 +98,9 @@ def test_ln_of_an_absolute_value_reads_back(printed: str) -> None:
 
 def test_a_quotient_shows_its_numerator_the_identity_and_the_cancelling() -> None:
     out = _printed("sin(x)/(1+cos(x))")
-    assert "= (sin²(x) + cos²(x) + cos(x))/(cos(x) + 1)²    (multiply out the numerator)" in out
-    assert "= (cos(x) + 1)/(cos(x) + 1)²    (since sin² + cos² = 1)" in out
-    assert "= 1/(cos(x) + 1)    (cancel (cos(x) + 1), common to top and bottom)" in out
+    assert "= (sin²(x) + cos²(x) + cos(x))/(1 + cos(x))²    (multiply out the numerator)" in out
+    assert "= (1 + cos(x))/(1 + cos(x))²    (since sin² + cos² = 1)" in out
+    assert "= 1/(1 + cos(x))    (cancel (1 + cos(x)), common to top and bottom)" in out
 
 
 @pytest.mark.parametrize(
@@ -174,6 +174,22 @@ def test_parameters_are_constants_not_a_partial_derivative() -> None:
     assert "∂" not in out and "1·" not in out
     # Variables of a model, by contrast, are held constant in a partial derivative.
     assert _printed("w*x + b", wrt="w").startswith("∂/∂w")
+
+
+@pytest.mark.parametrize("fmt", ["text", "latex", "markdown", "json"])
+def test_the_users_term_order_is_kept_inside_arguments(fmt: str) -> None:
+    out = ok(["diff", "sigmoid(t0 + t1*x)", "--wrt", "t1", "--format", fmt])
+    written, canonical = {
+        "text": ("σ(t₀ + t₁·x)", "t₁·x + t₀"),
+        "latex": (r"t_{0} + t_{1} x", r"t_{1} x + t_{0}"),
+        "markdown": (r"t_{0} + t_{1} x", r"t_{1} x + t_{0}"),
+        "json": ("t₀ + t₁·x", "t₁·x + t₀"),
+    }[fmt]
+    assert written in out and canonical not in out
+
+
+def test_a_negated_written_sum_keeps_its_order() -> None:
+    assert "e^(−t₀ − t₁·x)" in _printed("log(1+exp(-(t0+t1*x)))", wrt="t1")
 
 
 @pytest.mark.parametrize(

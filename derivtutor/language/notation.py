@@ -10,6 +10,10 @@ differentiation are printed in the usual polynomial order instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 from typing import Literal
 
 import sympy as sp
@@ -203,7 +207,12 @@ class Notation:
         return f"e^({text})"
 
     def _add(self, e: sp.Add, typed: Typed) -> str:
-        terms = list(e.args) if typed else printed_order(e)
+        written = _WRITTEN.get()
+        if typed:
+            # A sum built in the engine's order (cos(x) + 1) that the user wrote as 1 + cos(x).
+            terms = (written and written.get(sp.Add(*e.args))) or list(e.args)
+        else:
+            terms = written.get(e) or printed_order(e)
         out = ""
         for i, term in enumerate(terms):
             negative, magnitude = _split_sign(term)
@@ -302,6 +311,47 @@ class Notation:
 
     def _subscript(self, n: int) -> str:
         return str(n).translate(_SUBSCRIPT)
+
+
+# The sums of the function being printed, in the order the user wrote them (see written_order).
+_NONE: Mapping[sp.Expr, list[sp.Expr]] = MappingProxyType({})
+_WRITTEN: ContextVar[Mapping[sp.Expr, list[sp.Expr]]] = ContextVar("written", default=_NONE)
+
+
+@contextmanager
+def written_order(typed: sp.Expr) -> Iterator[None]:
+    """While printing the derivation of ``typed``, each of its sums that reappears in a result
+    keeps the order the user wrote: σ(t₀ + t₁·x), not σ(t₁·x + t₀), and −t₀ − t₁·x for
+    −(t₀ + t₁·x). A sum the user did not write is printed in the textbook order as always."""
+    token = _WRITTEN.set({**_WRITTEN.get(), **written_sums(typed)})
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+
+
+def written_terms(e: sp.Add) -> list[sp.Expr] | None:
+    """e's terms in the order the user wrote them, while written_order is in force."""
+    return _WRITTEN.get().get(e)
+
+
+def written_sums(typed: sp.Expr) -> dict[sp.Expr, list[sp.Expr]]:
+    """Each sum in ``typed`` (built unevaluated by the parser), as SymPy evaluates it, mapped
+    to its terms in the written order; the negated sum too."""
+    sums: dict[sp.Expr, list[sp.Expr]] = {}
+    for node in sp.preorder_traversal(typed):
+        if not isinstance(node, sp.Add) or not node.free_symbols:
+            continue
+        terms = [t.doit() for t in node.args]
+        for sign in (1, -1):
+            signed = [sign * t for t in terms]
+            value = sp.Add(*signed)
+            # Only where evaluating kept every term: x + 2x is 3x, with no order to keep.
+            if isinstance(value, sp.Add) and sorted(map(str, value.args)) == sorted(
+                map(str, signed)
+            ):
+                sums.setdefault(value, signed)
+    return sums
 
 
 def printed_order(e: sp.Add) -> list[sp.Expr]:

@@ -60,7 +60,6 @@ def step_dict(step: Step, node: ex.Node, writer: TextWriter) -> dict[str, Any]:
 
 def differentiation_dict(result: Differentiation) -> dict[str, Any]:
     from derivtutor.engine.numeric import finite as _finite
-    from derivtutor.render import explain as ex
     from derivtutor.render.formats.latex import latex
     from derivtutor.render.formats.text import TextWriter
 
@@ -81,9 +80,7 @@ def differentiation_dict(result: Differentiation) -> dict[str, Any]:
         "derivative": expression_string(result.derivative),
         "latex": latex(result.derivative),
         "forms": [] if result.pattern else [expression_string(f) for f in final.forms],
-        "steps": [
-            step_dict(o.step, ex.explain(o, partial=result.partial), writer) for o in result.orders
-        ],
+        "steps": _steps(result, writer),
         "at": at,
         "pattern": None if result.pattern is None else pattern_dict(result.pattern),
         "detail": "normal",  # what the text shows; the steps here are always complete
@@ -107,11 +104,23 @@ def _float(value: sp.Expr) -> float | None:
     return _finite(float(value.evalf(30)))
 
 
+def _steps(result: Differentiation, writer: TextWriter) -> list[dict[str, Any]]:
+    from derivtutor.language.notation import written_order
+    from derivtutor.render import explain as ex
+
+    with written_order(result.expression):
+        return [
+            step_dict(o.step, ex.explain(o, partial=result.partial), writer) for o in result.orders
+        ]
+
+
 def _entry_step(entry: Differentiation, writer: TextWriter) -> dict[str, Any]:
+    from derivtutor.language.notation import written_order
     from derivtutor.render import explain as ex
 
     order = entry.orders[0]
-    return step_dict(order.step, ex.explain(order, partial=entry.partial), writer)
+    with written_order(entry.expression):
+        return step_dict(order.step, ex.explain(order, partial=entry.partial), writer)
 
 
 def gradient_dict(result: Gradient) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, Order, Pattern
 from derivtutor.language.functions import sigmoid
+from derivtutor.language.notation import written_order
 from derivtutor.render import explain as ex
 
 if TYPE_CHECKING:
@@ -33,6 +34,13 @@ class Section:
 def sections(result: Differentiation, detail: str = "normal") -> Iterator[Section]:
     """The derivation's sections, one per order shown (and one for a pattern). ``brief``
     gives each order's result first, then the rules it used, with no tree."""
+    # Printed while the caller consumes them: the function's own sums keep the user's order
+    # in every format (σ(t₀ + t₁·x), not σ(t₁·x + t₀)).
+    with written_order(result.expression):
+        yield from _sections(result, detail)
+
+
+def _sections(result: Differentiation, detail: str) -> Iterator[Section]:
     if detail == "brief":
         yield from _brief(result)
         return

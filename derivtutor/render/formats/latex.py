@@ -11,7 +11,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.errors import UsageError
-from derivtutor.language.notation import factor_rank
+from derivtutor.language.notation import factor_rank, written_terms
 from derivtutor.render import explain as ex
 from derivtutor.render import summary
 from derivtutor.render.blocks import (
@@ -96,12 +96,16 @@ class _Printer(SympyLatexPrinter):  # type: ignore[misc]
         return str(super()._print_Mul(expr))
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
-        if not all(isinstance(a, sp.UnevaluatedExpr) for a in expr.args):
+        if all(isinstance(a, sp.UnevaluatedExpr) for a in expr.args):
+            terms = [a.args[0] for a in expr.args]
+        elif (written := written_terms(expr)) is not None:
+            terms = written  # a sum of the function, in the order the user wrote it
+        else:
             return str(super()._print_Add(expr, order))
         # A result's terms in the order they were written, each printed in its own order,
         # with "- 2/(x + 2)" for a negative term, never "+ -2/(x + 2)".
         out = ""
-        for i, term in enumerate(a.args[0] for a in expr.args):
+        for i, term in enumerate(terms):
             negative = term.could_extract_minus_sign()
             tex = latex(-term if negative else term)
             out += ("-" if negative else "") + tex if i == 0 else f" {'-+'[not negative]} {tex}"
