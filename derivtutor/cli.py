@@ -329,7 +329,7 @@ def check(
     More: [bold]derivtutor check "x^2 y + sin(y)" --grad "2x y, x^2 + cos(y)"[/bold]   and
     [bold]derivtutor check --file homework.yaml[/bold]
     """
-    with terminal.errors(debug):
+    with terminal.errors(debug, bounded=file is None):
         terminal.start_engine()
         result = _checked(
             function, answer, wrt=wrt, grad=grad, file=file, domain=domain, order=order
@@ -422,7 +422,7 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
     from derivtutor.practice.bank import load_bank
     from derivtutor.render.show import show_bank
 
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         bank = load_bank(path)
         terminal.emit(show_bank(bank, terminal.output_format(output).value))
         if bank.errors:
@@ -444,7 +444,7 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
     from derivtutor.practice.bank import load_bank, validate
     from derivtutor.render.show import show_validation
 
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         terminal.start_engine()
         bank = load_bank(path)
         errors = validate(bank)
@@ -644,7 +644,7 @@ def quiz(
 
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
-    with terminal.errors(debug):
+    with terminal.errors(debug, bounded=False):
         from derivtutor.practice.bank import load_bank
         from derivtutor.practice.quiz import select
         from derivtutor.practice.session import gradable, open_store, usable
@@ -680,7 +680,7 @@ def review(
     """
     import time
 
-    with terminal.errors(debug):
+    with terminal.errors(debug, bounded=False):
         from derivtutor.practice.bank import load_bank
         from derivtutor.practice.quiz import review_selection
         from derivtutor.practice.session import gradable, open_store, usable
@@ -706,7 +706,7 @@ def stats(output: FormatOption = None) -> None:
     """
     import time
 
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         from derivtutor.practice.session import open_store
         from derivtutor.render.show import show_stats
 
@@ -739,7 +739,7 @@ def progress_export(
     """
     import json
 
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         from derivtutor.practice.progress import write_export
         from derivtutor.practice.session import open_store
 
@@ -761,7 +761,7 @@ def progress_import(
 
     Example: [bold]derivtutor progress import progress.json[/bold]
     """
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         from derivtutor.practice.progress import load_export
         from derivtutor.practice.session import open_store
 
@@ -781,7 +781,7 @@ def progress_reset(
 
     Example: [bold]derivtutor progress reset[/bold]
     """
-    with terminal.errors(debug=False):
+    with terminal.errors(debug=False, bounded=False):
         from derivtutor.practice.session import open_store
 
         store = open_store(create=False)
@@ -807,6 +807,7 @@ def progress_reset(
 
 def main() -> None:
     """The console script's entry point."""
+    terminal.cap_memory()
     _only(sys.argv[1] if len(sys.argv) > 1 else "")
     app()
 

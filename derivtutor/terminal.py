@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperCommand
 
+from derivtutor.controls import visible
 from derivtutor.errors import DerivtutorError, InputError, for_cli
 
 # The longest expression read from stdin; the parser's own limit then gives the message.
@@ -141,14 +142,12 @@ def read_text(path: str) -> str:
     if path == "-":
         return sys.stdin.read(FILE_LIMIT)
     from derivtutor.errors import UsageError
+    from derivtutor.files import UnreadableFile, read_bounded
 
     try:
-        if os.path.getsize(path) > FILE_LIMIT:
-            raise UsageError(f"{path} is larger than {FILE_LIMIT // 1_000_000} MB")
-        with open(path, encoding="utf-8") as file:
-            return file.read()
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror}") from None
+        return read_bounded(path, FILE_LIMIT).decode("utf-8")
+    except UnreadableFile as err:
+        raise UsageError(err.reason) from None
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8 text") from None
 
@@ -163,7 +162,7 @@ def line_reader() -> Callable[[], str]:
         from derivtutor import places
 
         session: Any = PromptSession(history=FileHistory(str(places.history_path())))
-        return lambda: str(session.prompt("> "))
+        return lambda: visible(str(session.prompt("> ")))
 
     def plain() -> str:
         typer.echo("> ", nl=False)
@@ -174,6 +173,7 @@ def line_reader() -> Callable[[], str]:
         if not line.endswith("\n") and len(line) == STDIN_LIMIT:
             while (rest := sys.stdin.readline(STDIN_LIMIT)) and not rest.endswith("\n"):
                 pass  # the rest of an overlong line is part of the same (refused) answer
+        line = visible(line.rstrip("\n")) + "\n"  # an answer is echoed, so never obeyed
         typer.echo(line.rstrip("\n"))  # so a transcript shows what was answered
         return line
 
@@ -264,17 +264,43 @@ FLAGS = {
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {visible(message)}", err=True)  # a caret's echo is never obeyed
     raise typer.Exit(code)
 
 
+# Every command that works on one input finishes within these (DESIGN.md's 5 s and 1 GB).
+DEADLINE = 5.0  # seconds of wall-clock time
+MEMORY = 1 << 30  # bytes of address space, set once for the console script (main)
+_TOO_LARGE = (
+    "this expression is too large to work with ({}). "
+    "Try a smaller exponent, or fewer nested powers."
+)
+
+
+class _Deadline(Exception):
+    """Raised by the alarm in the middle of whatever SymPy was doing."""
+
+
 @contextmanager
-def errors(debug: bool) -> Iterator[None]:
-    """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal)."""
+def errors(debug: bool, *, bounded: bool = True) -> Iterator[None]:
+    """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal).
+    ``bounded``: the body has DEADLINE seconds (the quiz waits for a person, and a sheet or
+    a bank bounds each row instead)."""
     try:
-        yield
+        with _deadline(DEADLINE if bounded else None):
+            yield
     except DerivtutorError as err:
         fail(for_cli(err, FLAGS))
+    except _Deadline:
+        fail(_TOO_LARGE.format(f"it would take more than {DEADLINE:g} seconds"))
+    except MemoryError:
+        fail(_TOO_LARGE.format(f"it would need more than {MEMORY >> 30} GB of memory"))
+    except RecursionError:
+        fail(_TOO_LARGE.format("it nests deeper than Python allows"))
+    except ValueError as err:
+        if "integer string conversion" not in str(err):
+            _internal(err, debug)
+        fail(_TOO_LARGE.format("it makes a number of more than 4300 digits"))
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -284,10 +310,62 @@ def errors(debug: bool) -> Iterator[None]:
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
     except Exception as err:  # the last line of defence: a bug, reported briefly
-        if debug:
-            traceback.print_exc()
-        detail = "" if debug else " Rerun with --debug to see the traceback."
-        fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
+        _internal(err, debug)
+
+
+def _internal(err: Exception, debug: bool) -> NoReturn:
+    """A bug is exit 3. But an error raised deep inside SymPy or mpmath on an input it cannot
+    handle (asec(csc(asin(cosh(x)))) trips an AttributeError there) is about the input: exit 2,
+    saying so."""
+    if debug:
+        traceback.print_exc()
+    frames = traceback.extract_tb(err.__traceback__)
+    where = frames[-1].filename.replace("\\", "/") if frames else ""
+    if "/sympy/" in where or "/mpmath/" in where:
+        fail(
+            "SymPy cannot work with this expression "
+            f"({type(err).__name__} inside {where.rsplit('/site-packages/', 1)[-1]}). "
+            "Try writing it another way, e.g. with fewer nested inverse functions."
+        )
+    detail = "" if debug else " Rerun with --debug to see the traceback."
+    fail(f"internal error ({type(err).__name__}: {err}). This is a bug.{detail}", code=3)
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """SIGALRM after ``seconds``: pure-Python SymPy work stops at its next bytecode. Only in
+    the main thread of a platform that has it; elsewhere the memory cap still holds."""
+    import signal
+    import threading
+
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if seconds is None or not usable:
+        yield
+        return
+
+    def ring(_signum: int, _frame: Any) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def cap_memory() -> None:
+    """At most MEMORY bytes of address space for this process (the console script only: a
+    test runner calling commands in-process keeps its own limits)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = MEMORY if hard == resource.RLIM_INFINITY else min(MEMORY, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def start_engine() -> None:

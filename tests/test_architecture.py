@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "derivtutor"
 # not import each other (ml/ and grading/ both stand on calculus/, beside each other).
 LAYERS: dict[str, int] = {
     "derivtutor.errors": 0,
+    "derivtutor.controls": 0,
     "derivtutor.language": 1,
     "derivtutor.engine": 2,
     "derivtutor.calculus": 3,
@@ -26,6 +27,7 @@ LAYERS: dict[str, int] = {
     "derivtutor.grading": 4,
     "derivtutor": 5,  # the public API: thin functions over the use cases
     "derivtutor.places": 6,
+    "derivtutor.files": 6,
     "derivtutor.practice": 7,
     "derivtutor.render": 8,
     "derivtutor.display": 9,  # the door: see its docstring

@@ -7,10 +7,20 @@ codes, through the CLI."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import random
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from derivtutor import check
@@ -150,3 +160,197 @@ def test_at_a_point_where_floats_overflow_the_value_is_still_found(
     assert result.exit_code == 0, result.output
     assert value in result.stdout
     assert "They agree" in result.stdout
+
+
+# --- §3, §4: every input bounded in time and memory; SymPy's failures are exit 2 -------------
+
+# The console script, as a user runs it: its own memory cap and deadline, in a child process.
+SCRIPT = str(Path(sys.executable).with_name("derivtutor"))
+BOUND = 5.0 + 3.0  # the command's deadline, plus Python's and SymPy's start-up on a busy machine
+
+HOSTILE_INPUTS = [
+    ("x^(4^94.6484573004^sinh(68780689323))", "too large to work with"),
+    ("cot^2(((5)^(820.9268844 )) (x^511.29^x))", "too large to work with"),
+    ("x^99999999999999999999^884.31", "too large to work with"),
+    ("asec(csc(asin(cosh(x))))", "SymPy cannot work with this expression"),
+]
+
+
+def _run(args: list[str]) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [SCRIPT, *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    return done, time.perf_counter() - start
+
+
+@pytest.mark.parametrize(("expression", "message"), HOSTILE_INPUTS)
+def test_a_hostile_input_is_refused_within_the_bound(expression: str, message: str) -> None:
+    done, seconds = _run(["diff", expression])
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert seconds < BOUND
+
+
+def test_x_squared_written_499_times_finishes_within_the_bound() -> None:
+    done, seconds = _run(["diff", "x²" * 499])
+    assert done.returncode in (0, 2), done.stderr
+    assert "Traceback" not in done.stderr
+    assert seconds < BOUND
+
+
+_ATOMS = st.sampled_from(["x", "2", "0.5", "pi", "e", "10^20", "x^x"])
+_FUNCTIONS = st.sampled_from(["sin", "cosh", "exp", "log", "asin", "sec", "tanh", "sqrt"])
+
+
+def _nasty(depth: int = 3) -> st.SearchStrategy[str]:
+    """Valid but nasty: towers of powers, huge constants, inverse functions of functions."""
+    if depth == 0:
+        return _ATOMS
+    inner = _nasty(depth - 1)
+    return st.one_of(
+        _ATOMS,
+        st.builds(lambda a, b: f"({a})^({b})", inner, inner),
+        st.builds(lambda f, a: f"{f}({a})", _FUNCTIONS, inner),
+        st.builds(lambda a, b: f"{a}*{b}", inner, inner),
+        st.builds(lambda a, b: f"({a})/({b})", inner, inner),
+    )
+
+
+@pytest.mark.timeout(600)
+@settings(deadline=None, max_examples=12, suppress_health_check=list(HealthCheck))
+@given(_nasty(), st.sampled_from(["diff", "check"]))
+def test_fuzzed_nasty_expressions_end_cleanly_and_in_time(expression: str, command: str) -> None:
+    args = ["diff", expression] if command == "diff" else ["check", expression, "--", "-x"]
+    done, seconds = _run(args)
+    assert done.returncode in (0, 1, 2), (expression, done.stderr)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert seconds < BOUND, expression
+
+
+# --- §4, §5: files and stores that are not what they claim ------------------------------------
+
+
+def _cli(args: list[str], code: int, **kwargs: Any) -> str:
+    result = runner.invoke(app, args, **kwargs)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result.stderr if code else result.stdout
+
+
+def test_a_sheet_nested_5000_deep_is_refused(tmp_path: Path) -> None:
+    sheet = tmp_path / "deep.yaml"
+    sheet.write_text("[" * 5000 + "]" * 5000)
+    assert "nests too deeply" in _cli(["check", "--file", str(sheet)], 2)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory"])
+@pytest.mark.parametrize("command", [["check", "--file"], ["progress", "import"]])
+def test_only_a_regular_file_is_read(tmp_path: Path, kind: str, command: list[str]) -> None:
+    path = tmp_path / "sheet.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)  # opened for reading, it would block for ever
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")  # read whole, it would never end
+    else:
+        path.mkdir()
+    assert "is not a regular file" in _cli([*command, str(path)], 2)
+
+
+def _export(tmp_path: Path, **changes: Any) -> Path:
+    attempt = {
+        "time": "2026-01-02T03:04:05.000+00:00", "problem": "hyp.cosh", "topic": "hyperbolic",
+        "level": 1, "function": "cosh(x)", "answer": "sinh(x)", "verdict": "correct",
+        "mistake": None, "hints": 0, "seconds": 1.5,
+    }  # fmt: skip
+    review = {"time": "2026-01-02T03:04:06.000+00:00", "problem": "hyp.cosh", "rating": 3}
+    attempt.update(changes.get("attempt", {}))
+    review.update(changes.get("review", {}))
+    data = {"format": "derivtutor-progress", "version": 1, "attempts": [attempt]}
+    text = json.dumps({**data, "reviews": [review]})
+    for old, new in changes.get("raw", {}).items():
+        text = text.replace(old, new)
+    path = tmp_path / "export.json"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"raw": {'"level": 1': '"level": ' + "9" * 5000}}, "a number too large"),
+        ({"review": {"time": "9999-12-31T23:59:59.999+00:00"}}, "is in the future"),
+        ({"attempt": {"topic": "hyp\x1b]0;owned\x07"}}, "control characters"),
+        ({"attempt": {"answer": "x\x1b]52;c;cHduZWQ=\x07"}}, "control characters"),
+    ],
+)
+def test_a_hostile_export_is_refused_before_any_store_is_made(
+    tmp_path: Path, changes: dict[str, Any], message: str
+) -> None:
+    assert message in _cli(["progress", "import", str(_export(tmp_path, **changes))], 2)
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.sqlite3"))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("UPDATE attempts SET time = 'not-a-time'", "attempts.time holds a value"),
+        ("UPDATE cards SET card = '{not json'", "cards.card holds a value"),
+        ("UPDATE reviews SET rating = 9", "reviews.rating holds a value"),
+        (
+            "CREATE TRIGGER wipe AFTER INSERT ON attempts BEGIN DELETE FROM attempts; END",
+            "a trigger named 'wipe'",
+        ),
+        ("CREATE VIEW everything AS SELECT * FROM attempts", "a view named 'everything'"),
+    ],
+)
+@pytest.mark.parametrize("command", [["stats"], ["quiz", "--count", "1"]])
+def test_a_store_with_bad_values_or_foreign_objects_is_damaged_and_untouched(
+    tmp_path: Path, damage: str, message: str, command: list[str]
+) -> None:
+    _cli(["progress", "import", str(_export(tmp_path))], 0)
+    (store,) = (tmp_path / "home").rglob("*.sqlite3")
+    db = sqlite3.connect(store)
+    db.execute(damage)
+    db.commit()
+    db.close()
+    before = store.read_bytes()
+    err = _cli(command, 2, input="sinh(x)\n")
+    assert message in err and "left untouched" in err
+    assert store.read_bytes() == before
+
+
+# --- §6: nothing from input reaches the terminal raw ------------------------------------------
+
+OSC_CLIPBOARD = "\x1b]52;c;cHduZWQ=\x07"
+
+
+def test_an_error_caret_never_echoes_a_control_character() -> None:
+    err = _cli(["diff", f"x{OSC_CLIPBOARD}"], 2)
+    assert "\x1b" not in err and "\x07" not in err
+    assert "x\\x1b]52;c;cHduZWQ=\\x07" in err
+
+
+def test_a_sheet_id_is_echoed_visibly(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text('- id: "q\\e]0;title\\a1"\n  function: x^2\n  answer: 2x\n')
+    out = _cli(["check", "--file", str(sheet)], 0)
+    assert "\x1b" not in out and "q\\x1b]0;title\\x071" in out
+
+
+def test_the_quiz_echo_of_an_answer_is_visible() -> None:
+    out = _cli(["quiz", "--count", "1"], 0, input=f"x{OSC_CLIPBOARD}\n")
+    assert "\x1b]" not in out and "\\x1b]52" in out
+
+
+def test_bank_validate_refuses_control_characters(tmp_path: Path) -> None:
+    (tmp_path / "bank").mkdir()
+    bank = tmp_path / "bank" / "b.yaml"
+    bank.write_text(
+        "- id: t.one\n  topic: t\n  level: 1\n  title: 'clear \x1b[2J'\n  function: x^2\n"
+    )
+    result = runner.invoke(app, ["bank", "validate", str(tmp_path / "bank")])
+    assert result.exit_code == 2
+    assert "b.yaml:4: a control character (\\x1b) is not allowed" in result.output
+    assert "\x1b" not in result.output

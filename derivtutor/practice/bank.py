@@ -28,7 +28,9 @@ from pydantic import (
     model_validator,
 )
 
+from derivtutor.controls import has_controls, visible
 from derivtutor.errors import BankError, InputError, UsageError
+from derivtutor.files import UnreadableFile, read_bounded
 from derivtutor.practice.problem import Problem, verify_problem
 
 SCHEMA_VERSION = 1
@@ -189,15 +191,20 @@ def verify(bank: Bank) -> tuple[BankError, ...]:
 
 def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str, list[Problem]]:
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:  # before reading: a huge file is refused, not loaded
-            raise BankError(f"the file is too large ({size} bytes)", file=name, line=1)
-        with open(file, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise BankError(f"cannot read the file: {err.strerror or err}", file=name, line=1) from None
+        data = read_bounded(file, MAX_FILE_BYTES)  # a regular file only, never read past
+    except UnreadableFile as err:
+        raise BankError(err.reason, file=name, line=1) from None
     try:
         text = data.decode("utf-8-sig")
+        if has_controls(text):
+            # A title or hint is printed to the learner's terminal: ESC [ 2 J would clear it.
+            at = next(i for i, ch in enumerate(text) if has_controls(ch))
+            line = text[:at].count("\n") + 1
+            raise BankError(
+                f"a control character ({visible(text[at])}) is not allowed in a bank",
+                file=name,
+                line=line,
+            )
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise BankError(f"not UTF-8 text ({err.reason})", file=name, line=line) from None

@@ -17,11 +17,12 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from derivtutor import places
+from derivtutor.controls import has_controls
 from derivtutor.errors import Message, Parameter, ProgressError, UsageError
 
 SCHEMA_VERSION = 1
@@ -194,6 +195,10 @@ class Progress:
                 tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
                 if probe.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     raise self._corrupt("SQLite reports it damaged")
+                if version == SCHEMA_VERSION and {"attempts", "reviews", "cards"} <= tables:
+                    why = _foreign_objects(probe) or _unreadable_values(probe)
+                    if why:
+                        raise self._corrupt(why)
             finally:
                 probe.close()
         except sqlite3.OperationalError as err:
@@ -434,8 +439,11 @@ def read_export(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
     try:
         parsed = _Export.model_validate(data)
+        # A review from the future (9999-12-31) would schedule the next one past the calendar.
+        latest = datetime.now(timezone.utc) + timedelta(days=1)
         for when in [a.time for a in parsed.attempts] + [r.time for r in parsed.reviews]:
-            parse_time(when)
+            if parse_time(when) > latest:
+                raise ValueError(f"{when!r} is in the future")
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -455,6 +463,64 @@ def _utc(text: str) -> str:
     return parse_time(text).isoformat(timespec="milliseconds")
 
 
+def _schema_objects(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    rows = db.execute("SELECT type, name, tbl_name FROM sqlite_master")
+    return {(t, n, tbl) for t, n, tbl in rows if not n.startswith("sqlite_")}
+
+
+def _foreign_objects(db: sqlite3.Connection) -> str | None:
+    """What the store holds beyond derivtutor's schema: a planted trigger would be obeyed on
+    every write (one that deletes each new attempt loses all progress silently)."""
+    expected_db = sqlite3.connect(":memory:")
+    try:
+        expected_db.executescript(_SCHEMA)
+        expected = _schema_objects(expected_db)
+    finally:
+        expected_db.close()
+    extra = sorted(_schema_objects(db) - expected)
+    if not extra:
+        return None
+    kind, name, _ = extra[0]
+    return f"it holds a {kind} named {name!r}, which derivtutor's schema does not define"
+
+
+# A value each column must have for derivtutor to read it; the first row that fails is named.
+_VALUE_CHECKS = (
+    ("attempts", "time", "julianday(time) IS NULL"),
+    ("attempts", "level", "typeof(level) != 'integer'"),
+    ("attempts", "hints", "typeof(hints) != 'integer'"),
+    ("attempts", "seconds", "typeof(seconds) NOT IN ('integer', 'real')"),
+    ("reviews", "time", "julianday(time) IS NULL"),
+    ("reviews", "rating", "typeof(rating) != 'integer' OR rating NOT BETWEEN 1 AND 4"),
+    ("cards", "due", "julianday(due) IS NULL"),
+    ("cards", "card", "NOT json_valid(card)"),
+)
+
+
+def _unreadable_values(db: sqlite3.Connection) -> str | None:
+    """A row that passes SQLite's own check but holds a value derivtutor cannot read (a time
+    that is no time, a card that is no JSON): reported, never half-used."""
+    for table, column, bad in _VALUE_CHECKS:
+        key = "problem" if table == "cards" else "id"
+        row = db.execute(f"SELECT {key} FROM {table} WHERE {bad} LIMIT 1").fetchone()  # noqa: S608
+        if row is not None:
+            return f"its {table}.{column} holds a value derivtutor cannot read ({key} {row[0]!r})"
+    return None
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included (bounded: load_export caught the nesting)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
 def load_export(text: str, name: str) -> Any:
     """An export's JSON, read from ``text`` (from the file ``name``), checked before any store
     is touched."""
@@ -464,6 +530,11 @@ def load_export(text: str, name: str) -> Any:
         raise UsageError(f"{name} is not JSON: {err.msg} at line {err.lineno}") from None
     except RecursionError:
         raise UsageError(f"{name} is nested too deeply for a progress export") from None
+    except ValueError:  # Python refuses to read an integer of more than 4300 digits
+        raise UsageError(f"{name} holds a number too large for a progress export") from None
+    if any(has_controls(text) for text in _strings(data)):
+        # Topics and answers are printed by stats and the quiz: "\u001b]0;…" must not be.
+        raise UsageError(f"{name} holds control characters, which no progress export has")
     read_export(data)  # a bad file is refused before any store is made
     return data
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from derivtutor.controls import visible
 from derivtutor.errors import DerivtutorError, UsageError
+from derivtutor.files import UnreadableFile, read_bounded
 from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
 
 COLUMNS = ("id", "function", "answer", "wrt", "order")
@@ -69,13 +71,14 @@ def check_sheet(path: str | Path) -> Sheet:
     """Read the sheet at ``path`` and check every row."""
     file = Path(path)
     try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise UsageError(f"cannot read {file}: {err.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{file} is too large for a homework sheet ({len(data)} bytes)")
+        data = read_bounded(file, MAX_BYTES)
+    except UnreadableFile as err:
+        raise UsageError(err.reason) from None
     text = data.decode("utf-8", errors="replace")
     rows = _csv_rows(text) if file.suffix.lower() == ".csv" else _yaml_rows(text)
+    # Ids and answers are echoed in the report: a control character (raw, or a YAML "\e")
+    # shows as \x1b and is never obeyed.
+    rows = [Row(r.line, {visible(k): visible(v) for k, v in r.fields.items()}) for r in rows]
     if not rows:
         raise UsageError(f"{file} has no rows to check (columns: {', '.join(COLUMNS)})")
     if len(rows) > MAX_ROWS:
@@ -142,6 +145,9 @@ def _yaml_rows(text: str) -> list[Row]:
     try:
         # compose, not load: the nodes keep their line numbers, and no tag builds an object.
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        # [[[[…]]]] 5000 deep: no sheet nests; its rows are one list of mappings.
+        raise UsageError("the sheet nests too deeply to be a list of rows") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
