@@ -354,3 +354,64 @@ def test_bank_validate_refuses_control_characters(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "b.yaml:4: a control character (\\x1b) is not allowed" in result.output
     assert "\x1b" not in result.output
+
+
+# --- §7: writing files safely -----------------------------------------------------------------
+
+
+def test_an_export_never_follows_a_planted_link(tmp_path: Path) -> None:
+    _cli(["progress", "import", str(_export(tmp_path))], 0)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("mine")
+    target = tmp_path / "out.json"
+    # The old temporary name was predictable: links planted at it for the next few pids.
+    for pid in range(os.getpid(), os.getpid() + 50):
+        (tmp_path / f".out.json.{pid}.tmp").symlink_to(precious)
+    _cli(["progress", "export", str(target)], 0)
+    assert precious.read_text() == "mine"
+    assert target.is_file() and not target.is_symlink()
+    assert json.loads(target.read_text())["format"] == "derivtutor-progress"
+
+
+def test_an_export_to_a_link_to_a_file_is_refused(tmp_path: Path) -> None:
+    _cli(["progress", "import", str(_export(tmp_path))], 0)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("mine")
+    link = tmp_path / "out.json"
+    link.symlink_to(precious)
+    assert "is a symbolic link" in _cli(["progress", "export", str(link), "--force"], 2)
+    assert precious.read_text() == "mine" and link.is_symlink()
+
+
+def test_an_answer_given_while_the_store_is_locked_is_kept_and_saved_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derivtutor.practice import progress
+
+    _cli(["progress", "import", str(_export(tmp_path))], 0)
+    (store,) = (tmp_path / "home").rglob("*.sqlite3")
+    monkeypatch.setattr(progress, "BUSY_TIMEOUT", 0.2)
+    holder = sqlite3.connect(store, isolation_level=None)
+    try:
+        # Lock it only once the quiz has checked it can write (as another derivtutor would,
+        # mid-quiz): the answer arrives while the lock is held.
+        original = progress.Progress.check_writable
+
+        def check_then_lock(self: progress.Progress) -> None:
+            original(self)
+            holder.execute("BEGIN EXCLUSIVE")
+
+        monkeypatch.setattr(progress.Progress, "check_writable", check_then_lock)
+        err = _cli(["quiz", "--count", "1"], 2, input="x^2\n")
+        assert "busy" in err and "kept in" in err
+    finally:
+        holder.close()
+    monkeypatch.undo()
+    monkeypatch.setenv("DERIVTUTOR_HOME", str(tmp_path / "home"))
+    with progress.Progress(create=False) as before:
+        assert len(before.attempts()) == 1  # only the imported one: the answer is not in yet
+    _cli(["quiz", "--count", "1"], 0, input="")  # the next session saves the journal first
+    with progress.Progress(create=False) as after:
+        answers = [a["answer"] for a in after.attempts()]
+    assert "x^2" in answers
+    assert not any((tmp_path / "home").rglob("*.journal"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,11 +25,15 @@ from typing import Any
 from derivtutor import places
 from derivtutor.controls import has_controls
 from derivtutor.errors import Message, Parameter, ProgressError, UsageError
+from derivtutor.files import UnreadableFile, read_bounded
 
 SCHEMA_VERSION = 1
 FILENAME = places.PROGRESS_FILE
 EXPORT_FORMAT = "derivtutor-progress"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+BUSY_TIMEOUT = 10.0  # seconds SQLite retries a locked store before giving up
+JOURNAL_LIMIT = 10_000_000  # bytes: a journal is a session's answers, not a lifetime's
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -223,7 +228,7 @@ class Progress:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys = ON")
         return db
@@ -247,9 +252,50 @@ class Progress:
             self._review(problem, rating, time)
 
     def check_writable(self) -> None:
-        """Fail now, before a session starts, if answers could not be saved."""
+        """Fail now, before a session starts, if answers could not be saved; then save what
+        an earlier session had to keep in the journal."""
         with self._writing():
             self.db.execute("PRAGMA user_version = " + str(SCHEMA_VERSION))
+        self.replay()
+
+    # --- the journal: answers that could not be saved when they were given ----------------
+
+    @property
+    def journal(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
+
+    def keep(self, records: list[tuple[str, dict[str, Any]]]) -> Path:
+        """Append ("attempt", row) and ("review", row) records that the store refused (locked
+        past the busy timeout) to the journal, synced to disk: the next session saves them."""
+        fd = os.open(
+            self.journal,
+            os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0),
+            0o600,
+        )
+        with open(fd, "a", encoding="utf-8") as stream:
+            for kind, row in records:
+                stream.write(json.dumps({"kind": kind, "row": row}) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        return self.journal
+
+    def replay(self) -> int:
+        """Save the journal's records in one transaction, then remove it; how many there were.
+        A journal that cannot be read is left where it is, for the user to see."""
+        try:
+            text = read_bounded(self.journal, JOURNAL_LIMIT).decode("utf-8")
+        except (UnreadableFile, UnicodeDecodeError):
+            return 0
+        entries = [json.loads(line) for line in text.splitlines() if line.strip()]
+        with self._writing():
+            for entry in entries:
+                row = entry["row"]
+                if entry["kind"] == "attempt":
+                    self._insert_attempt(row)
+                else:
+                    self._review(row["problem"], row["rating"], row["time"])
+        os.unlink(self.journal)
+        return len(entries)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -547,6 +593,10 @@ def write_export(path: str, text: str, store: Path, force: bool) -> None:
     that exists (without ``force``), and not a device such as /dev/null (written, not
     replaced)."""
     target = os.path.abspath(path)
+    if os.path.islink(target) and (os.path.isfile(target) or not os.path.exists(target)):
+        # Never through a link to a file: a planted one would make the export overwrite its
+        # target. (A link to a device, as /dev/stdout is, is written through below.)
+        raise UsageError(f"{path} is a symbolic link: export to the file itself, not a link")
     if os.path.exists(target):
         if os.path.exists(store) and os.path.samefile(target, store):
             raise UsageError(f"{path} is the progress store itself: export to another file")
@@ -566,13 +616,18 @@ def write_export(path: str, text: str, store: Path, force: bool) -> None:
                 )
             )
     # Through a temporary file and a rename, so that a half-written export never exists.
+    # mkstemp creates it with O_EXCL under a name no one can predict, so a link planted
+    # beside the target is never followed.
     directory = os.path.dirname(target)
-    temporary = os.path.join(directory, f".{os.path.basename(target)}.{os.getpid()}.tmp")
+    temporary = None
     try:
-        with open(temporary, "w", encoding="utf-8") as stream:
+        fd, temporary = tempfile.mkstemp(
+            dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
+        with open(fd, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, target)
     except OSError as err:
-        if os.path.exists(temporary):
+        if temporary is not None and os.path.lexists(temporary):
             os.unlink(temporary)
         raise UsageError(f"cannot write {path}: {err.strerror}") from None

@@ -71,13 +71,23 @@ def practise(
 
     def save() -> None:
         unsaved.extend(session.take_records())
-        while unsaved:  # one commit per record; on Ctrl-C the rest are saved afterwards
-            record = unsaved[0]
-            if isinstance(record, Attempt):
-                store.add_attempt(record.row())
-            elif not record.problem.generated:
-                store.add_review(record.problem.id, int(record.rating), iso(record.time))
-            unsaved.pop(0)
+        try:
+            while unsaved:  # one commit per record; on Ctrl-C the rest are saved afterwards
+                record = unsaved[0]
+                if isinstance(record, Attempt):
+                    store.add_attempt(record.row())
+                elif not record.problem.generated:
+                    store.add_review(record.problem.id, int(record.rating), iso(record.time))
+                unsaved.pop(0)
+        except ProgressError as err:
+            # Locked past the busy timeout (another derivtutor writing): the answer is never
+            # dropped. It goes to the journal, which the next session saves first.
+            kept = store.keep([_journal_record(r) for r in unsaved if _kept(r)])
+            unsaved.clear()
+            raise ProgressError(
+                f"{err} Your answers so far are kept in {kept} and will be saved when "
+                "derivtutor next starts a quiz."
+            ) from None
 
     while not session.finished:
         try:
@@ -98,3 +108,14 @@ def practise(
             # summary, then the reason, so the learner knows the last answer was not kept.
             show(session, [e for e in session.stop(time.time()) if isinstance(e, Finished)])
             raise
+
+
+def _kept(record: Any) -> bool:
+    return isinstance(record, Attempt) or not record.problem.generated
+
+
+def _journal_record(record: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(record, Attempt):
+        return "attempt", record.row()
+    row = {"problem": record.problem.id, "rating": int(record.rating), "time": iso(record.time)}
+    return "review", row
