@@ -458,6 +458,50 @@ HOSTILE = (
 )
 
 
+# Inputs within the published limits that once hung a command or took all memory (issue 12):
+# each must now finish, as the user runs it, within 5 s and 1 GB.
+HOSTILE_INPUTS = (
+    ("diff", "x^(4^94.6484573004^sinh(68780689323))"),
+    ("diff", "x²" * 499),
+    ("diff", "cot^2(((5)^(820.9268844 )) (x^511.29^x))"),
+    ("diff", "x^99999999999999999999^884.31"),
+    ("diff", "asec(csc(asin(cosh(x))))"),
+    ("check", "x^2", "2x + 10^6 sin(10^20 pi x)"),
+    ("check", "exp(exp(10 + x))", "1"),
+)
+
+
+def hostile() -> list[tuple[str, str, str]]:
+    """The hostile set through the console script: the slowest run and the largest peak RSS
+    (each child's own, from wait4)."""
+    slowest, largest = (0.0, ""), (0, "")
+    for command, *texts in HOSTILE_INPUTS:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [*_command(), command, *texts],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _, _, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        name = f"{command} {texts[0][:24]}"
+        slowest = max(slowest, (seconds, name))
+        largest = max(largest, (usage.ru_maxrss * 1024, name))  # kilobytes on Linux
+    return [
+        (
+            f"hostile inputs ({len(HOSTILE_INPUTS)}): slowest",
+            f"{slowest[0]:.2f} s ({slowest[1]})",
+            _verdict(slowest[0] <= 5.5, "<= 5 s deadline, + start-up"),
+        ),
+        (
+            f"hostile inputs ({len(HOSTILE_INPUTS)}): largest",
+            f"{largest[0] / 2**20:.0f} MB ({largest[1]})",
+            _verdict(largest[0] <= 2**30, "<= 1 GB"),
+        ),
+    ]
+
+
 def _verdict(ok: bool, budget: str) -> str:
     return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
 
@@ -472,6 +516,7 @@ def main() -> int:
     rows += practice(repeats)
     rows += learning(repeats)
     rows += teaching(repeats)
+    rows += hostile()
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")

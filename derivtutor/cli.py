@@ -807,7 +807,7 @@ def progress_reset(
 
 def main() -> None:
     """The console script's entry point."""
-    terminal.cap_memory()
+    terminal.bound_process()
     _only(sys.argv[1] if len(sys.argv) > 1 else "")
     app()
 

@@ -287,7 +287,7 @@ def errors(debug: bool, *, bounded: bool = True) -> Iterator[None]:
     ``bounded``: the body has DEADLINE seconds (the quiz waits for a person, and a sheet or
     a bank bounds each row instead)."""
     try:
-        with _deadline(DEADLINE if bounded else None):
+        with _deadline(_time_left() if bounded else None):
             yield
     except DerivtutorError as err:
         fail(for_cli(err, FLAGS))
@@ -355,9 +355,28 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def cap_memory() -> None:
+_started: float | None = None  # when the console script began (main), for the deadline
+
+
+def _time_left() -> float:
+    """What is left of DEADLINE for this command: all of it when called in-process (a test,
+    a notebook); less Python's and Typer's start-up in the console script, so that the whole
+    run ends within DEADLINE, and a little kept back for printing the message and exiting."""
+    import time
+
+    if _started is None:
+        return DEADLINE
+    return max(0.5, DEADLINE - (time.monotonic() - _started) - 0.3)
+
+
+def bound_process() -> None:
     """At most MEMORY bytes of address space for this process (the console script only: a
-    test runner calling commands in-process keeps its own limits)."""
+    test runner calling commands in-process keeps its own limits). It also starts the clock
+    of the deadline."""
+    import time
+
+    global _started
+    _started = time.monotonic()
     try:
         import resource
     except ImportError:  # pragma: no cover - not on Windows

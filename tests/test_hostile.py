@@ -415,3 +415,10 @@ def test_an_answer_given_while_the_store_is_locked_is_kept_and_saved_next_time(
         answers = [a["answer"] for a in after.attempts()]
     assert "x^2" in answers
     assert not any((tmp_path / "home").rglob("*.journal"))
+
+
+def test_markdown_escapes_html_from_input(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text('- id: "<img src=x onerror=alert(1)> & co"\n  function: x^2\n  answer: 2x\n')
+    out = _cli(["check", "--file", str(sheet), "--format", "markdown"], 0)
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt; &amp; co" in out

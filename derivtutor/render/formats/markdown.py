@@ -24,13 +24,20 @@ if TYPE_CHECKING:
 
 def _segment(seg: ex.Segment) -> str:
     if isinstance(seg, str):
-        return seg.replace("*", r"\*").replace("_", r"\_")
+        return _escaped(seg)
     from derivtutor.render import explain as ex
     from derivtutor.render.formats.latex import segment
 
     if isinstance(seg, ex.Formula):
         return f"${seg.latex}$"
     return f"${segment(seg)}$"
+
+
+def _escaped(prose: str) -> str:
+    """Prose as Markdown text: & < > as entities (an id or answer from input is never HTML),
+    and * _ as themselves, not emphasis."""
+    prose = prose.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return prose.replace("*", r"\*").replace("_", r"\_")
 
 
 def line(segments: list[ex.Segment]) -> str:
@@ -83,7 +90,7 @@ class MarkdownPrinter(Printer):
             # A line of maths alone reads as typed (f'(x) = 2x), as a run's heading always has.
             from derivtutor.render.formats.text import TextWriter
 
-            return [TextWriter().line(block.segments).strip() + "\n"]
+            return [_escaped(TextWriter().line(block.segments).strip()) + "\n"]
         text = line(block.segments).strip()
         return [(f"**{text}**" if block.role == "title" else text) + "\n"]
 
