@@ -366,7 +366,7 @@ def _time_left() -> float:
 
     if _started is None:
         return DEADLINE
-    return max(0.5, DEADLINE - (time.monotonic() - _started) - 0.3)
+    return max(0.5, DEADLINE - (time.monotonic() - _started) - 0.8)
 
 
 def bound_process() -> None:
