@@ -2,10 +2,12 @@
 
 ``simplify(a − b) == 0`` is slow and wrong in both directions: it rejects correct answers with
 |x|, H(x), x^x or logs, and can run for more than 20 s on a 43-character answer. Instead both
-sides are compared at sampled points, at 30 digits, re-checked at 90 digits before an answer is
-called wrong. The points come from a seed made from the function, so a verdict never changes
-between runs. Where too few points are valid, the verdict is "undecided": a problem with the
-question, not the student's error.
+sides are compared at sampled points, at 30 digits, re-checked at 90 digits (and then at the
+precision SymPy's evalf needs) before an answer is called wrong. The points come from a seed
+made from the function, so a wrong answer's witness is the same on every run; a "correct" must
+also hold at fresh points from the system's randomness, which no one can predict. Where too
+few points are valid, the verdict is "undecided": a problem with the question, not the
+student's error.
 """
 
 from __future__ import annotations
@@ -177,7 +179,7 @@ def compare(
         fresh = sampler.draw(secrets.SystemRandom(), FRESH)
         witness = _witness(want, got, recheck, fresh)
         if witness is None:
-            return Comparison(CORRECT, None, len(points), samples)
+            return Comparison(CORRECT, None, len(points) + len(fresh), samples)
     others = [p for p in samples if p is not witness.point]
     return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
 

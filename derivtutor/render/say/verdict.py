@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
-from derivtutor.grading.verdict import CORRECT, UNDECIDED, GradientVerdict, Verdict
+from derivtutor.grading.verdict import CORRECT, POINTS, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
 
@@ -33,7 +33,11 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
     d = verdict.derivative
     which = _which(verdict.differentiation.order)
     if verdict.verdict == CORRECT:
-        return [[f"It equals {which} ", ex.Math(d), f" at all {verdict.points} points checked."]]
+        fresh = verdict.points - POINTS
+        how = f" ({POINTS} fixed, {fresh} drawn afresh on this run)" if fresh > 0 else ""
+        return [
+            [f"It equals {which} ", ex.Math(d), f" at all {verdict.points} points checked{how}."]
+        ]
     if verdict.verdict == UNDECIDED:
         return [
             [
