@@ -15,9 +15,11 @@ can hang a command or exhaust memory.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
+import mpmath
 import sympy as sp
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -224,9 +226,54 @@ def _power(base: sp.Expr, exponent: sp.Expr, tok: Token) -> sp.Expr:
                         suggestion="use a smaller base or exponent.",
                     )
             return _real_constant(sp.Pow(base, exponent), tok, f"({base})^({exponent})")
+    if not exponent.free_symbols:
+        _bounded_constant_exponent(exponent, tok)
     if base == sp.E:
         return sp.exp(exponent, evaluate=False)
     return sp.Pow(base, exponent, evaluate=False)
+
+
+def _bounded_constant_exponent(exponent: sp.Expr, tok: Token) -> None:
+    """A constant exponent that is no plain number (2^π, 94.6^sinh(68780689323)) is bounded as a
+    literal one is: its size at most MAX_EXPONENT. The size is estimated level by level, as a
+    logarithm, so a tower whose value would fill any memory is refused before it is sought."""
+    size = _log10_size(exponent)
+    if size > math.log10(MAX_EXPONENT):
+        shown = "astronomically large" if math.isinf(size) else f"about 10^{size:.0f}"
+        raise _error_at(
+            tok,
+            f"the exponent is too large ({shown}; at most {MAX_EXPONENT})",
+            suggestion="derivtutor works with exponents a person could expand by hand.",
+        )
+
+
+_BOUNDED = (sp.sin, sp.cos, sp.tanh, sp.atan, sp.asin, sp.acos, sp.acot, sp.sign, sp.Heaviside)
+
+
+def _log10_size(e: sp.Expr) -> float:
+    """An estimate of log10 |e| for a constant e, never computing a number larger than about
+    10^(10^6): inf stands for "too large to hold"."""
+    if e.is_zero:
+        return -math.inf
+    if e.is_Number or e.is_NumberSymbol:
+        return float(mpmath.log10(abs(mpmath.mpf(sp.N(e, 15)))))
+    if isinstance(e, (sp.Pow, sp.exp)):
+        base, power = (sp.E, e.args[0]) if isinstance(e, sp.exp) else (e.base, e.exp)
+        size = _log10_size(power)
+        if size > 6:
+            return math.inf  # an exponent beyond a million: the value has a million digits
+        value = float(sp.N(power, 15)) if size > -math.inf else 0.0
+        return value * _log10_size(base) if value >= 0 else -abs(value * _log10_size(base))
+    if isinstance(e, sp.Mul):
+        return sum(_log10_size(a) for a in e.args)
+    if isinstance(e, sp.Add):
+        return max(_log10_size(a) for a in e.args) + math.log10(len(e.args))
+    if isinstance(e, _BOUNDED):
+        return 1.0  # at most π, whatever the argument
+    if all(_log10_size(a) <= 6 for a in e.args):
+        value = abs(complex(sp.N(e, 15)))  # sinh(10⁶) is e^(10⁶): mpmath holds it
+        return math.log10(value) if value else -math.inf
+    return math.inf
 
 
 def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
