@@ -359,7 +359,7 @@ def _checked(
             raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
         from derivtutor.practice.sheet import check_sheet
 
-        return check_sheet(file)
+        return check_sheet(file, bound=terminal.row_bound)
     if function is None:
         raise UsageError('give FUNCTION and ANSWER, e.g. derivtutor check "x^2" "2x"')
     if grad is not None:

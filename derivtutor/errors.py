@@ -205,6 +205,10 @@ class ProgressError(DerivtutorError):
     """The progress database cannot be used as it is (corrupt, or from a newer derivtutor)."""
 
 
+class TooLarge(DerivtutorError):
+    """Work on an input ran past its bound of time or memory (the CLI's deadline and cap)."""
+
+
 def for_cli(error: DerivtutorError, flags: Mapping[str, str]) -> str:
     """``error`` as the command line says it: each parameter it names written as its flag,
     ``flags`` mapping the API's name to the option (``{"learning_rate": "--lr"}``). For an

@@ -277,10 +277,6 @@ _TOO_LARGE = (
 )
 
 
-class _Deadline(Exception):
-    """Raised by the alarm in the middle of whatever SymPy was doing."""
-
-
 @contextmanager
 def errors(debug: bool, *, bounded: bool = True) -> Iterator[None]:
     """Domain errors become exit codes here and only here (DESIGN.md: 2 input, 3 internal).
@@ -289,10 +285,8 @@ def errors(debug: bool, *, bounded: bool = True) -> Iterator[None]:
     try:
         with _deadline(_time_left() if bounded else None):
             yield
-    except DerivtutorError as err:
+    except DerivtutorError as err:  # TooLarge from the deadline among them
         fail(for_cli(err, FLAGS))
-    except _Deadline:
-        fail(_TOO_LARGE.format(f"it would take more than {DEADLINE:g} seconds"))
     except MemoryError:
         fail(_TOO_LARGE.format(f"it would need more than {MEMORY >> 30} GB of memory"))
     except RecursionError:
@@ -344,15 +338,25 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         return
 
     def ring(_signum: int, _frame: Any) -> None:
-        raise _Deadline
+        from derivtutor.errors import TooLarge
+
+        raise TooLarge(_TOO_LARGE.format(f"it would take more than {DEADLINE:g} seconds"))
 
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # And again every 0.1 s: an exception raised while Python runs a finaliser (__del__) is
+    # reported as "unraisable" and lost, so one ring alone may not stop the work.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def row_bound() -> Any:
+    """The deadline for one row of a sheet: the sheet as a whole has none, each row has all
+    of DEADLINE."""
+    return _deadline(DEADLINE)
 
 
 _started: float | None = None  # when the console script began (main), for the deadline

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,8 +69,11 @@ class Sheet:
         return display.to_dict(self)
 
 
-def check_sheet(path: str | Path) -> Sheet:
-    """Read the sheet at ``path`` and check every row."""
+def check_sheet(
+    path: str | Path, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+) -> Sheet:
+    """Read the sheet at ``path`` and check every row, each within ``bound`` (the CLI passes
+    its deadline: a row past it is reported, and the other rows are still checked)."""
     file = Path(path)
     try:
         data = read_bounded(file, MAX_BYTES)
@@ -99,7 +104,11 @@ def check_sheet(path: str | Path) -> Sheet:
         wrt = row.fields.get("wrt", "").strip() or None
         try:
             order = _order(row.fields.get("order", ""))
-            verdict = check(row.fields["function"], row.fields["answer"], wrt=wrt, order=order)
+            with bound():
+                verdict = check(row.fields["function"], row.fields["answer"], wrt=wrt, order=order)
+        except (MemoryError, RecursionError):
+            errors.append(RowError(row.line, "this row is too large to work with"))
+            continue
         except DerivtutorError as err:
             errors.append(RowError(row.line, str(err).splitlines()[0]))
             continue
