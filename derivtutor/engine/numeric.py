@@ -223,9 +223,84 @@ def float_values(
     expr: sp.Expr, symbols: list[sp.Symbol], points: list[dict[sp.Symbol, float]]
 ) -> list[float | None]:
     """expr in double precision at each point: enough to tell candidate answers apart quickly.
-    None where it is undefined; ±inf where it overflows."""
-    value = float_function(expr, symbols)
-    return [value([point[v] for v in symbols]) for point in points]
+    None where it is undefined; ±inf where it overflows.
+
+    The tree is walked, not compiled: a diagnosis tries dozens of candidates at a handful of
+    points each, and lambdify costs a millisecond per candidate before the first value."""
+    try:
+        return [_walked(expr, point) for point in points]
+    except _NotWalked:
+        value = float_function(expr, symbols)  # a node the walker does not know
+        return [value([point[v] for v in symbols]) for point in points]
+
+
+class _NotWalked(Exception):
+    pass
+
+
+_WALKED: dict[type, Callable[[float], float]] = {
+    sp.sin: math.sin, sp.cos: math.cos, sp.tan: math.tan,
+    sp.sec: lambda t: 1 / math.cos(t), sp.csc: lambda t: 1 / math.sin(t),
+    sp.cot: lambda t: 1 / math.tan(t),
+    sp.sinh: math.sinh, sp.cosh: math.cosh, sp.tanh: math.tanh,
+    sp.sech: _reciprocal_hyperbolic(math.cosh), sp.csch: _reciprocal_hyperbolic(math.sinh),
+    sp.coth: lambda t: 1 / math.tanh(t),
+    sp.asin: math.asin, sp.acos: math.acos, sp.atan: math.atan,
+    sp.acot: lambda t: math.atan(1 / t), sp.asec: lambda t: math.acos(1 / t),
+    sp.acsc: lambda t: math.asin(1 / t),
+    sp.asinh: math.asinh, sp.acosh: math.acosh, sp.atanh: math.atanh,
+    sp.exp: math.exp, sp.Abs: abs,
+    sp.sign: lambda t: float((t > 0) - (t < 0)),
+    sp.Heaviside: lambda t: _heaviside(t),
+}  # fmt: skip
+
+
+def _walked(expr: sp.Basic, point: dict[sp.Symbol, float]) -> float | None:
+    """expr at point in floats, by its tree; None where undefined, ±inf past a float."""
+    try:
+        value = _walk(expr, point)
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError):
+        return None
+    if isinstance(value, complex) or math.isnan(value):
+        return None
+    return value
+
+
+def _walk(e: sp.Basic, point: dict[sp.Symbol, float]) -> float:
+    if isinstance(e, sp.Symbol):
+        return point[e]
+    if e.is_Number or e.is_NumberSymbol:
+        return float(e)
+    args = e.args
+    if isinstance(e, sp.Add):
+        return math.fsum(_walk(a, point) for a in args)
+    if isinstance(e, sp.Mul):
+        product = 1.0
+        for a in args:
+            product *= _walk(a, point)
+        return product
+    if isinstance(e, sp.Pow):
+        base, exponent = _walk(args[0], point), _walk(args[1], point)
+        if base < 0 and not float(exponent).is_integer():
+            if isinstance(args[1], sp.Rational) and args[1].q % 2 == 1:
+                # A real odd root of a negative number: ∛(−8) = −2, (−8)^(2/3) = 4.
+                sign = -1.0 if args[1].p % 2 else 1.0
+                return sign * float((-base) ** exponent)
+            raise ValueError("not real")
+        return float(base**exponent)
+    if isinstance(e, sp.log):
+        return math.log(_walk(args[0], point)) if len(args) == 1 else math.nan
+    if isinstance(e, sp.UnevaluatedExpr):
+        return _walk(args[0], point)
+    function = _WALKED.get(type(e))
+    if function is not None and len(args) == 1:
+        return function(_walk(args[0], point))
+    name = type(e).__name__
+    if name in _FLOAT_FUNCTIONS and len(args) == 1:
+        return float(_FLOAT_FUNCTIONS[name](_walk(args[0], point)))
+    raise _NotWalked(name)
 
 
 def overflow_sign(expr: sp.Expr, symbols: list[sp.Symbol], floats: list[float]) -> float:
