@@ -447,7 +447,7 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
     with terminal.errors(debug=False, bounded=False):
         terminal.start_engine()
         bank = load_bank(path)
-        errors = validate(bank)
+        errors = validate(bank, bound=terminal.row_bound)
         terminal.emit(show_validation(bank, errors, terminal.output_format(output).value))
         if errors:
             terminal.fail(f"the bank at {bank.root} has errors")

@@ -465,3 +465,19 @@ def test_a_sheet_bounds_each_row_and_checks_the_others(
     assert result.exit_code == 2, result.output
     assert "fast" in result.stdout and "after" in result.stdout
     assert "line 4: this expression is too large to work with" in result.output
+
+
+def test_bank_validate_bounds_each_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from derivtutor import terminal
+
+    monkeypatch.setattr(terminal, "DEADLINE", 0.5)
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "b.yaml").write_text(
+        "schema_version: 1\ntopic: t\ntitle: T\nproblems:\n"
+        '  - id: t.slow\n    level: 1\n    function: "cot^2(((5)^(820.9268844 )) (x^511.29^x))"\n'
+        "  - id: t.fast\n    level: 1\n    function: x^2\n"
+    )
+    result = runner.invoke(app, ["bank", "validate", str(tmp_path / "bank")])
+    assert result.exit_code == 2, result.output
+    assert "[t.slow] this expression is too large to work with" in result.output
+    assert "1 error" in result.output

@@ -10,7 +10,8 @@ error names the file, the line and the problem id, and all of them are reported,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from derivtutor.controls import has_controls, visible
-from derivtutor.errors import BankError, InputError, UsageError
+from derivtutor.errors import BankError, InputError, TooLarge, UsageError
 from derivtutor.files import UnreadableFile, read_bounded
 from derivtutor.practice.problem import Problem, verify_problem
 
@@ -168,17 +169,27 @@ def load_bank(path: str | Path | None = None) -> Bank:
     return Bank(str(root), titles, tuple(problems), tuple(errors))
 
 
-def validate(bank: Bank) -> tuple[BankError, ...]:
-    """Every error of the bank, from loading and from the engine, in file and line order."""
-    return tuple(sorted(bank.errors + verify(bank), key=lambda e: (e.file, e.line)))
+def validate(
+    bank: Bank, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+) -> tuple[BankError, ...]:
+    """Every error of the bank, from loading and from the engine, in file and line order;
+    each problem checked within ``bound`` (the CLI's deadline for one input)."""
+    errors = bank.errors + verify(bank, bound)
+    return tuple(sorted(errors, key=lambda e: (e.file, e.line)))
 
 
-def verify(bank: Bank) -> tuple[BankError, ...]:
+def verify(
+    bank: Bank, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+) -> tuple[BankError, ...]:
     """Check every problem against the engine: a stated answer must be right, and the engine
     must derive the function with named rules and be able to grade answers to it."""
     found: list[BankError] = []
     for problem in bank.problems:
-        message = verify_problem(problem)
+        try:
+            with bound():
+                message = verify_problem(problem)
+        except (TooLarge, MemoryError, RecursionError):
+            message = "the function is too large to work with (past 5 s or 1 GB)"
         if message:
             found.append(
                 BankError(message, file=problem.file, line=problem.line, problem=problem.id)
