@@ -481,3 +481,9 @@ def test_bank_validate_bounds_each_problem(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 2, result.output
     assert "[t.slow] this expression is too large to work with" in result.output
     assert "1 error" in result.output
+
+
+def test_a_checked_answer_shows_the_derivative_in_the_functions_own_order() -> None:
+    result = runner.invoke(app, ["check", "exp(exp(10 + x))", "1"])
+    assert result.exit_code == 1
+    assert "The derivative is e^(10 + x)·e^(e^(10 + x))." in result.stdout

@@ -31,9 +31,12 @@ def show(
     if is_a(result, "derivtutor.calculus.differentiation", "Differentiation"):
         return print_([Derivation([], result)])
     if is_a(result, "derivtutor.grading.verdict", "Verdict"):
+        from derivtutor.language.notation import written_order
         from derivtutor.render.say import verdict
 
-        return print_(verdict.verdict_blocks(result, steps=steps))
+        # The derivative shown keeps the function's own term order: e^(10 + x), as typed.
+        with written_order(result.differentiation.expression):
+            return print_(verdict.verdict_blocks(result, steps=steps))
     if is_a(result, "derivtutor.grading.verdict", "GradientVerdict"):
         from derivtutor.render.say import verdict
 
