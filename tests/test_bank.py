@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -78,8 +79,8 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Verified]:
     calls: list[tuple[Bank, tuple[BankError, ...]]] = []
     real_validate = bank_module.validate
 
-    def recording(bank: Bank) -> tuple[BankError, ...]:
-        errors = real_validate(bank)
+    def recording(bank: Bank, **options: Any) -> tuple[BankError, ...]:
+        errors = real_validate(bank, **options)
         calls.append((bank, errors))
         return errors
 
