@@ -146,7 +146,7 @@ ACCEPTED: list[tuple[str, str, sp.Expr]] = [
     ("neuron", "w1 x1 + b", w1 * x1 + b),
     ("sign", "sign(x)", sp.sign(x)),
     ("sgn", "sgn(x)", sp.sign(x)),
-    ("heaviside", "heaviside(x)", sp.Heaviside(x)),
+    ("heaviside", "heaviside(x)", sp.Heaviside(x, 0)),  # H(0) = 0, as H is printed
     # whitespace
     ("surrounding-space", "  x + 1  ", x + 1),
     ("newline-space", "x\ny", x * y),

@@ -256,3 +256,10 @@ def test_every_bank_derivation_prints_true(problem: Problem) -> None:
 def test_random_derivations_print_true(expr: sp.Expr, factor: sp.Expr) -> None:
     assume(expr.has(x) and not expr.has(*_NON_FINITE))
     read_back(partial(factor * expr, x))
+
+
+# Found by the property tests: a power of a power as typed, and H at a point where its argument
+# is 0 for every x < 0 (so H(0) must be 0 in the tree as in print).
+@pytest.mark.parametrize("text", ["((w)^2)^2/(1 + w^2)", "relu(relu(-1/x) + 1/x)"])
+def test_found_by_the_property_tests(text: str) -> None:
+    read_back(differentiate(text))

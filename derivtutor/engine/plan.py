@@ -195,6 +195,8 @@ def _expanded(expr: sp.Expr, var: sp.Symbol) -> Route | None:
 
 
 def _short_polynomial(f: sp.Expr, var: sp.Symbol) -> bool:
+    # Evaluated first: Poly refuses a power of a power as typed, ((w)^2)^2.
+    f = f.doit()
     if not f.is_polynomial(var) or not all(c.is_number for c in sp.Poly(f, var).coeffs()):
         return False
     return bool(

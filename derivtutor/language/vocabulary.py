@@ -60,7 +60,8 @@ FUNCTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
     "abs": (sp.Abs, (1,)),
     "sign": (sp.sign, (1,)),
     "sgn": (sp.sign, (1,)),
-    "heaviside": (sp.Heaviside, (1,)),
+    # H(0) = 0, as derivtutor prints H and as relu' is: not SymPy's default of 1/2.
+    "heaviside": (lambda u, evaluate=True: sp.Heaviside(u, 0, evaluate=evaluate), (1,)),
     "sigmoid": (sigmoid, (1,)),
     "σ": (sigmoid, (1,)),
     "relu": (relu, (1,)),
