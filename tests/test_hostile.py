@@ -300,6 +300,10 @@ def test_a_hostile_export_is_refused_before_any_store_is_made(
         ("UPDATE attempts SET time = 'not-a-time'", "attempts.time holds a value"),
         ("UPDATE cards SET card = '{not json'", "cards.card holds a value"),
         ("UPDATE reviews SET rating = 9", "reviews.rating holds a value"),
+        (  # an OSC sequence planted in a topic that stats would print
+            "UPDATE attempts SET topic = 'hyp' || char(27) || ']0;owned' || char(7)",
+            "attempts.topic holds a value",
+        ),
         (
             "CREATE TRIGGER wipe AFTER INSERT ON attempts BEGIN DELETE FROM attempts; END",
             "a trigger named 'wipe'",

@@ -530,6 +530,12 @@ def _foreign_objects(db: sqlite3.Connection) -> str | None:
     return f"it holds a {kind} named {name!r}, which derivtutor's schema does not define"
 
 
+# Any C0 control but tab and newline, DEL, or any C1 control, anywhere in the text.
+_CONTROL_GLOB = (
+    "'*[' || char(1) || '-' || char(8) || char(11) || '-' || char(31) || char(127) || '-'"
+    " || char(159) || ']*'"
+)
+
 # A value each column must have for derivtutor to read it; the first row that fails is named.
 _VALUE_CHECKS = (
     ("attempts", "time", "julianday(time) IS NULL"),
@@ -540,7 +546,16 @@ _VALUE_CHECKS = (
     ("reviews", "rating", "typeof(rating) != 'integer' OR rating NOT BETWEEN 1 AND 4"),
     ("cards", "due", "julianday(due) IS NULL"),
     ("cards", "card", "NOT json_valid(card)"),
-)
+    # Text that stats and the quiz print: a control character planted here would be obeyed.
+    *(
+        (table, column, f"{column} GLOB {_CONTROL_GLOB}")
+        for table, column in (
+            ("attempts", "problem"), ("attempts", "topic"), ("attempts", "function"),
+            ("attempts", "answer"), ("attempts", "mistake"), ("reviews", "problem"),
+            ("cards", "problem"),
+        )
+    ),
+)  # fmt: skip
 
 
 def _unreadable_values(db: sqlite3.Connection) -> str | None:
