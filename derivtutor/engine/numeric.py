@@ -238,20 +238,18 @@ class _NotWalked(Exception):
     pass
 
 
+# What math has under SymPy's name; sech, sigmoid, Heaviside and the rest come from
+# _FLOAT_FUNCTIONS, as the compiled path has them.
 _WALKED: dict[type, Callable[[float], float]] = {
     sp.sin: math.sin, sp.cos: math.cos, sp.tan: math.tan,
     sp.sec: lambda t: 1 / math.cos(t), sp.csc: lambda t: 1 / math.sin(t),
     sp.cot: lambda t: 1 / math.tan(t),
     sp.sinh: math.sinh, sp.cosh: math.cosh, sp.tanh: math.tanh,
-    sp.sech: _reciprocal_hyperbolic(math.cosh), sp.csch: _reciprocal_hyperbolic(math.sinh),
-    sp.coth: lambda t: 1 / math.tanh(t),
     sp.asin: math.asin, sp.acos: math.acos, sp.atan: math.atan,
     sp.acot: lambda t: math.atan(1 / t), sp.asec: lambda t: math.acos(1 / t),
     sp.acsc: lambda t: math.asin(1 / t),
     sp.asinh: math.asinh, sp.acosh: math.acosh, sp.atanh: math.atanh,
     sp.exp: math.exp, sp.Abs: abs,
-    sp.sign: lambda t: float((t > 0) - (t < 0)),
-    sp.Heaviside: lambda t: _heaviside(t),
 }  # fmt: skip
 
 
@@ -298,8 +296,8 @@ def _walk(e: sp.Basic, point: dict[sp.Symbol, float]) -> float:
     if function is not None and len(args) == 1:
         return function(_walk(args[0], point))
     name = type(e).__name__
-    if name in _FLOAT_FUNCTIONS and len(args) == 1:
-        return float(_FLOAT_FUNCTIONS[name](_walk(args[0], point)))
+    if name in _FLOAT_FUNCTIONS:  # Heaviside(u, 0) has two arguments
+        return float(_FLOAT_FUNCTIONS[name](*(_walk(a, point) for a in args)))
     raise _NotWalked(name)
 
 
