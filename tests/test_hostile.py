@@ -119,6 +119,15 @@ def test_an_honest_answer_is_correct_on_every_run(function: str, answer: str) ->
     assert {check(function, answer).verdict for _ in range(5)} == {"correct"}
 
 
+def test_the_answer_key_of_a_function_is_shared_but_no_answer_leaks_into_it() -> None:
+    # A function is derived once per process; each answer is still judged on its own.
+    verdicts = [check("sin(x^2)", a).verdict for a in ("2x cos(x^2)", "cos(x^2)", "2x cos(x^2)")]
+    assert verdicts == ["correct", "incorrect", "correct"]
+    forged = _forged_answer()  # agrees at the shared public points
+    assert check("x^2", "2x").verdict == "correct"
+    assert check("x^2", forged).verdict == "incorrect"
+
+
 def test_a_wrong_answer_shows_the_same_witness_on_every_run() -> None:
     # The witness comes from the seeded points, so a student sees the same numbers twice.
     witnesses = {tuple(check("sin(x^2)", "cos(x^2)").witness.point.values()) for _ in range(3)}  # type: ignore[union-attr]

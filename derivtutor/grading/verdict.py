@@ -17,12 +17,14 @@ import math
 import random
 import secrets
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import mpmath
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, differentiate
+from derivtutor.engine import floats
 from derivtutor.engine.numeric import Compiled, float_function
 from derivtutor.engine.numeric import finite as _finite
 from derivtutor.errors import UsageError
@@ -100,8 +102,7 @@ def check(
 ) -> Verdict:
     """Check ``answer`` as the derivative of ``function`` with respect to ``wrt``, or as its
     derivative of ``order`` (the third derivative for ``order=3``)."""
-    result = differentiate(function, wrt=wrt, order=order)
-    expected = result.derivative
+    result = _derived(function, wrt, order)
     given = parse(answer)
     # The variable named with wrt is never foreign: d/dt [9] = t/9 is simply wrong.
     allowed = result.expression.free_symbols | {result.variable}
@@ -112,17 +113,10 @@ def check(
         raise UsageError(
             f"your answer uses {names}, which the function does not have (its variables: {known})"
         )
-    low, high = parse_domain(domain)
-    symbols = variables(sp.Tuple(result.expression, given)) or [result.variable]
-    comparison = compare(
-        expected,
-        given,
-        symbols,
-        (low, high),
-        seed=f"{function}|{result.variable}",
-        function=result.expression,
-        widen=domain is None,  # a domain the user chose is kept as it is
-    )
+    # A domain the user chose is kept as it is; the default one widens where too few points
+    # are defined.
+    key = _answer_key(function, wrt, order, parse_domain(domain), widen=domain is None)
+    comparison = key.compare(given)
     verdict = Verdict(
         function,
         answer,
@@ -135,8 +129,46 @@ def check(
     )
     # A mistake is sought in the last order derived; past a pattern there is no such step.
     if verdict.verdict == INCORRECT and diagnose and result.pattern is None:
-        verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, comparison.samples))
+        verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, key.samples))
     return verdict
+
+
+# A class's sheet asks the same few hundred functions again and again: each is derived, and its
+# points drawn, once per process. The results are frozen, so sharing them is safe.
+CACHED_FUNCTIONS = 512
+
+
+def prepare(
+    function: str,
+    wrt: str | None = None,
+    domain: tuple[float, float] | str | None = None,
+    *,
+    order: int = 1,
+) -> None:
+    """Derive ``function`` and draw its points ahead of the first answer, as a teacher writes
+    the answer key before marking: every later ``check`` of it reuses them."""
+    _answer_key(function, wrt, order, parse_domain(domain), widen=domain is None)
+
+
+@lru_cache(maxsize=CACHED_FUNCTIONS)
+def _derived(function: str, wrt: str | None, order: int) -> Differentiation:
+    return differentiate(function, wrt=wrt, order=order)
+
+
+@lru_cache(maxsize=CACHED_FUNCTIONS)
+def _answer_key(
+    function: str, wrt: str | None, order: int, domain: tuple[float, float], *, widen: bool
+) -> _AnswerKey:
+    result = _derived(function, wrt, order)
+    symbols = variables(sp.Tuple(result.expression, result.variable)) or [result.variable]
+    return _AnswerKey(
+        result.derivative,
+        symbols,
+        domain,
+        seed=f"{function}|{result.variable}",
+        function=result.expression,
+        widen=widen,
+    )
 
 
 @dataclass(frozen=True)
@@ -159,58 +191,119 @@ def compare(
 ) -> Comparison:
     """Compare two expressions at seeded random points where ``expected`` is real and finite,
     and where ``function`` (when given) is real and has no corner: ln(x)' = 1/x says nothing
-    about x < 0, and |x|' = sign(x) has a value at 0 only by convention.
+    about x < 0, and |x|' = sign(x) has a value at 0 only by convention."""
+    key = _AnswerKey(expected, symbols, domain, seed=seed, function=function, widen=widen)
+    return key.compare(given)
+
+
+Sample = tuple[dict[sp.Symbol, float], list[Any], float]  # point, exact coordinates, value
+
+
+class _AnswerKey:
+    """What checking any answer against one derivative needs, prepared once: the derivative
+    compiled, and its seeded points with its values there.
 
     The seeded points are public (anyone can compute them from the source), so an answer
     built to agree there and nowhere else would pass them; a verdict of *correct* must also
     hold at FRESH points drawn from the operating system's randomness, new on every run. An
     honest answer agrees everywhere, so its verdict never changes between runs."""
-    want = Compiled(expected, symbols, DIGITS)
-    seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
-    sampler = _Sampler(want, symbols, domain, function=function, widen=widen)
-    points = sampler.draw(seeded, POINTS)
-    if len(points) < POINTS:
-        return Comparison(UNDECIDED, None, len(points), [p for p, _, _ in points])
-    got = Compiled(given, symbols, DIGITS)
-    recheck = _Recheck(expected, given, symbols)
-    witness = _witness(want, got, recheck, points)
-    samples = [p for p, _, _ in points]
-    if witness is None:
-        fresh = sampler.draw(secrets.SystemRandom(), FRESH)
-        witness = _witness(want, got, recheck, fresh)
+
+    def __init__(
+        self,
+        expected: sp.Expr,
+        symbols: list[sp.Symbol],
+        domain: tuple[float, float],
+        *,
+        seed: str,
+        function: sp.Expr | None,
+        widen: bool,
+    ) -> None:
+        self.expected, self.symbols = expected, symbols
+        self._want = Compiled(expected, symbols, DIGITS)
+        self._sampler = _Sampler(
+            self._want, symbols, domain, function=function, widen=widen, expected=expected
+        )
+        seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
+        self.seeded = self._sampler.draw(seeded, POINTS)
+        self.samples = [p for p, _, _ in self.seeded]
+        # Where the derivative's own float is trusted too, a float that differs from it is a
+        # difference, with no re-check at higher precision.
+        self._seeded_floats = self._floats(expected, self.seeded)
+
+    def _floats(self, expr: sp.Expr, points: list[Sample]) -> list[float | None]:
+        # A point's coordinates are in the order of the symbols (the sampler zips them).
+        return floats.values(expr, self.symbols, [list(p.values()) for p, _, _ in points])
+
+    def compare(self, given: sp.Expr) -> Comparison:
+        if len(self.seeded) < POINTS:
+            return Comparison(UNDECIDED, None, len(self.seeded), self.samples)
+        got = _Answer(given, self.symbols)
+        recheck = _Recheck(self.expected, given, self.symbols)
+        witness = _witness(got, self._want, recheck, self.seeded, self._seeded_floats)
         if witness is None:
-            return Comparison(CORRECT, None, len(points) + len(fresh), samples)
-    others = [p for p in samples if p is not witness.point]
-    return Comparison(INCORRECT, witness, len(points), [witness.point, *others])
+            fresh = self._sampler.draw(secrets.SystemRandom(), FRESH, fast=True)
+            trusted = self._floats(self.expected, fresh)
+            witness = _witness(got, self._want, recheck, fresh, trusted)
+            if witness is None:
+                return Comparison(CORRECT, None, len(self.seeded) + len(fresh), self.samples)
+        others = [p for p in self.samples if p is not witness.point]
+        return Comparison(INCORRECT, witness, len(self.seeded), [witness.point, *others])
+
+
+class _Answer:
+    """The student's answer at points: in floats where their rounding error is known to be
+    small (almost always), else compiled for mpmath, once, on first need."""
+
+    def __init__(self, given: sp.Expr, symbols: list[sp.Symbol]) -> None:
+        self._given, self._symbols = given, symbols
+        self._compiled: Compiled | None = None
+
+    def floats(self, points: list[Sample]) -> list[float | None]:
+        return floats.values(self._given, self._symbols, [list(p.values()) for p, _, _ in points])
+
+    @property
+    def compiled(self) -> Compiled:
+        if self._compiled is None:
+            self._compiled = Compiled(self._given, self._symbols, DIGITS)
+        return self._compiled
 
 
 def _witness(
+    got: _Answer,
     want: Compiled,
-    got: Compiled,
     recheck: _Recheck,
-    points: list[tuple[dict[sp.Symbol, float], list[Any], float]],
+    points: list[Sample],
+    want_floats: list[float | None],
 ) -> Witness | None:
     """The most convincing point where the answer differs from the derivative, or None."""
-    failures: list[tuple[float, Witness]] = []
-    for point, exact, value in points:
-        floats = list(point.values())
-        answer = got(floats, exact)
+    failures: list[tuple[float, bool, Witness]] = []
+    for (point, exact, value), fast, want_fast in zip(
+        points, got.floats(points), want_floats, strict=True
+    ):
+        answer = fast if fast is not None else got.compiled(list(point.values()), exact)
         if math.isinf(value) or (answer is not None and math.isinf(answer)):
             # Too large for a float: compare the values themselves, at 30 digits (e^(e^(10+x))
             # and twice it are both ∞ as floats, and must not agree for that).
-            exact_want, exact_got = want.exact(exact), got.exact(exact)
+            exact_want, exact_got = want.exact(exact), got.compiled.exact(exact)
             if exact_got is not None and exact_want is not None and close(exact_got, exact_want):
                 continue
-            failures.append((math.inf, Witness(point, value, _finite(answer))))
+            failures.append((math.inf, True, Witness(point, value, _finite(answer))))
             continue
         if answer is not None and math.isfinite(answer) and close(answer, value):
             continue
         error = math.inf if answer is None or not math.isfinite(answer) else abs(answer - value)
-        failures.append((error / max(abs(value), ABSOLUTE), Witness(point, value, _finite(answer))))
+        # Both floats trusted: the difference is real, whatever the precision.
+        settled = fast is not None and want_fast is not None
+        failures.append(
+            (error / max(abs(value), ABSOLUTE), settled, Witness(point, value, _finite(answer)))
+        )
     # The most convincing failure first; a difference at 30 digits may be cancellation, so it
     # must survive the re-check at 90 before the answer is called wrong.
     failures.sort(key=lambda f: f[0], reverse=True)
-    return next((w for _, w in failures if math.isinf(w.expected) or recheck.differs(w)), None)
+    confirmed = (
+        w for _, settled, w in failures if settled or math.isinf(w.expected) or recheck.differs(w)
+    )
+    return next(confirmed, None)
 
 
 class _Sampler:
@@ -225,6 +318,7 @@ class _Sampler:
         *,
         function: sp.Expr | None,
         widen: bool,
+        expected: sp.Expr | None = None,
     ) -> None:
         self._want = want
         self._symbols = symbols
@@ -232,13 +326,20 @@ class _Sampler:
         self._widen = widen
         self._defined = None if function is None else float_function(function, symbols)
         self._corners = [] if function is None else _corners(function, symbols)
+        self._expected = expected
 
-    def draw(
-        self, rng: random.Random, count: int
-    ) -> list[tuple[dict[sp.Symbol, float], list[Any], float]]:
-        """Up to ``count`` (point, exact coordinates, derivative there), in DRAWS tries."""
+    def _value(self, coordinates: list[float], exact: list[Any], fast: bool) -> float | None:
+        if fast and self._expected is not None:
+            (value,) = floats.values(self._expected, self._symbols, [coordinates])
+            if value is not None:
+                return value
+        return self._want(coordinates, exact)
+
+    def draw(self, rng: random.Random, count: int, *, fast: bool = False) -> list[Sample]:
+        """Up to ``count`` (point, exact coordinates, derivative there), in DRAWS tries; with
+        ``fast``, the derivative's value is its float wherever that is trusted."""
         low, high = self._domain
-        points: list[tuple[dict[sp.Symbol, float], list[Any], float]] = []
+        points: list[Sample] = []
         if count <= 0:
             return points
         seen: set[tuple[float, ...]] = set()
@@ -248,20 +349,20 @@ class _Sampler:
                 low, high = centre - half, centre + half
             # Full-precision coordinates: rounded ones (0.73) make sin(10^k·π·x) vanish at
             # every point. Only the display rounds.
-            floats = [rng.uniform(low, high) + 0.0 for _ in self._symbols]
-            key = tuple(floats)
+            coordinates = [rng.uniform(low, high) + 0.0 for _ in self._symbols]
+            key = tuple(coordinates)
             if key in seen:
                 continue
             seen.add(key)
-            if self._defined is not None and self._defined(floats) is None:
+            if self._defined is not None and self._defined(coordinates) is None:
                 continue
-            if any(corner(floats) == 0 for corner in self._corners):
+            if any(corner(coordinates) == 0 for corner in self._corners):
                 continue
-            exact = [mpmath.mpf(v) for v in floats]  # the float itself, exactly
-            value = self._want(floats, exact)
+            exact = [mpmath.mpf(v) for v in coordinates]  # the float itself, exactly
+            value = self._value(coordinates, exact, fast)
             if value is None:
                 continue
-            points.append((dict(zip(self._symbols, floats, strict=True)), exact, value))
+            points.append((dict(zip(self._symbols, coordinates, strict=True)), exact, value))
             if len(points) >= count:
                 break
         return points
