@@ -194,7 +194,7 @@ def derivtutor_times(
     from derivtutor.grading import verdict
     from derivtutor.grading.verdict import check
 
-    verdict._derived.cache_clear()
+    verdict.derived.cache_clear()
     verdict._answer_key.cache_clear()
     check("x^3 + 1", "3 x^2")  # warm the imports (a function of no case)
     verdicts, times = [], []

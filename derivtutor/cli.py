@@ -8,13 +8,14 @@ Heavy modules (SymPy and everything that uses it) are imported inside the comman
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
 
 from derivtutor import __version__, terminal
 from derivtutor.errors import UsageError
-from derivtutor.terminal import Detail, ExpressionCommand, Format
+from derivtutor.terminal import Detail, ExpressionCommand, Format, ReportFormat
 
 # No help= here: it would replace the callback's docstring, and with it the example in --help.
 app = typer.Typer(
@@ -53,6 +54,15 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         help="Output format. Default: rich on a terminal, text when piped or NO_COLOR is set.",
+        case_sensitive=False,
+    ),
+]
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        help="Output format. Default: rich on a terminal, text when piped or NO_COLOR is set. "
+        "jsonl: a sheet's rows, one JSON object per line, as each is decided.",
         case_sensitive=False,
     ),
 ]
@@ -303,7 +313,13 @@ def check(
         typer.Option(
             "--file",
             metavar="SHEET",
-            help="A YAML or CSV sheet of rows: function, answer, id, wrt.",
+            help="A YAML or CSV sheet of rows: function, answer, id, wrt, order. '-' reads stdin.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", metavar="N", help="Processes for a sheet (default: one per core).", min=1
         ),
     ] = None,
     domain: Annotated[
@@ -317,7 +333,7 @@ def check(
     ] = False,
     order: OrderOption = 1,
     detail: DetailOption = Detail.normal,
-    output: FormatOption = None,
+    output: ReportFormatOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Check ANSWER as the derivative of FUNCTION, and name the mistake if it is wrong.
@@ -331,12 +347,35 @@ def check(
     """
     with terminal.errors(debug, bounded=file is None):
         terminal.start_engine()
-        result = _checked(
-            function, answer, wrt=wrt, grad=grad, file=file, domain=domain, order=order
-        )
-        _show(result, output, steps=steps, detail=detail)
-        code = terminal.exit_code(result)
+        if file is not None:
+            given = bool(function or answer or grad)
+            code = _mark_sheet(file, given=given, order=order, jobs=jobs, output=output)
+        else:
+            result = _checked(function, answer, wrt=wrt, grad=grad, domain=domain, order=order)
+            _show(result, _one_answer(output), steps=steps, detail=detail)
+            code = terminal.exit_code(result)
     raise typer.Exit(code)
+
+
+def _mark_sheet(
+    file: str, *, given: bool, order: int, jobs: int | None, output: ReportFormat | None
+) -> int:
+    """A whole sheet, marked on every core (or ``jobs``) and reported as it goes."""
+    if order != 1:
+        raise UsageError("--order checks one answer: a sheet has its own order column")
+    if given:
+        raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
+    from derivtutor import parallel
+
+    source = terminal.SheetSource(file)
+    marked = parallel.marked(source.rows(), jobs=jobs, bound=terminal.row_bound)
+    return terminal.report_sheet(source, marked, output)
+
+
+def _one_answer(output: ReportFormat | None) -> Format | None:
+    if output is ReportFormat.jsonl:
+        raise UsageError("--format jsonl writes a sheet's rows (check --file); use --format json")
+    return None if output is None else Format(output.value)
 
 
 def _checked(
@@ -345,21 +384,14 @@ def _checked(
     *,
     wrt: str | None,
     grad: str | None,
-    file: str | None,
     domain: str | None,
     order: int = 1,
 ) -> Any:
-    """check's three forms, by which of its arguments were given: a sheet, a gradient, or one
-    answer."""
+    """check's two forms for one function, by which of its arguments were given: a gradient,
+    or one answer."""
     read = terminal.read_expression
-    if order != 1 and (file is not None or grad is not None):
-        raise UsageError("--order checks one answer: a sheet has its own order column")
-    if file is not None:
-        if function or answer or grad:
-            raise UsageError("--file checks a whole sheet: give no FUNCTION, ANSWER or --grad")
-        from derivtutor.practice.sheet import check_sheet
-
-        return check_sheet(file, bound=terminal.row_bound)
+    if order != 1 and grad is not None:
+        raise UsageError("--order checks one answer: a gradient has first derivatives")
     if function is None:
         raise UsageError('give FUNCTION and ANSWER, e.g. derivtutor check "x^2" "2x"')
     if grad is not None:
@@ -441,16 +473,29 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
 
     Example: [bold]derivtutor bank validate mybank/[/bold]
     """
-    from derivtutor.practice.bank import load_bank, validate
+    from derivtutor.practice.validation import validation
     from derivtutor.render.show import show_validation
 
     with terminal.errors(debug=False, bounded=False):
-        terminal.start_engine()
-        bank = load_bank(path)
-        errors = validate(bank, bound=terminal.row_bound)
-        terminal.emit(show_validation(bank, errors, terminal.output_format(output).value))
-        if errors:
-            terminal.fail(f"the bank at {bank.root} has errors")
+        # The engine is started only if the bank must be checked: a result found in the cache
+        # prints without SymPy.
+        found = validation(
+            path, bound=terminal.row_bound, run=_on_every_core, prepare=terminal.start_engine
+        )
+        terminal.emit(show_validation(found, terminal.output_format(output).value))
+        if found.errors:
+            terminal.fail(f"the bank at {found.root} has errors")
+
+
+def _on_every_core(check: Any, files: list[Any]) -> Iterator[Any]:
+    """check over a bank's files on every core, with a progress bar once it takes over a
+    second."""
+    from derivtutor import parallel
+
+    with terminal.progress(len(files), label="validating files", after=1.0) as advance:
+        for result in parallel.mapped(check, files, chunk=1):
+            advance()
+            yield result
 
 
 # --- from derivatives to learning: descend, backprop, plot ----------------------------------------
@@ -663,7 +708,7 @@ def quiz(
             return
         loaded = usable(load_bank(bank))
         picked = select(loaded, topic=topic, level=level, count=count, problem=problem, seed=seed)
-        terminal.quiz(gradable(picked, terminal.say), len(picked), open_store())
+        terminal.quiz(gradable(picked, terminal.say, terminal.row_bound), len(picked), open_store())
 
 
 @app.command()
@@ -695,7 +740,7 @@ def review(
             typer.echo(next_review_text(store.next_due(loaded.by_id())))
             return
         typer.echo(f"{due_count} due for review, {len(chosen) - due_count} new.")
-        terminal.quiz(gradable(chosen, terminal.say), len(chosen), store)
+        terminal.quiz(gradable(chosen, terminal.say, terminal.row_bound), len(chosen), store)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,11 @@ class BankError(DerivtutorError):
         self.problem = problem
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: the default pickling (by args) cannot rebuild it, and a
+        # bank's files are read in worker processes that send their errors back.
+        return (_bank_error, (self.message, self.file, self.line, self.problem))
+
     def render(self) -> str:
         where = f"{self.file}:{self.line}"
         return (
@@ -199,6 +205,10 @@ class BankError(DerivtutorError):
             if self.problem
             else f"{where}: {self.message}"
         )
+
+
+def _bank_error(message: str, file: str, line: int, problem: str | None) -> BankError:
+    return BankError(message, file=file, line=line, problem=problem)
 
 
 class ProgressError(DerivtutorError):

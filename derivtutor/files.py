@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TextIO
 
 
 class UnreadableFile(Exception):
@@ -21,9 +22,15 @@ class UnreadableFile(Exception):
         self.reason = reason
 
 
-def read_bounded(path: str | Path, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``; UnreadableFile if it is not a regular file,
-    cannot be opened, or holds more than ``limit`` bytes."""
+def open_regular(path: str | Path) -> TextIO:
+    """The regular file at ``path`` opened as UTF-8 text, to be read as a stream (a sheet
+    bounds its rows, not its bytes); UnreadableFile if it is not a regular file. Undecodable
+    bytes show as U+FFFD, and a row that holds one is reported like any other bad row."""
+    fd = _regular(path)
+    return open(fd, encoding="utf-8", errors="replace", newline="")
+
+
+def _regular(path: str | Path) -> int:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
@@ -31,6 +38,13 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise UnreadableFile(f"{path} is not a regular file (a device, pipe or directory)")
+    return fd
+
+
+def read_bounded(path: str | Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``; UnreadableFile if it is not a regular file,
+    cannot be opened, or holds more than ``limit`` bytes."""
+    fd = _regular(path)
     with open(fd, "rb") as file:
         try:
             data = file.read(limit + 1)

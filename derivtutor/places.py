@@ -3,7 +3,7 @@ set it), else the platform's own directories (platformdirs). The one place that 
 
 - data: the progress store;
 - history: the quiz's line-editing history, beside the store;
-- cache: the parser's analysed grammar.
+- cache: the parser's analysed grammar, and what bank validate found (validation_dir).
 """
 
 from __future__ import annotations
@@ -66,6 +66,27 @@ def grammar_cache() -> str | None:
     except OSError:
         return None
     return str(path)
+
+
+def validation_dir() -> Path | None:
+    """Where bank validate keeps its verdicts, or None where that is unsafe: a cache someone
+    else can write could call a broken bank valid, so only a private directory is used."""
+    directory = cache_dir() / "validation"
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not (_private(directory.stat()) and _private(directory.parent.stat())):
+            return None
+    except OSError:
+        return None
+    return directory
+
+
+def private_file(path: Path) -> bool:
+    """A file of ours that nobody else could have written."""
+    try:
+        return _private(path.stat())
+    except OSError:
+        return False
 
 
 def _private(status: os.stat_result) -> bool:

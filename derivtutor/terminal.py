@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from derivtutor.controls import visible
-from derivtutor.errors import DerivtutorError, InputError, for_cli
+from derivtutor.errors import DerivtutorError, InputError, UsageError, for_cli
 
 # The longest expression read from stdin; the parser's own limit then gives the message.
 STDIN_LIMIT = 100_000
@@ -49,6 +49,17 @@ class Format(str, Enum):
     @property
     def coloured(self) -> bool:
         return self is Format.rich
+
+
+class ReportFormat(str, Enum):
+    """check's formats: the others, and jsonl (a sheet's rows, one JSON object per line)."""
+
+    rich = "rich"
+    text = "text"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+    jsonl = "jsonl"
 
 
 def output_format(requested: Format | None) -> Format:
@@ -406,6 +417,214 @@ def start_engine() -> None:
     from derivtutor.language.parse import use_grammar_cache
 
     use_grammar_cache(places.grammar_cache())
+
+
+# --- a class's sheet ---------------------------------------------------------------------------
+
+
+class SheetSource:
+    """Where a sheet's rows come from: a file, or stdin ('-'), which is CSV unless its first
+    line starts a YAML list. ``estimate``: the rows expected, for the progress bar (None
+    when unknown, as for stdin)."""
+
+    def __init__(self, path: str) -> None:
+        from derivtutor.practice import sheet
+
+        self.path = path
+        if path == "-":
+            self.stream: Any = sys.stdin
+            first = sys.stdin.readline()
+            self.kind = "yaml" if first.lstrip().startswith(("-", "[", "#", "%")) else "csv"
+            self.stream = itertools.chain([first], sys.stdin)
+            self.estimate: int | None = None
+        else:
+            self.kind = sheet.kind_of(path)
+            self.stream = sheet.open_sheet(path)
+            self.estimate = _count_rows(path, self.kind)
+
+    def rows(self) -> Iterator[Any]:
+        from derivtutor.practice.sheet import rows
+
+        return rows(_Lines(self.stream), self.kind)
+
+
+class _Lines:
+    """Lines as a text stream (csv takes any iterable; PyYAML wants read())."""
+
+    def __init__(self, lines: Any) -> None:
+        self._lines = iter(lines)
+        self._rest = ""
+
+    def __iter__(self) -> Iterator[str]:
+        if self._rest:
+            yield self._rest
+        yield from self._lines
+
+    def read(self, size: int = -1) -> str:
+        text = self._rest
+        while size < 0 or len(text) < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            text += line
+        if size < 0:
+            self._rest = ""
+            return text
+        self._rest = text[size:]
+        return text[:size]
+
+
+def _count_rows(path: str, kind: str) -> int | None:
+    """About how many rows: lines after the header (CSV), or lines that start a list item
+    (YAML). Only for the progress bar's time left; None if the file cannot be scanned."""
+    try:
+        with open(path, "rb") as file:
+            if kind == "csv":
+                return max(0, sum(1 for _ in file) - 1)
+            return sum(line.startswith(b"- ") or line.rstrip() == b"-" for line in file)
+    except OSError:
+        return None
+
+
+def report_sheet(
+    source: SheetSource, marked: Iterator[dict[str, Any]], requested: ReportFormat | None
+) -> int:
+    """Write a marked sheet as it is decided, and return its exit code (0 all correct, 1 some
+    incorrect, 2 some row malformed). json and jsonl stream row by row; the table formats
+    gather the rows (small dicts) and print one table. A progress bar goes to stderr on a
+    terminal, for the table formats."""
+    from derivtutor.practice.sheet import summary
+
+    fmt = requested.value if requested is not None else output_format(None).value
+    if fmt == "latex":
+        raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    write = _JsonStream(fmt) if fmt in ("json", "jsonl") else None
+    show = write is None and sys.stderr.isatty()
+    with progress(source.estimate, label="checking", show=show) as advance:
+        for row in marked:
+            is_error = "verdict" not in row
+            if write is not None:
+                write.row(row, is_error=is_error)  # streamed: only the errors are kept
+                if is_error:
+                    errors.append(row)
+            else:
+                (errors if is_error else results).append(row)
+            advance()
+    counts = write.counts if write is not None else summary(results, errors)
+    if write is not None:
+        write.end(errors)
+    else:
+        from derivtutor.render.formats import printer
+        from derivtutor.render.say.verdict import marked_blocks
+
+        print_ = printer(fmt, ascii=ascii_only()).print
+        emit(print_(marked_blocks(source.path, results, errors)))
+    if counts["errors"]:
+        return 2
+    return 1 if counts["incorrect"] else 0
+
+
+class _JsonStream:
+    """A sheet's JSON as it is decided: jsonl writes each row on its own line at once; json
+    writes the document of DESIGN.md, its results streamed, its errors and summary at the end."""
+
+    def __init__(self, fmt: str) -> None:
+        self.lines = fmt == "jsonl"
+        self.counts = {"correct": 0, "incorrect": 0, "errors": 0}
+        self._first = True
+
+    def row(self, row: dict[str, Any], *, is_error: bool) -> None:
+        import json
+
+        if is_error:
+            self.counts["errors"] += 1
+        else:
+            key = "correct" if row["verdict"] == "correct" else "incorrect"
+            self.counts[key] += 1
+        if self.lines:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            sys.stdout.flush()  # a pipe's reader sees each row as it is decided
+        elif not is_error:
+            text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            sys.stdout.write(('{\n  "results": [\n    ' if self._first else ",\n    ") + text)
+            self._first = False
+
+    def end(self, errors: list[dict[str, Any]]) -> None:
+        import json
+
+        if self.lines:
+            return
+        if self._first:
+            sys.stdout.write('{\n  "results": [')
+        tail = {"errors": errors, "summary": self.counts}
+        rest = json.dumps(tail, ensure_ascii=False, indent=2)[1:]  # without its opening brace
+        sys.stdout.write("\n  ]," + rest + "\n")
+        sys.stdout.flush()
+
+
+@contextmanager
+def progress(
+    total: int | None, *, label: str = "checking", show: bool | None = None, after: float = 0.0
+) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar on stderr (done of total, rows per second, time left), shown on a
+    terminal only (``show``: stderr is one), and only once the work has taken ``after``
+    seconds: a quick job shows none. Yields the function that counts one item done."""
+    import time
+
+    if show is None:
+        show = sys.stderr.isatty()
+    if not show:
+        yield lambda: None
+        return
+    bar: list[Any] = []  # the Progress and its task, once started
+    done = 0
+    start = time.monotonic()
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if not bar and time.monotonic() - start >= after:
+            bar.extend(_progress_bar(total, label))
+            bar[0].start()
+        if bar:
+            bar[0].update(bar[1], completed=done)
+
+    try:
+        yield advance
+    finally:
+        if bar:
+            bar[0].stop()
+
+
+def _progress_bar(total: int | None, label: str) -> tuple[Any, Any]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class PerSecond(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed or 0:.0f}/s")
+
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        PerSecond(),
+        TimeRemainingColumn(),
+    )
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    return bar, bar.add_task(label, total=total)
 
 
 def exit_code(result: Any) -> int:

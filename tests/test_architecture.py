@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "derivtutor.display": 9,  # the door: see its docstring
     "derivtutor.terminal": 10,
     "derivtutor.plot": 10,
+    "derivtutor.parallel": 10,  # a sheet marked, a bank verified, in worker processes
     "derivtutor.cli": 11,
     "derivtutor.__main__": 12,
 }

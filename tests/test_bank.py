@@ -17,8 +17,9 @@ from typer.testing import CliRunner, Result
 from derivtutor.cli import app
 from derivtutor.errors import BankError, UsageError
 from derivtutor.practice import bank as bank_module
-from derivtutor.practice.bank import Bank, bundled_path, load_bank, validate
+from derivtutor.practice.bank import Bank, load_bank, validate
 from derivtutor.practice.quiz import derivations
+from derivtutor.practice.validated import bundled_path
 from derivtutor.render.quiz import QuizWriter
 
 runner = CliRunner()
@@ -253,7 +254,7 @@ BAD_BANKS = {
     ),
     "invalid yaml syntax": (
         {"t.yaml": HEAD + '  - id: t.a\n\tlevel: 1\n    function: "x^2"\n'},
-        [("t.yaml", 6, None, r"not valid YAML: .*'\\t'")],
+        [("t.yaml", 6, None, r"not valid YAML: .*(\\t|tab)")],
     ),
 }
 

@@ -11,9 +11,9 @@ import pytest
 
 from derivtutor.language.parse import parse
 from derivtutor.practice import generate
-from derivtutor.practice.bank import bundled_path
 from derivtutor.practice.generate import TEMPLATES, TOPICS, compose, generated
 from derivtutor.practice.problem import Problem, verify_problem
+from derivtutor.practice.validated import bundled_path
 
 LEVELS = (1, 2, 3, 4, 5)
 

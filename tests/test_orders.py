@@ -161,8 +161,11 @@ def test_a_wrong_higher_derivative_names_the_order_and_exits_1() -> None:
     assert "The 74th derivative is −sin(x)." in result.stdout
 
 
-def test_order_with_a_sheet_or_a_gradient_is_refused() -> None:
-    assert "own order column" in fails(["check", "x y", "--grad", "y, x", "--order", "2"])
+def test_order_with_a_sheet_or_a_gradient_is_refused(tmp_path: Path) -> None:
+    assert "first derivatives" in fails(["check", "x y", "--grad", "y, x", "--order", "2"])
+    sheet = tmp_path / "hw.yaml"
+    sheet.write_text('- function: "x^2"\n  answer: "2x"\n')
+    assert "own order column" in fails(["check", "--file", str(sheet), "--order", "2"])
 
 
 # --- sheets and the bank -----------------------------------------------------------------------

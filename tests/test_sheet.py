@@ -175,7 +175,8 @@ def test_the_readme_sheet_prints_what_the_readme_shows(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'\x00\xff\x10\n\r\x81\x82,\x83\n"a\nb', "not valid CSV"),
+        (b"id,function,answer\nq,x^2," + b"x" * 1_000_001, "not valid CSV at line"),
+        (b'\x00\xff\x10\n\r\x81\x82,\x83\n"a\nb', "needs a header row"),
         (b"x^2,2x\nx^3,3x^2\n", "needs a header row"),
     ],
 )

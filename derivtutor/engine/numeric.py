@@ -105,21 +105,37 @@ class Compiled:
 
     def __init__(self, expr: sp.Expr, symbols: list[sp.Symbol], digits: int = DIGITS) -> None:
         self._digits = digits
-        expr = real_roots(expr)
-        # The expression came from the safe parser, so every name in it is whitelisted:
-        # compiling it (not user text) is safe, as DESIGN.md says.
-        self._float = sp.lambdify(symbols, expr, modules=[_FLOAT_FUNCTIONS, "math"])
+        self._expr, self._symbols = real_roots(expr), symbols
+        # Compiled on first use (a millisecond each): most checks decide every point with
+        # engine.floats and never need either.
+        self._compiled_float: Callable[..., Any] | None = None
+        self._compiled_mpmath: Callable[..., Any] | None = None
         # Where a float can underflow to 0 (e^(−1000)), "undefined" in floats may only be a
         # division by that 0: mpmath decides.
-        self._may_underflow = expr.has(sp.exp, sp.Pow)
+        self._may_underflow = self._expr.has(sp.exp, sp.Pow)
         # A value past the largest float is worked out exactly only below a tower of three
         # variable exponents: e^(e^(10+x)) has 70,000 digits before the point, x^x^x^x at
         # x = 16 has more digits than there are atoms in the world.
         # And a sine of a huge number needs as many digits as it has, to reduce it mod 2π.
-        self._bounded = _tower(expr) <= 2 and not any(
-            _tower(f.args[0]) for f in expr.atoms(*_PERIODIC)
+        self._bounded = _tower(self._expr) <= 2 and not any(
+            _tower(f.args[0]) for f in self._expr.atoms(*_PERIODIC)
         )
-        self._mpmath = sp.lambdify(symbols, expr, modules=[_MPMATH_FUNCTIONS, "mpmath"])
+
+    # The expression came from the safe parser, so every name in it is whitelisted: compiling
+    # it (not user text) is safe, as DESIGN.md says.
+    def _float(self, *values: Any) -> Any:
+        if self._compiled_float is None:
+            self._compiled_float = sp.lambdify(
+                self._symbols, self._expr, modules=[_FLOAT_FUNCTIONS, "math"]
+            )
+        return self._compiled_float(*values)
+
+    def _mpmath(self, *values: Any) -> Any:
+        if self._compiled_mpmath is None:
+            self._compiled_mpmath = sp.lambdify(
+                self._symbols, self._expr, modules=[_MPMATH_FUNCTIONS, "mpmath"]
+            )
+        return self._compiled_mpmath(*values)
 
     def __call__(self, floats: list[float], exact: list[Any]) -> float | None:
         """The value, or None where undefined, or ±inf where it is too large for a float.

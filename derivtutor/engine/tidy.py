@@ -10,6 +10,7 @@ is offered as well: σ(x)(1 − σ(x)), 1 − tanh²(x), softplus' = σ.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy as sp
 
@@ -176,6 +177,7 @@ def shown_form(raw: sp.Expr) -> sp.Expr:
     return tidy(raw).derivative
 
 
+@lru_cache(maxsize=4096)  # the same candidates are measured again and again; printing is slow
 def size(expr: sp.Expr) -> tuple[int, int]:
     """A plain measure of clutter: operations (a minus sign is free), then printed length."""
     return operation_count(expr), len(str(expr))

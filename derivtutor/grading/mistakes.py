@@ -72,6 +72,9 @@ class Mistake:
     # The lesson without the derivative, for a quiz where the learner tries again; required
     # when the lesson states {correct}.
     withheld: ClassVar[str | None] = None
+    # Whether answer_variants reads the student's answer: the others are worked out once per
+    # derivation and compared with every answer to it (Mistakes).
+    reads_answer: ClassVar[bool] = False
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -290,6 +293,7 @@ class Integrated(Mistake):
     id = "integrated"
     rule = None
     example = ("x^2", "x^3/3")
+    reads_answer = True
 
     @classmethod
     def answer_variants(cls, attempt: Attempt, derivative: sp.Expr) -> Iterator[sp.Expr]:
@@ -322,6 +326,7 @@ class ConstantFactor(Mistake):
     rule = s.ConstantMultipleRule
     example = ("5x^2", "5x")
     withheld = "a constant factor is off."
+    reads_answer = True
 
     @classmethod
     def variants(cls, node: s.Step) -> Iterator[sp.Expr]:
@@ -337,6 +342,7 @@ class ConstantFactor(Mistake):
 
 KINDS: tuple[type[Mistake], ...] = tuple(Mistake.__subclasses__())  # in order of specificity
 MISTAKES: tuple[str, ...] = tuple(kind.id for kind in KINDS)
+_READING = tuple(kind for kind in KINDS if kind.reads_answer)
 _BY_ID = {kind.id: kind for kind in KINDS}
 
 
@@ -392,39 +398,76 @@ def diagnose(
     answer: sp.Expr, differentiation: Differentiation, samples: list[dict[sp.Symbol, float]]
 ) -> Diagnosis | None:
     """The most specific mistake that reproduces ``answer`` at the sample points, if any."""
-    if not samples:
-        return None
-    attempt = Attempt(answer, differentiation)
-    points = samples[:COMPARED_POINTS]
-    symbols = sorted(points[0], key=lambda v: v.name)
-    values = float_values(answer, symbols, points)
-    if all(a is None for a in values):
-        return None
-    found: dict[str, tuple[s.Step, s.Step]] = {}
-    # Diagnosis is a bonus: on a huge function it stops at the deadline with what it found,
-    # so that every answer still gets its verdict quickly.
-    deadline = time.perf_counter() + DEADLINE
-    tried = 0
-    for root in _roots(attempt):
-        for kind, node, wrong in _variants(attempt, root):
-            tried += 1
-            if tried > MAX_VARIANTS or time.perf_counter() > deadline:
-                break
-            if kind.id in found:
-                continue
-            candidate = wrong if node is root else _with(root, node, wrong).eval()
-            if _matches(float_values(candidate, symbols, points), values):
-                found[kind.id] = (root, node)
-    if not found:
-        return None
-    ordered = [m for m in MISTAKES if m in found]
-    root, node = found[ordered[0]]
-    substitutions = _substitutions(root, node)
-    diagnosis = Diagnosis(ordered[0], node, tuple(ordered[1:]), substitutions)
-    if substitutions:
-        derivative = derivation(diagnosis.where, root.variable).eval()
-        diagnosis = replace(diagnosis, derivative=derivative)
-    return diagnosis
+    return Mistakes(differentiation, samples).diagnose(answer)
+
+
+Candidate = tuple[str, s.Step, s.Step, list[float | None]]  # mistake, root, node, values
+
+
+class Mistakes:
+    """Every wrong derivative the mistakes give for one derivation, with its values at the
+    points, worked out on the first wrong answer and kept: a class's sheet brings the same
+    function back many times, and each later answer is only compared with the table. The
+    mistakes that read the answer itself (integrated, a constant factor) are tried for each."""
+
+    def __init__(self, differentiation: Differentiation, samples: list[dict[sp.Symbol, float]]):
+        self._differentiation = differentiation
+        self._points = samples[:COMPARED_POINTS]
+        self._symbols = sorted(self._points[0], key=lambda v: v.name) if samples else []
+        self._table: list[tuple[s.Step, list[Candidate]]] | None = None
+
+    def diagnose(self, answer: sp.Expr) -> Diagnosis | None:
+        if not self._points:
+            return None
+        attempt = Attempt(answer, self._differentiation)
+        values = float_values(answer, self._symbols, self._points)
+        if all(a is None for a in values):
+            return None
+        found: dict[str, tuple[s.Step, s.Step]] = {}
+        for root, candidates in self._candidates(attempt):
+            for kind_id, _, node, candidate in candidates:
+                if kind_id not in found and _matches(candidate, values):
+                    found[kind_id] = (root, node)
+            derivative = root.eval()
+            for kind in _READING:
+                if kind.id in found:
+                    continue
+                for wrong in kind.answer_variants(attempt, derivative):
+                    if _matches(float_values(wrong, self._symbols, self._points), values):
+                        found[kind.id] = (root, root)
+                        break
+        if not found:
+            return None
+        ordered = [m for m in MISTAKES if m in found]
+        root, node = found[ordered[0]]
+        substitutions = _substitutions(root, node)
+        diagnosis = Diagnosis(ordered[0], node, tuple(ordered[1:]), substitutions)
+        if substitutions:
+            derivative = derivation(diagnosis.where, root.variable).eval()
+            diagnosis = replace(diagnosis, derivative=derivative)
+        return diagnosis
+
+    def _candidates(self, attempt: Attempt) -> list[tuple[s.Step, list[Candidate]]]:
+        """The table, per root: built once, within DEADLINE and MAX_VARIANTS. Diagnosis is a
+        bonus: on a huge function it stops with what it has, so that every answer still gets
+        its verdict quickly."""
+        if self._table is not None:
+            return self._table
+        deadline = time.perf_counter() + DEADLINE
+        tried = 0
+        table: list[tuple[s.Step, list[Candidate]]] = []
+        for root in _roots(attempt):
+            rows: list[Candidate] = []
+            table.append((root, rows))
+            for kind, node, wrong in _variants(attempt, root):
+                tried += 1
+                if tried > MAX_VARIANTS or time.perf_counter() > deadline:
+                    break
+                candidate = wrong if node is root else _with(root, node, wrong).eval()
+                values = float_values(candidate, self._symbols, self._points)
+                rows.append((kind.id, root, node, values))
+        self._table = table
+        return table
 
 
 def _roots(attempt: Attempt) -> Iterator[s.Step]:
@@ -437,15 +480,16 @@ def _roots(attempt: Attempt) -> Iterator[s.Step]:
 
 def _variants(attempt: Attempt, root: s.Step) -> Iterator[tuple[type[Mistake], s.Step, sp.Expr]]:
     """(mistake, node, the node's wrong derivative), for every node of root and every way to
-    slip, then the whole answer's slips."""
+    slip, then the whole answer's slips (those that do not read the answer)."""
     for node in root.walk():
         for kind in KINDS:
             for wrong in kind.variants(node):
                 yield kind, node, wrong
     derivative = root.eval()
     for kind in KINDS:
-        for wrong in kind.answer_variants(attempt, derivative):
-            yield kind, root, wrong
+        if not kind.reads_answer:
+            for wrong in kind.answer_variants(attempt, derivative):
+                yield kind, root, wrong
 
 
 def _without_chain_factor(node: s.ChainRule) -> sp.Expr:
@@ -509,10 +553,27 @@ def _constant_ratio(attempt: Attempt, derivative: sp.Expr) -> sp.Expr | None:
     return sp.Rational(ratio.numerator, ratio.denominator)
 
 
+def _far_from_antiderivative(attempt: Attempt) -> bool:
+    """A central difference of the answer is nowhere near the function: most wrong answers
+    are, and this costs microseconds where deriving the answer costs a millisecond."""
+    x, h = attempt.variable, 1e-4
+    symbols = sorted(attempt.function.free_symbols | attempt.answer.free_symbols | {x}, key=str)
+    points = [{v: 0.37 + 0.29 * n + 0.11 * m for m, v in enumerate(symbols)} for n in range(4)]
+    ahead = float_values(attempt.answer, symbols, [{**p, x: p[x] + h} for p in points])
+    behind = float_values(attempt.answer, symbols, [{**p, x: p[x] - h} for p in points])
+    function = float_values(attempt.function, symbols, points)
+    for up, down, f in zip(ahead, behind, function, strict=True):
+        if up is None or down is None or f is None or not math.isfinite(up - down):
+            continue
+        if abs((up - down) / (2 * h) - f) > 1e-3 * max(1.0, abs(f)):
+            return True
+    return False
+
+
 def _integrated(attempt: Attempt) -> bool:
     """d/dx(answer) is the function: the student integrated instead. Checked numerically by
     differentiating the answer (never by calling integrate, which can take 14 s)."""
-    if not attempt.answer.has(attempt.variable):
+    if not attempt.answer.has(attempt.variable) or _far_from_antiderivative(attempt):
         return False
     back = derivation(attempt.answer, attempt.variable).eval()
     symbols = sorted(attempt.function.free_symbols | back.free_symbols, key=str)

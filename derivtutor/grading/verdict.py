@@ -13,9 +13,11 @@ student's error.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import random
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -23,14 +25,21 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation, differentiate
+from derivtutor.calculus.differentiation import MAX_FULL_ORDER, Differentiation, differentiate
 from derivtutor.engine import floats
+from derivtutor.engine.derive import derivation
 from derivtutor.engine.numeric import Compiled, float_function
 from derivtutor.engine.numeric import finite as _finite
+from derivtutor.engine.steps import Step
 from derivtutor.errors import UsageError
 from derivtutor.grading import mistakes
 from derivtutor.grading.mistakes import Diagnosis
-from derivtutor.language.inputs import choose_variables, parse_domain, split_components
+from derivtutor.language.inputs import (
+    choose_variable,
+    choose_variables,
+    parse_domain,
+    split_components,
+)
 from derivtutor.language.parse import parse, variables
 
 POINTS = 8  # agreeing points needed for "correct"
@@ -102,17 +111,9 @@ def check(
 ) -> Verdict:
     """Check ``answer`` as the derivative of ``function`` with respect to ``wrt``, or as its
     derivative of ``order`` (the third derivative for ``order=3``)."""
-    result = _derived(function, wrt, order)
+    result = derived(function, wrt, order)
     given = parse(answer)
-    # The variable named with wrt is never foreign: d/dt [9] = t/9 is simply wrong.
-    allowed = result.expression.free_symbols | {result.variable}
-    foreign = sorted(given.free_symbols - allowed, key=lambda s: s.name)
-    if foreign:
-        names = ", ".join(v.name for v in foreign)
-        known = ", ".join(v.name for v in variables(result.expression)) or "none"
-        raise UsageError(
-            f"your answer uses {names}, which the function does not have (its variables: {known})"
-        )
+    _refuse_foreign(given, result.expression, result.variable)
     # A domain the user chose is kept as it is; the default one widens where too few points
     # are defined.
     key = _answer_key(function, wrt, order, parse_domain(domain), widen=domain is None)
@@ -129,13 +130,71 @@ def check(
     )
     # A mistake is sought in the last order derived; past a pattern there is no such step.
     if verdict.verdict == INCORRECT and diagnose and result.pattern is None:
-        verdict = replace(verdict, diagnosis=mistakes.diagnose(given, result, key.samples))
+        verdict = replace(verdict, diagnosis=key.mistakes(result).diagnose(given))
     return verdict
 
 
 # A class's sheet asks the same few hundred functions again and again: each is derived, and its
 # points drawn, once per process. The results are frozen, so sharing them is safe.
 CACHED_FUNCTIONS = 512
+
+
+@dataclass(frozen=True)
+class Quick:
+    """A verdict alone: the derivation trees (one per order) and how the answer compared."""
+
+    steps: tuple[Step, ...]
+    comparison: Comparison
+
+
+def quick_check(
+    function: str,
+    answer: str | None,
+    wrt: str | None = None,
+    domain: tuple[float, float] | str | None = None,
+    *,
+    order: int = 1,
+) -> Quick:
+    """``answer`` against the derivative as the engine derives it, not tidied (None: the
+    derivative against itself, which shows that it can be sampled at all). This is
+    what a bank's validation needs: tidying changes the derivative's form, never its value,
+    and costs ten times the derivation. The points are check()'s, so a witness is the same."""
+    if order > MAX_FULL_ORDER:  # far orders go through the pattern, as check() does
+        result = derived(function, wrt, order)
+        steps, derivative = tuple(result.steps), result.derivative
+        expression, var = result.expression, result.variable
+    else:
+        expression = parse(function)
+        var, _ = choose_variable(expression, wrt)
+        trees, derivative = [], expression
+        for _ in range(order):
+            trees.append(derivation(derivative, var))
+            derivative = trees[-1].eval()
+        steps = tuple(trees)
+    given = parse(answer) if answer is not None else derivative
+    _refuse_foreign(given, expression, var)
+    symbols = variables(sp.Tuple(expression, var)) or [var]
+    comparison = compare(
+        derivative,
+        given,
+        symbols,
+        parse_domain(domain),
+        seed=f"{function}|{var}",
+        function=expression,
+        widen=domain is None,
+    )
+    return Quick(steps, comparison)
+
+
+def _refuse_foreign(given: sp.Expr, function: sp.Expr, variable: sp.Symbol) -> None:
+    """The variable named with wrt is never foreign: d/dt [9] = t/9 is simply wrong."""
+    foreign = sorted(given.free_symbols - function.free_symbols - {variable}, key=lambda s: s.name)
+    if foreign:
+        names = ", ".join(v.name for v in foreign)
+        known = ", ".join(v.name for v in variables(function)) or "none"
+        raise UsageError(
+            f"your answer uses {names}, which the function does not have (its variables: {known})"
+        )
 
 
 def prepare(
@@ -151,7 +210,7 @@ def prepare(
 
 
 @lru_cache(maxsize=CACHED_FUNCTIONS)
-def _derived(function: str, wrt: str | None, order: int) -> Differentiation:
+def derived(function: str, wrt: str | None, order: int) -> Differentiation:
     return differentiate(function, wrt=wrt, order=order)
 
 
@@ -159,7 +218,7 @@ def _derived(function: str, wrt: str | None, order: int) -> Differentiation:
 def _answer_key(
     function: str, wrt: str | None, order: int, domain: tuple[float, float], *, widen: bool
 ) -> _AnswerKey:
-    result = _derived(function, wrt, order)
+    result = derived(function, wrt, order)
     symbols = variables(sp.Tuple(result.expression, result.variable)) or [result.variable]
     return _AnswerKey(
         result.derivative,
@@ -224,11 +283,18 @@ class _AnswerKey:
             self._want, symbols, domain, function=function, widen=widen, expected=expected
         )
         seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
-        self.seeded = self._sampler.draw(seeded, POINTS)
+        self.seeded = self._sampler.draw(seeded, POINTS, fast=True)
         self.samples = [p for p, _, _ in self.seeded]
         # Where the derivative's own float is trusted too, a float that differs from it is a
         # difference, with no re-check at higher precision.
         self._seeded_floats = self._floats(expected, self.seeded)
+        self._mistakes: mistakes.Mistakes | None = None
+
+    def mistakes(self, differentiation: Differentiation) -> mistakes.Mistakes:
+        """The wrong derivatives of this function at its seeded points, made on first need."""
+        if self._mistakes is None:
+            self._mistakes = mistakes.Mistakes(differentiation, self.samples)
+        return self._mistakes
 
     def _floats(self, expr: sp.Expr, points: list[Sample]) -> list[float | None]:
         # A point's coordinates are in the order of the symbols (the sampler zips them).
@@ -324,24 +390,36 @@ class _Sampler:
         self._symbols = symbols
         self._domain = domain
         self._widen = widen
-        self._defined = None if function is None else float_function(function, symbols)
+        self._defined = None if function is None else _FloatAt(function, symbols)
         self._corners = [] if function is None else _corners(function, symbols)
         self._expected = expected
 
-    def _value(self, coordinates: list[float], exact: list[Any], fast: bool) -> float | None:
-        if fast and self._expected is not None:
-            (value,) = floats.values(self._expected, self._symbols, [coordinates])
-            if value is not None:
-                return value
-        return self._want(coordinates, exact)
-
     def draw(self, rng: random.Random, count: int, *, fast: bool = False) -> list[Sample]:
-        """Up to ``count`` (point, exact coordinates, derivative there), in DRAWS tries; with
-        ``fast``, the derivative's value is its float wherever that is trusted."""
-        low, high = self._domain
+        """Up to ``count`` (point, exact coordinates, derivative there), the first that qualify
+        of DRAWS tries; with ``fast``, the derivative's value is its float wherever that is
+        trusted. Candidates are judged a batch at a time (one walk of each expression for the
+        batch); the points taken are the same as one at a time."""
         points: list[Sample] = []
         if count <= 0:
             return points
+        candidates = self._candidates(rng)
+        while len(points) < count:
+            batch = list(itertools.islice(candidates, max(8, 2 * (count - len(points)))))
+            if not batch:
+                break
+            for coordinates, value in zip(batch, self._judged(batch, fast), strict=True):
+                if value is None:
+                    continue
+                exact = [mpmath.mpf(v) for v in coordinates]  # the float itself, exactly
+                points.append((dict(zip(self._symbols, coordinates, strict=True)), exact, value))
+                if len(points) >= count:
+                    break
+        return points
+
+    def _candidates(self, rng: random.Random) -> Iterator[list[float]]:
+        """DRAWS points from rng, none twice; the interval doubles every WIDEN_EVERY draws
+        when widening is allowed."""
+        low, high = self._domain
         seen: set[tuple[float, ...]] = set()
         for draw in range(DRAWS):
             if self._widen and draw and draw % WIDEN_EVERY == 0:
@@ -351,31 +429,57 @@ class _Sampler:
             # every point. Only the display rounds.
             coordinates = [rng.uniform(low, high) + 0.0 for _ in self._symbols]
             key = tuple(coordinates)
-            if key in seen:
-                continue
-            seen.add(key)
-            if self._defined is not None and self._defined(coordinates) is None:
-                continue
-            if any(corner(coordinates) == 0 for corner in self._corners):
-                continue
-            exact = [mpmath.mpf(v) for v in coordinates]  # the float itself, exactly
-            value = self._value(coordinates, exact, fast)
-            if value is None:
-                continue
-            points.append((dict(zip(self._symbols, coordinates, strict=True)), exact, value))
-            if len(points) >= count:
-                break
-        return points
+            if key not in seen:
+                seen.add(key)
+                yield coordinates
+
+    def _judged(self, batch: list[list[float]], fast: bool) -> list[float | None]:
+        """The derivative at each candidate, or None where the point does not qualify: the
+        function undefined, a corner, or the derivative undefined there."""
+        defined = [
+            (self._defined is None or self._defined(c) is not None)
+            and not any(corner(c) == 0 for corner in self._corners)
+            for c in batch
+        ]
+        trusted: list[float | None] = [None] * len(batch)
+        if fast and self._expected is not None:
+            trusted = floats.values(self._expected, self._symbols, batch)
+        return [
+            None
+            if not ok
+            else value
+            if value is not None
+            else self._want(c, [mpmath.mpf(v) for v in c])
+            for c, ok, value in zip(batch, defined, trusted, strict=True)
+        ]
 
 
-def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[Any]:
+def _corners(function: sp.Expr, symbols: list[sp.Symbol]) -> list[_FloatAt]:
     """The arguments of |u|, relu(u), sign(u) and H(u): where one is 0, there is no derivative."""
     from derivtutor.language.functions import relu
 
     return [
-        float_function(call.args[0], symbols)
+        _FloatAt(call.args[0], symbols)
         for call in function.atoms(sp.Abs, sp.sign, sp.Heaviside, relu)
     ]
+
+
+class _FloatAt:
+    """expr in double precision at a point: the float pass where it is trusted, else the
+    compiled form (made on first need). None where undefined; ±inf past a float."""
+
+    def __init__(self, expr: sp.Expr, symbols: list[sp.Symbol]) -> None:
+        self._expr, self._symbols = expr, symbols
+        self._compiled: Any = None
+
+    def __call__(self, coordinates: list[float]) -> float | None:
+        (value,) = floats.values(self._expr, self._symbols, [coordinates])
+        if value is not None:
+            return value
+        if self._compiled is None:
+            self._compiled = float_function(self._expr, self._symbols)
+        result: float | None = self._compiled(coordinates)
+        return result
 
 
 def close(a: Any, b: Any) -> bool:

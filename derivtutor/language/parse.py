@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -419,6 +420,14 @@ def parse(text: str) -> sp.Expr:
     """Read a mathematical expression typed by a person. Raises InputError, and nothing else."""
     if not isinstance(text, str):
         raise InputError("the expression must be text")
+    return _parse(text)
+
+
+# A bank is parsed when it is loaded and again when it is verified, a class's sheet brings the
+# same function back on every row: the text alone decides the expression, and SymPy's
+# expressions are immutable, so a reading is kept (an error is not: it is raised again).
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> sp.Expr:
     if len(text) > MAX_LENGTH:
         raise InputError(
             f"the expression is too long ({len(text)} characters; at most {MAX_LENGTH})",

@@ -10,10 +10,10 @@ error names the file, the line and the problem id, and all of them are reported,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from importlib import resources
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,12 +30,19 @@ from pydantic import (
 )
 
 from derivtutor.controls import has_controls, visible
-from derivtutor.errors import BankError, InputError, TooLarge, UsageError
+from derivtutor.errors import BankError, InputError, TooLarge
 from derivtutor.files import UnreadableFile, read_bounded
 from derivtutor.practice.problem import Problem, verify_problem
 
+# bank validate's cache lists and hashes the files without this module's pydantic and YAML.
+from derivtutor.practice.validated import (
+    MAX_FILE_BYTES,
+    Run,
+    bank_files,
+    problem_key,
+)
+
 SCHEMA_VERSION = 1
-MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # a 1 MB bank has far fewer; aliases must not multiply them
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 TOPIC_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -120,36 +127,64 @@ class Bank:
         ]
 
 
-def bundled_path() -> Path:
-    """The bank shipped with derivtutor: inside the wheel, or problems/ beside the source."""
-    packaged = resources.files("derivtutor") / "problems"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    # An editable install (or a source checkout) has the bank at the top of the repository.
-    return Path(__file__).resolve().parents[2] / "problems"
-
-
 def load_bank(path: str | Path | None = None) -> Bank:
     """Read every .yaml file under ``path`` (a directory or one file; default: the bundled
     bank). Schema and parse errors are collected in ``Bank.errors``, never raised."""
-    root = Path(path) if path is not None else bundled_path()
-    if root.is_dir():
-        files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        if not files:
-            raise UsageError(f"{root} has no .yaml files: a bank is one YAML file per topic")
-    elif root.is_file():
-        files = [root]
-    else:
-        raise UsageError(f"no bank at {root}: give a directory of .yaml files or one file")
+    root, files = bank_files(path)
+    return _assembled(root, map(_read_one, files))
+
+
+def load_and_verify(
+    path: str | Path | None = None,
+    bound: Callable[[], AbstractContextManager[None]] = nullcontext,
+    *,
+    run: Run | None = None,
+    known: dict[str, str | None] | None = None,
+) -> tuple[Bank, dict[str, str | None]]:
+    """load_bank, and every problem's verdict (validated.problem_key → message), each file
+    read and its problems verified in one task of ``run`` (the CLI's runs on every core):
+    the expressions a file's reading parsed are still at hand when its problems are checked.
+    ``known`` verdicts are used as they are."""
+    root, files = bank_files(path)
+    task = partial(_read_and_verify, bound=bound, known=known or {})
+    verdicts: dict[str, str | None] = dict(known or {})
+    reads = []
+    for read, found in (run or _serial)(task, files):
+        reads.append(read)
+        verdicts.update(found)
+    return _assembled(root, reads), verdicts
+
+
+Read = tuple[str | None, str | None, list[Problem], list[BankError]]  # topic, title, ...
+
+
+def _read_one(file: Path) -> Read:
+    errors: list[BankError] = []
+    try:
+        topic, title, found = _read_file(file, str(file), errors)
+    except BankError as err:
+        return None, None, [], [*errors, err]
+    return topic, title, found, errors
+
+
+def _read_and_verify(
+    file: Path, bound: Callable[[], AbstractContextManager[None]], known: dict[str, str | None]
+) -> tuple[Read, dict[str, str | None]]:
+    read = _read_one(file)
+    verdicts = {}
+    for problem in read[2]:
+        key = problem_key(problem)
+        verdicts[key] = known[key] if key in known else checked_problem(problem, bound)
+    return read, verdicts
+
+
+def _assembled(root: Path, reads: Iterable[Read]) -> Bank:
     titles: dict[str, str] = {}
     problems: list[Problem] = []
     errors: list[BankError] = []
-    for file in files:
-        name = str(file)
-        try:
-            topic, title, found = _read_file(file, name, errors)
-        except BankError as err:
-            errors.append(err)
+    for topic, title, found, file_errors in reads:
+        errors.extend(file_errors)
+        if topic is None or title is None:
             continue
         titles.setdefault(topic, title)
         problems.extend(found)
@@ -170,31 +205,64 @@ def load_bank(path: str | Path | None = None) -> Bank:
 
 
 def validate(
-    bank: Bank, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+    bank: Bank,
+    bound: Callable[[], AbstractContextManager[None]] = nullcontext,
+    *,
+    run: Run | None = None,
+    known: dict[str, str | None] | None = None,
 ) -> tuple[BankError, ...]:
     """Every error of the bank, from loading and from the engine, in file and line order;
     each problem checked within ``bound`` (the CLI's deadline for one input)."""
-    errors = bank.errors + verify(bank, bound)
+    errors = bank.errors + verify(bank, bound, run=run, known=known)
     return tuple(sorted(errors, key=lambda e: (e.file, e.line)))
 
 
 def verify(
-    bank: Bank, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+    bank: Bank,
+    bound: Callable[[], AbstractContextManager[None]] = nullcontext,
+    *,
+    run: Run | None = None,
+    known: dict[str, str | None] | None = None,
 ) -> tuple[BankError, ...]:
     """Check every problem against the engine: a stated answer must be right, and the engine
-    must derive the function with named rules and be able to grade answers to it."""
+    must derive the function with named rules and be able to grade answers to it.
+
+    ``known``: verdicts found before (validated.problem_key → message), used as they are and
+    added to; ``run``: how the checks are mapped over the problems (in order; the CLI's runs
+    them on every core)."""
+    known = {} if known is None else known
+    keys = [problem_key(p) for p in bank.problems]
+    todo = [p for p, key in zip(bank.problems, keys, strict=True) if key not in known]
+    check = partial(checked_problem, bound=bound)
+    todo_keys = [key for key in keys if key not in known]
+    for key, message in zip(todo_keys, (run or _serial)(check, todo), strict=True):
+        known[key] = message
     found: list[BankError] = []
-    for problem in bank.problems:
-        try:
-            with bound():
-                message = verify_problem(problem)
-        except (TooLarge, MemoryError, RecursionError):
-            message = "the function is too large to work with (past 5 s or 1 GB)"
+    for problem, key in zip(bank.problems, keys, strict=True):
+        message = known[key]
         if message:
             found.append(
                 BankError(message, file=problem.file, line=problem.line, problem=problem.id)
             )
     return tuple(found)
+
+
+def checked_problem(
+    problem: Problem, bound: Callable[[], AbstractContextManager[None]] = nullcontext
+) -> str | None:
+    """verify_problem within ``bound``: None when sound, else what is wrong."""
+    try:
+        with bound():
+            return verify_problem(problem)
+    except (TooLarge, MemoryError, RecursionError):
+        return "the function is too large to work with (past 5 s or 1 GB)"
+
+
+def _serial(check: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+    return map(check, items)
+
+
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --- reading one file ----------------------------------------------------------------------------
@@ -221,7 +289,8 @@ def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str
         raise BankError(f"not UTF-8 text ({err.reason})", file=name, line=line) from None
     try:
         # compose, not load: the nodes keep their line numbers, and no tag builds an object.
-        loader = yaml.SafeLoader(text)
+        # libyaml's parser where PyYAML was built with it: ten times the pure-Python one.
+        loader = _SAFE_LOADER(text)
         try:
             node = loader.get_single_node()
             if node is not None and _expanded_size(node, {}) > MAX_NODES:
@@ -237,6 +306,8 @@ def _read_file(file: Path, name: str, errors: list[BankError]) -> tuple[str, str
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
+        if "nesting depth" in str(getattr(err, "problem", None) or err):  # libyaml's limit
+            raise BankError("the YAML is nested too deeply", file=name, line=line) from None
         raise BankError(
             f"not valid YAML: {getattr(err, 'problem', None) or err}", file=name, line=line
         ) from None

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from derivtutor.errors import ProgressError, UsageError
+from derivtutor.errors import DerivtutorError, ProgressError, TooLarge, UsageError
 from derivtutor.practice.bank import Bank
 from derivtutor.practice.problem import Problem, verify_problem
 from derivtutor.practice.progress import Progress
@@ -43,16 +44,39 @@ def usable(bank: Bank) -> Bank:
     return bank
 
 
-def gradable(problems: Iterable[Problem], warn: Callable[[str], None]) -> Iterator[Problem]:
+def gradable(
+    problems: Iterable[Problem],
+    warn: Callable[[str], None],
+    bound: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> Iterator[Problem]:
     """The problems the engine can grade. A bank is checked as a whole by bank validate; here
-    each problem is checked as it comes, so that a bad one is passed over (with a warning),
-    not posed."""
+    each problem is checked as it comes (or its verdict taken from bank validate's cache), and
+    derived as it will be shown, within ``bound``, so that a bad one is passed over (with a
+    warning), not posed. The derivation is kept for the grading of the answers."""
+    from derivtutor.grading.verdict import prepare
+    from derivtutor.practice.validated import known_verdicts, problem_key
+
+    known = known_verdicts()
     for problem in problems:
-        message = verify_problem(problem)
+        key = problem_key(problem)
+        try:
+            with bound():
+                message = known[key] if key in known else verify_problem(problem)
+                if message is None:
+                    for variable in problem.variables if problem.gradient else (problem.wrt,):
+                        prepare(problem.function, variable, problem.domain, order=problem.order)
+        except (DerivtutorError, MemoryError, RecursionError) as err:
+            message = _too_large(err)
         if message is None:
             yield problem
         else:
             warn(f"warning: {problem.id} is passed over: {message}")
+
+
+def _too_large(err: BaseException) -> str:
+    if isinstance(err, DerivtutorError) and not isinstance(err, TooLarge):
+        return str(err).splitlines()[0]
+    return "the function is too large to work with (past 5 s or 1 GB)"
 
 
 def practise(

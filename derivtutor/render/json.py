@@ -17,14 +17,14 @@ if TYPE_CHECKING:
     from derivtutor.calculus.multivar import Gradient
     from derivtutor.engine.steps import Step
     from derivtutor.engine.table import Entry
-    from derivtutor.errors import BankError
     from derivtutor.grading.verdict import GradientVerdict, Verdict
     from derivtutor.ml.backprop import Backprop
     from derivtutor.ml.descent import Descent, Iterate
     from derivtutor.ml.softmax import SoftmaxJacobian
     from derivtutor.practice.bank import Bank
     from derivtutor.practice.progress import TopicStats
-    from derivtutor.practice.sheet import Sheet
+    from derivtutor.practice.sheet import Result, RowError, Sheet
+    from derivtutor.practice.validated import Validation
     from derivtutor.render import explain as ex
     from derivtutor.render.formats.text import TextWriter
 
@@ -237,17 +237,21 @@ def gradient_verdict_dict(result: GradientVerdict) -> dict[str, Any]:
 
 
 def sheet_dict(sheet: Sheet) -> dict[str, Any]:
-    from derivtutor.grading.verdict import CORRECT, INCORRECT
+    from derivtutor.practice.sheet import summary
 
-    return {
-        "results": [{**verdict_dict(r.verdict), "id": r.id, "line": r.line} for r in sheet.results],
-        "errors": [{"line": e.line, "message": e.message} for e in sheet.errors],
-        "summary": {
-            "correct": sheet.count(CORRECT),
-            "incorrect": sheet.count(INCORRECT),
-            "errors": len(sheet.errors),
-        },
-    }
+    results = [sheet_row(r) for r in sheet.results]
+    errors = [sheet_row(e) for e in sheet.errors]
+    return {"results": results, "errors": errors, "summary": summary(results, errors)}
+
+
+def sheet_row(marked: Result | RowError) -> dict[str, Any]:
+    """One row of a sheet as it is reported: a checked answer with its id and line, or a row
+    that could not be checked ({"line", "message"}). A --format jsonl line is one of these."""
+    from derivtutor.practice.sheet import RowError
+
+    if isinstance(marked, RowError):
+        return {"line": marked.line, "message": marked.message}
+    return {**verdict_dict(marked.verdict), "id": marked.id, "line": marked.line}
 
 
 def backprop_dict(run: Backprop) -> dict[str, Any]:
@@ -363,16 +367,16 @@ def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
     }
 
 
-def validation_dict(bank: Bank, errors: Sequence[BankError]) -> dict[str, Any]:
+def validation_dict(found: Validation) -> dict[str, Any]:
     return {
-        "bank": bank.root,
-        "problems": len(bank.problems),
-        "topics": len(bank.titles),
+        "bank": found.root,
+        "problems": found.problems,
+        "topics": found.topics,
         "errors": [
             {"file": e.file, "line": e.line, "problem": e.problem, "message": e.message}
-            for e in errors
+            for e in found.errors
         ],
-        "valid": not errors,
+        "valid": not found.errors,
     }
 
 

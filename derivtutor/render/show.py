@@ -11,9 +11,9 @@ from derivtutor.render.kinds import is_a
 
 if TYPE_CHECKING:
     from derivtutor.engine.table import Entry
-    from derivtutor.errors import BankError
     from derivtutor.practice.bank import Bank
     from derivtutor.practice.progress import TopicStats
+    from derivtutor.practice.validated import Validation
 
 
 def show(
@@ -42,11 +42,14 @@ def show(
 
         return print_(verdict.gradient_verdict_blocks(result))
     if is_a(result, "derivtutor.practice.sheet", "Sheet"):
+        from derivtutor.render.json import sheet_row
         from derivtutor.render.say import verdict
 
         if fmt == "latex":
             raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
-        return print_(verdict.sheet_blocks(result))
+        results = [sheet_row(r) for r in result.results]
+        errors = [sheet_row(e) for e in result.errors]
+        return print_(verdict.marked_blocks(result.path, results, errors))
     if is_a(result, "derivtutor.ml.descent", "Descent"):
         from derivtutor.render.say.descent import descent_blocks
 
@@ -102,18 +105,17 @@ def show_bank(bank: Bank, fmt: str, *, ascii: bool = False) -> Any:
     return printer(fmt, ascii=ascii).print(bank_blocks(bank))
 
 
-def show_validation(
-    bank: Bank, errors: tuple[BankError, ...], fmt: str, *, ascii: bool = False
-) -> Any:
-    """What ``bank validate`` found, in ``fmt``."""
+def show_validation(found: Validation, fmt: str, *, ascii: bool = False) -> Any:
+    """What ``bank validate`` found, in ``fmt``. Loads no SymPy (a cached result prints
+    without it)."""
     if fmt == "json":
         from derivtutor.render.json import dumps, validation_dict
 
-        return dumps(validation_dict(bank, errors))
+        return dumps(validation_dict(found))
     from derivtutor.render.formats import printer
     from derivtutor.render.say.bank import validation_blocks
 
-    return printer(fmt, ascii=ascii).print(validation_blocks(bank, errors))
+    return printer(fmt, ascii=ascii).print(validation_blocks(found))
 
 
 def _json(result: Any, detail: str = "normal") -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from derivtutor.errors import BankError
-from derivtutor.practice.bank import Bank
+from typing import TYPE_CHECKING
+
 from derivtutor.render.blocks import Block, Cell, Gap, Line, Table
+
+if TYPE_CHECKING:
+    from derivtutor.practice.bank import Bank
+    from derivtutor.practice.validated import Validation
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -32,15 +36,16 @@ def bank_blocks(bank: Bank) -> list[Block]:
     ]
 
 
-def validation_blocks(bank: Bank, errors: tuple[BankError, ...]) -> list[Block]:
+def validation_blocks(found: Validation) -> list[Block]:
     """Every error as file:line: [id] message, then a one-line summary."""
+    errors = found.errors
     lines: list[Block] = [Line([e.render()]) for e in errors]
     if errors:
         files = len({e.file for e in errors})
         noun = "error" if len(errors) == 1 else "errors"
         lines.append(Line([f"{len(errors)} {noun} in {files} file{'s' * (files != 1)}"]))
     else:
-        problems, topics = len(bank.problems), len(bank.titles)
+        problems, topics = found.problems, found.topics
         lines.append(
             Line(
                 [

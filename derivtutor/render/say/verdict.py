@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import Any
+
+import sympy as sp
 
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
 from derivtutor.grading.verdict import CORRECT, POINTS, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
-
-if TYPE_CHECKING:
-    from derivtutor.practice.sheet import Sheet
 
 
 def lines(verdict: Verdict) -> list[list[ex.Segment]]:
@@ -143,36 +142,36 @@ def gradient_verdict_blocks(result: GradientVerdict) -> list[Block]:
     return [*out, Gap(), Line([f"Overall: {result.verdict}"])]
 
 
-def sheet_blocks(sheet: Sheet) -> list[Block]:
-    """A table of the rows (id, verdict, mistake, witness), the malformed rows, a summary."""
-    from derivtutor.grading.verdict import INCORRECT
+def marked_blocks(
+    path: str, results: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> list[Block]:
+    """A table of a sheet's rows (id, verdict, mistake, witness), the malformed rows and a
+    summary, from the rows as reported (render.json.sheet_row): what a sheet marked in worker
+    processes sends back."""
+    from derivtutor.practice.sheet import summary
 
     rows: list[list[Cell]] = [
-        [
-            result.id,
-            result.verdict.verdict,
-            result.verdict.diagnosis.mistake if result.verdict.diagnosis else "",
-            _witness(result.verdict),
-        ]
-        for result in sheet.results
+        [r["id"], r["verdict"], r["mistake"] or "", _reported_witness(r["witness"])]
+        for r in results
     ]
-    roles = ["good" if r.verdict.verdict == CORRECT else "bad" for r in sheet.results]
-    summary = f"{sheet.count(CORRECT)} correct, {sheet.count(INCORRECT)} incorrect"
-    if sheet.errors:
-        summary += f", {len(sheet.errors)} malformed"
+    roles = ["good" if r["verdict"] == CORRECT else "bad" for r in results]
+    counts = summary(results, errors)
+    totals = f"{counts['correct']} correct, {counts['incorrect']} incorrect"
+    if errors:
+        totals += f", {len(errors)} malformed"
     return [
-        Table(["id", "verdict", "mistake", "witness"], rows, title=sheet.path, roles=(1, roles)),
-        *(Line([f"line {e.line}: {e.message}"], role="warn") for e in sheet.errors),
-        Line([summary], role="title"),
+        Table(["id", "verdict", "mistake", "witness"], rows, title=path, roles=(1, roles)),
+        *(Line([f"line {e['line']}: {e['message']}"], role="warn") for e in errors),
+        Line([totals], role="title"),
     ]
 
 
-def _witness(verdict: Verdict) -> list[ex.Segment]:
-    w = verdict.witness
+def _reported_witness(w: dict[str, Any] | None) -> list[ex.Segment]:
     if w is None:
         return []
     at: list[ex.Segment] = ["at "]
-    for n, (v, value) in enumerate(w.point.items()):
-        at += ([", "] if n else []) + [ex.Math(v), f" = {value:.4g}"]
-    got = "undefined" if w.got is None else f"{w.got:.4g}"
-    return [*at, f": {got}, not {w.expected:.4g}"]
+    for n, (name, value) in enumerate(w["point"].items()):
+        at += ([", "] if n else []) + [ex.Math(sp.Symbol(name)), f" = {value:.4g}"]
+    got = "undefined" if w["got"] is None else f"{w['got']:.4g}"
+    expected = "> 1.8e308" if w["expected"] is None else f"{w['expected']:.4g}"  # past a float
+    return [*at, f": {got}, not {expected}"]

@@ -1,0 +1,45 @@
+"""bank validate: a bank's result read from the cache (practice.validated) when its files have
+not changed, else the bank loaded and checked, only its new or changed problems against the
+engine, on every core the caller gives (``run``), and the result kept for next time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+from derivtutor.practice.validated import Bound, Run, Store, Validation, bank_files, fingerprint
+
+
+def validation(
+    path: str | Path | None = None,
+    *,
+    bound: Bound = nullcontext,
+    run: Run | None = None,
+    prepare: Callable[[], None] = lambda: None,
+    cached: bool = True,
+) -> Validation:
+    """Validate the bank at ``path`` (default: the bundled one), or read what an earlier run
+    found for the very same files. ``run`` maps the check of one problem over the problems
+    (the CLI passes one that uses every core); ``bound`` holds each problem to a deadline;
+    ``prepare`` is called before the bank is loaded, only when it must be (the CLI starts the
+    engine there)."""
+    root, files = bank_files(path)
+    store = Store.open() if cached else None
+    key = fingerprint(files)
+    if store is not None and key is not None:
+        found = store.bank(key)
+        if found is not None:
+            return found
+    from derivtutor.practice.bank import load_and_verify, validate
+
+    prepare()
+    known = store.problems() if store is not None else {}
+    bank, known = load_and_verify(path, bound, run=run, known=known)
+    errors = validate(bank, bound=bound, known=known)  # every verdict is known by now
+    result = Validation(bank.root, len(bank.problems), len(bank.titles), errors)
+    if store is not None:
+        store.save_problems(known)
+        if key is not None:
+            store.save_bank(key, result)
+    return result
