@@ -3,6 +3,8 @@ same run (a shared machine's speed varies, so absolute times alone would mislead
 
     python benchmarks/run.py            # everything
     python benchmarks/run.py --quick    # fewer repetitions
+    python benchmarks/run.py --peers    # and check beside the MITx grader (issue 13)
+    python benchmarks/run.py --large    # and a 12,000-problem bank
 
 Figures:
 - `derivtutor diff "1/(1+exp(-x))"` wall time over `python -c "import sympy"`, medians of
@@ -24,6 +26,10 @@ Figures:
   finite-difference checks of its 12 inputs), 50 steps of gradient descent on a function of
   two variables (gradient derived, compiled, run), and `derivtutor plot "x^2"` drawn in the
   terminal (wall time, over the `import sympy` floor), when the plot extra is installed;
+- issue 13: with --peers, check beside the MITx FormulaGrader on the same cases in the same
+  run (peers.py: medians, p99s, ratios, accuracy); a 10,000-row sheet through `check --file`
+  from a cold start, with rows per second; `bank validate` cold and warm against the floor;
+  with --large, a 12,000-problem bank;
 - teaching (issue 11): numbered lines per derivation and the share that is bookkeeping, in the
   default detail against full; and final forms against the books: on the textbook set in
   textbook/derivatives.yaml (Active Calculus and CLP-1, each item cited), the share of items
@@ -45,6 +51,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # peers.py, beside this file
 
 
 def _command() -> list[str]:
@@ -502,6 +509,139 @@ def hostile() -> list[tuple[str, str, str]]:
     ]
 
 
+# --- issue 13: a class's sheet, bank validate cold and warm, a 12,000-problem bank -------------
+
+
+def _sheet_rows(count: int, seed: int = 13) -> list[tuple[str, str, str, str]]:
+    """A class's sheet: right answers and near misses over a few hundred distinct functions,
+    the textbook set's (with the books' answers and confirmed near misses, peers.cases) and the
+    bundled bank's (each stated answer, and the answer doubled), drawn at random."""
+    import random
+
+    import peers
+
+    from derivtutor.practice.bank import load_bank
+
+    pool = [(c.function, c.answer, c.variable) for c in peers.cases()]
+    for problem in load_bank().problems:
+        if problem.gradient or not problem.answer or problem.order != 1:
+            continue
+        var = problem.wrt or ""
+        pool.append((problem.function, problem.answer[0], var))
+        pool.append((problem.function, f"2*({problem.answer[0]})", var))
+    rng = random.Random(seed)
+    return [(f"s{n}", *rng.choice(pool)) for n in range(count)]
+
+
+def sheets(rows: int = 10_000) -> list[tuple[str, str, str]]:
+    """`derivtutor check --file` on a 10,000-row sheet, from a cold start (a new process, no
+    answer keys yet), on every core, writing JSON lines."""
+    import csv
+
+    sheet_rows = _sheet_rows(rows)
+    functions = len({(f, v) for _, f, _, v in sheet_rows})
+    home = tempfile.mkdtemp()
+    path = Path(home) / "sheet.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "function", "answer", "wrt"])
+        for row in sheet_rows:
+            writer.writerow(row)
+    env = {**os.environ, "DERIVTUTOR_HOME": home}
+    command = [*_command(), "check", "--file", str(path), "--format", "jsonl"]
+    subprocess.run([*_command(), "diff", "x"], env=env, capture_output=True)  # the grammar cache
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    lines = done.stdout.count("\n")
+    assert done.returncode in (0, 1) and lines == rows, (done.returncode, done.stderr[-500:])
+    return [
+        (
+            f"sheet: {rows:,} rows, {functions} functions",
+            f"{seconds:.1f} s cold",
+            _verdict(seconds <= 60, "<= 60 s"),
+        ),
+        ("sheet: rows per second", f"{rows / seconds:.0f}", f"on {os.cpu_count()} cores"),
+    ]
+
+
+def validation(runs: int) -> list[tuple[str, str, str]]:
+    """`derivtutor bank validate` on the bundled bank: cold (its cache empty; the grammar
+    cache kept, as after any earlier command) and warm (nothing changed), against the
+    `import sympy` floor, medians of alternating runs."""
+    home = tempfile.mkdtemp()
+    env = {**os.environ, "DERIVTUTOR_HOME": home}
+    subprocess.run([*_command(), "diff", "x"], env=env, capture_output=True)
+    cache = Path(home) / "cache" / "validation"
+    floor = [sys.executable, "-c", "import sympy"]
+    validate = [*_command(), "bank", "validate"]
+    cold, warm, floors = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(_wall(validate, env))
+        warm.append(_wall(validate, env))
+        floors.append(_wall(floor, env))
+    base = statistics.median(floors)
+    c, w = statistics.median(cold), statistics.median(warm)
+    return [
+        (
+            "bank validate, cold",
+            f"{c:.2f} s = {c / base:.1f}x floor",
+            _verdict(c <= 1.0 or c / base <= 4, "<= 1 s or 4x"),
+        ),
+        (
+            "bank validate, warm",
+            f"{w:.2f} s = {w / base:.2f}x floor",
+            _verdict(w / base <= 2, "<= 2x"),
+        ),
+    ]
+
+
+def large_bank(copies: int = 46) -> list[tuple[str, str, str]]:
+    """bank validate on 12,000 problems: the bundled bank's, each k·f for k = 2 … copies + 1
+    (new functions, so that no verdict is shared), cold, on every core."""
+    import yaml
+
+    from derivtutor.practice.validated import bundled_path
+
+    home = tempfile.mkdtemp()
+    root = Path(home) / "bank"
+    root.mkdir()
+    total = 0
+    for source in sorted(bundled_path().glob("*.yaml")):
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        problems = []
+        for k in range(2, copies + 2):
+            for problem in data["problems"]:
+                copy = dict(
+                    problem, id=f"{problem['id']}.k{k}", function=f"{k}*({problem['function']})"
+                )
+                answer = problem.get("answer")
+                if isinstance(answer, list):
+                    copy["answer"] = [f"{k}*({a})" for a in answer]
+                elif answer is not None:
+                    copy["answer"] = f"{k}*({answer})"
+                problems.append(copy)
+        total += len(problems)
+        (root / source.name).write_text(
+            yaml.safe_dump({**data, "problems": problems}), encoding="utf-8"
+        )
+    env = {**os.environ, "DERIVTUTOR_HOME": home}
+    subprocess.run([*_command(), "diff", "x"], env=env, capture_output=True)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*_command(), "bank", "validate", str(root)], env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    return [
+        (
+            f"bank validate, {total:,} problems, cold",
+            f"{seconds:.1f} s",
+            _verdict(done.returncode == 0 and seconds < 600, "valid, in minutes"),
+        ),
+    ]
+
+
 def _verdict(ok: bool, budget: str) -> str:
     return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
 
@@ -509,10 +649,21 @@ def _verdict(ok: bool, budget: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument(
+        "--peers", action="store_true", help="check beside the MITx grader (installs its needs)"
+    )
+    parser.add_argument("--large", action="store_true", help="also a 12,000-problem bank")
     args = parser.parse_args()
     runs = 5 if args.quick else 9
     repeats = 1 if args.quick else 3
     rows = startup(runs) + engine(repeats) + several(repeats) + checking(repeats)
+    if args.peers:
+        import peers
+
+        rows += peers.compare()
+    rows += sheets() + validation(max(3, runs // 2))
+    if args.large:
+        rows += large_bank()
     rows += practice(repeats)
     rows += learning(repeats)
     rows += teaching(repeats)

@@ -228,3 +228,94 @@ def test_a_sheet_has_no_latex_form(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", "--file", str(path), "--format", "latex"])
     assert result.exit_code == 2
     assert "no LaTeX form" in result.stderr
+
+
+# --- a class's sheet on every core (issue 13) ---------------------------------------------------
+
+
+def _class_sheet(tmp_path: Path, rows: int) -> Path:
+    """Right and wrong answers, a malformed row and an undecidable one, over a few functions."""
+    answers = [
+        ("x^2 sin(x)", "2x sin(x) + x^2 cos(x)"),
+        ("sin(x^2)", "cos(x^2)"),
+        ("e^(3x)", "3e^(3x)"),
+        ("e^(3x)", "e^(3x)"),
+        ("ln(x^2 + 1)", "2x/(x^2 + 1)"),
+        ("sqrt(x)", "1/sqrt(x)"),
+        ("x^3", "3x^"),  # does not parse: the row's error
+        ("tan(x)", "sec(x)^2"),
+    ]
+    lines = ["id,function,answer"]
+    lines += [
+        f"r{n},{answers[n % len(answers)][0]},{answers[n % len(answers)][1]}" for n in range(rows)
+    ]
+    path = tmp_path / "class.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "text"])
+def test_a_sheet_marked_on_several_cores_matches_the_serial_marking(
+    tmp_path: Path, fmt: str
+) -> None:
+    path = _class_sheet(tmp_path, 90)  # several chunks per worker, and a part chunk at the end
+    serial = runner.invoke(app, ["check", "--file", str(path), "--format", fmt, "--jobs", "1"])
+    parallel = runner.invoke(app, ["check", "--file", str(path), "--format", fmt, "--jobs", "3"])
+    assert serial.exit_code == parallel.exit_code == 2  # a malformed row: exit 2, as documented
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in parallel.stdout.splitlines()]
+        assert [r["line"] for r in rows] == list(range(2, 92))  # every row, in the sheet's order
+        assert [r["verdict"] for r in rows[:2]] == ["correct", "incorrect"]
+        assert "message" in rows[6] and "verdict" not in rows[6]
+    # The same verdicts, mistakes and witnesses; only the fresh points' count is the same, not
+    # the points, so the witness of a wrong answer (seeded) is identical too.
+    assert parallel.stdout == serial.stdout
+
+
+def test_jsonl_writes_one_object_per_row_as_each_is_decided(tmp_path: Path) -> None:
+    path = _class_sheet(tmp_path, 8)
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("id") for r in rows] == ["r0", "r1", "r2", "r3", "r4", "r5", None, "r7"]
+    assert rows[1]["mistake"] == "missing_chain_factor"
+    assert rows[6]["line"] == 8 and rows[6]["message"]
+
+
+def test_jsonl_is_for_a_sheet() -> None:
+    result = runner.invoke(app, ["check", "x^2", "2x", "--format", "jsonl"])
+    assert result.exit_code == 2
+    assert "use --format json" in result.stderr
+
+
+def test_a_sheet_reads_from_stdin(tmp_path: Path) -> None:
+    text = "id,function,answer\na,x^3,3x^2\nb,e^(2x),e^(2x)\n"
+    result = runner.invoke(app, ["check", "--file", "-", "--format", "jsonl"], input=text)
+    assert [json.loads(line)["verdict"] for line in result.stdout.splitlines()] == [
+        "correct",
+        "incorrect",
+    ]
+    yaml_text = '- function: "x^2"\n  answer: "2x"\n'
+    result = runner.invoke(app, ["check", "--file", "-", "--format", "jsonl"], input=yaml_text)
+    assert json.loads(result.stdout)["verdict"] == "correct"
+
+
+def test_a_sheet_past_the_row_limit_is_refused_with_how_to_split_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derivtutor.practice import sheet
+
+    monkeypatch.setattr(sheet, "MAX_ROWS", 5)
+    path = _class_sheet(tmp_path, 6)
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 2
+    assert "more than 5 rows: split it" in result.stderr
+    assert len(result.stdout.splitlines()) == 5  # the rows within the limit were reported
+
+
+def test_an_over_long_field_is_that_rows_error(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("id,function,answer\na,x^2," + "x" * 10_001 + "\nb,x^2,2x\n")
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "jsonl"])
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert "longer than 10,000 characters" in first["message"]
+    assert second["verdict"] == "correct"
