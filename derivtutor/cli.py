@@ -852,7 +852,10 @@ def progress_reset(
 
 def main() -> None:
     """The console script's entry point."""
+    from derivtutor.startup import defer_tensors
+
     terminal.bound_process()
+    defer_tensors()  # SymPy's first sum would load its tensor module: 60 ms that diff needs
     _only(sys.argv[1] if len(sys.argv) > 1 else "")
     app()
 

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "derivtutor.terminal": 10,
     "derivtutor.plot": 10,
     "derivtutor.parallel": 10,  # a sheet marked, a bank verified, in worker processes
+    "derivtutor.startup": 10,  # the console script's start-up
     "derivtutor.cli": 11,
     "derivtutor.__main__": 12,
 }
