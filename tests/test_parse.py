@@ -105,6 +105,10 @@ ACCEPTED: list[tuple[str, str, sp.Expr]] = [
     ("fullwidth-plus-parens", "（x＋１）", x + 1),
     ("math-italic-x", "𝑥", x),
     ("sqrt-sign-paren", "√(x)", sp.sqrt(x)),
+    # Found by the property test: the root of a call read its superscripts and dots raw.
+    ("sqrt-call-superscript", "√sin(x²)", sp.sqrt(sp.sin(x**2))),
+    ("sqrt-call-middle-dot", "√sin(x·(1 + x))", sp.sqrt(sp.sin(x * (x + 1)))),
+    ("sqrt-call-group-squared", "√sin((1 + x)²)", sp.sqrt(sp.sin((x + 1) ** 2))),
     # logarithms and roots
     ("log-base", "log(x, 10)", sp.log(x) / sp.log(10)),
     ("log-base-2", "log(x,2)", sp.log(x) / sp.log(2)),

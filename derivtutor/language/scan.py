@@ -133,9 +133,11 @@ def _normalise(text: str) -> tuple[str, list[int]]:
                 j = text.index("|", j + 1) + 1
             # A space first, so that x√x reads as x·√x, not as the name 'xsqrt'.
             if j > i + 1:
-                piece = " sqrt(" + unicodedata.normalize("NFKC", text[i + 1 : j]) + ")"
+                # The root's argument is read as any text is (√sin(x²) holds x^2, not x2).
+                inner, inner_cols = _normalise(text[i + 1 : j])
+                piece = " sqrt(" + inner + ")"
                 out.append(piece)
-                cols.extend([i + 1] * 6 + [i + 2 + k for k in range(len(piece) - 7)] + [j])
+                cols.extend([i + 1] * 6 + [i + 1 + c for c in inner_cols] + [j])
                 i = j
                 continue
         mapped = _OPERATORS.get(ch)
