@@ -857,7 +857,10 @@ def main() -> None:
     terminal.bound_process()
     defer_tensors()  # SymPy's first sum would load its tensor module: 60 ms that diff needs
     _only(sys.argv[1] if len(sys.argv) > 1 else "")
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        terminal.exit_now(done.code)
 
 
 def _only(name: str) -> None:

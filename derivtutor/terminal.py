@@ -411,6 +411,26 @@ def bound_process() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def exit_now(code: Any) -> NoReturn:
+    """End the console script with ``code`` (SystemExit's: None, a number or a message), its
+    output flushed and its atexit handlers run, but without tearing the interpreter down:
+    freeing SymPy's objects one by one at exit takes 90 ms, a quarter of a `diff`. Nothing is
+    lost by it: every file derivtutor writes is written and closed (or committed) before the
+    command returns."""
+    import atexit
+
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away (| head), or it is closed
+            pass
+    os._exit(0 if code is None else int(code))
+
+
 def start_engine() -> None:
     """Load the maths, with the parser's grammar cached in the user's own directory."""
     from derivtutor import places
