@@ -64,6 +64,7 @@ def test_a_trusted_float_is_the_value(expr: sp.Expr, seed: int) -> None:
         ("x - 10^20 + 10^20", 0.5),  # cancellation of 20 digits
         ("exp(x)^300 / exp(x)^299", 3.0),  # each power overflows; the quotient does not
         ("exp(-740)", 0.0),  # a subnormal float has lost its digits
+        ("exp(-372) exp(-373) cosh(372) cosh(373)", 0.0),  # and so has a product, midway
         ("log(x)", -1.0),  # not real: mpmath says so
         # Near a pole or a zero of f the condition number is unbounded: the argument's own
         # rounding (in x + 1) is amplified past any use.

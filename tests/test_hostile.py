@@ -77,6 +77,24 @@ def test_a_right_answer_survives_float_overflow(function: str, answer: str) -> N
     assert check(function, answer).verdict == "correct"
 
 
+# Found by a red-team review of the float pass (issue 13): a product that went subnormal on the
+# way and came back, and a difference that cancellation hides at 30 digits.
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        # 4·e^(−372)·e^(−373)·cosh(372)·cosh(373) is 1; floats make it 0.8753 (subnormal midway)
+        ("2x (4 exp(-372) exp(-373) cosh(372) cosh(373)) / 0.875273297019736", "incorrect"),
+        ("2x sech(370) sech(371) cosh(370) cosh(371)", "correct"),
+        ("8x exp(-370) exp(-371) cosh(370) cosh(371)", "correct"),
+        # (cosh(u) − sinh(u))·e^u is 1 and cosh² − sinh² is 1: both vanish at 30 digits
+        ("2x + (cosh(x^2+100) - sinh(x^2+100))*exp(x^2+100)", "incorrect"),
+        ("2x + sin(x)*(cosh(x^2+100)^2 - sinh(x^2+100)^2)", "incorrect"),
+    ],
+)
+def test_rounding_cannot_hide_a_difference_nor_make_one(answer: str, verdict: str) -> None:
+    assert check("x^2", answer).verdict == verdict
+
+
 def test_twice_an_overflowing_derivative_is_not_the_derivative() -> None:
     # Both are ∞ as floats everywhere near 0; their values are not equal.
     assert check("exp(exp(10 + x))", "2 exp(exp(10 + x)) exp(10 + x)").verdict == "incorrect"

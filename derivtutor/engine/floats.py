@@ -124,6 +124,10 @@ def _product(factors: list[tuple[Column, Column]], n: int) -> tuple[Column, Colu
             product *= value[i]
             error += errors[i] + EPS
             exact_zero = exact_zero or (value[i] == 0.0 and errors[i] == 0.0)
+            if product != 0.0 and abs(product) < _SMALLEST:
+                # Subnormal on the way (e^(−372)·e^(−373)): its digits are lost, even if later
+                # factors (cosh(372)·cosh(373)) bring the product back to a normal size.
+                break
         else:
             # A 0 that is no factor's own is an underflow (e^(−1000)·e^(1000) is 1, not 0).
             if _usable(product) and (product != 0.0 or exact_zero):
