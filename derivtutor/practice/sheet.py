@@ -188,13 +188,12 @@ def _csv_rows(stream: TextIO) -> Iterator[Row]:
     # Excel's byte order mark; otherwise the character read belongs to the header.
     reader = csv.DictReader(_prefixed("" if first == "\ufeff" else first, stream))
     try:
+        _has_header(reader.fieldnames)  # reads the header row, once
         for record in reader:
             extra = record.pop(None, None)
             fields = {k.strip().lower(): (v or "") for k, v in record.items() if k is not None}
             if extra:
                 fields["(extra fields)"] = ""
-            if reader.line_num == 2 or reader.fieldnames:
-                _has_header(reader.fieldnames)
             yield Row(reader.line_num, fields)
     except csv.Error as err:
         line = max(1, reader.line_num)
