@@ -451,12 +451,13 @@ class SheetSource:
         from derivtutor.practice import sheet
 
         self.path = path
+        self.stream: Any
+        self.estimate: int | None
         if path == "-":
-            self.stream: Any = sys.stdin
             first = sys.stdin.readline()
             self.kind = "yaml" if first.lstrip().startswith(("-", "[", "#", "%")) else "csv"
-            self.stream = itertools.chain([first], sys.stdin)
-            self.estimate: int | None = None
+            self.stream = itertools.chain([first], sys.stdin)  # the first line, put back
+            self.estimate = None
         else:
             self.kind = sheet.kind_of(path)
             self.stream = sheet.open_sheet(path)
