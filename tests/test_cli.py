@@ -583,3 +583,11 @@ def test_the_console_script_builds_only_the_command_it_runs(
     )
     assert done.returncode == code, done.stderr
     assert shown in done.stdout + done.stderr
+
+
+def test_grad_of_a_quadratic_form_is_refused_not_misread() -> None:
+    # Issue 14: `grad "x^T A x"` read T as a variable and printed a gradient in A, T and x.
+    result = CliRunner().invoke(app, ["grad", "x^T A x"])
+    assert result.exit_code == 2
+    assert "reads as a transpose" in result.stderr
+    assert "∂" not in result.stdout

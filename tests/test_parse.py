@@ -510,3 +510,22 @@ def test_long_unknown_names_are_refused_without_backtracking(text: str) -> None:
 def test_lambda_is_named_as_sympy_names_it(text: str) -> None:
     # 'lambda' is a Python keyword: SymPy spells the symbol 'lamda', and so does the JSON.
     assert str(parse(text)).startswith("lamda")
+
+
+# x^T is a transpose, as ML texts write it: never x to the power of a variable T (issue 14).
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("x^T A x", 3), ("xᵀ A x", 2), ("x^Tx", 3), ("(W x)^T y", 7), ("sin(x)^T", 8)],
+)
+def test_a_transpose_is_refused_never_read_as_a_power(text: str, column: int) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert "reads as a transpose" in caught.value.message
+    assert caught.value.column == column
+    assert "^(T)" in (caught.value.suggestion or "")
+
+
+def test_a_power_of_a_variable_t_is_written_in_parentheses() -> None:
+    t = variable("T")
+    assert parse("x^(T)") == x**t
+    assert parse("T^2 + x").doit() == t**2 + x

@@ -67,6 +67,7 @@ _OPERATORS = {
     "÷": "/",
     "∕": "/",
     "√": " sqrt",
+    "ᵀ": "^T",  # a transpose, refused with its own message (before NFKC makes it a plain T)
 }
 
 
@@ -304,6 +305,9 @@ def scan(text: str) -> list[Token]:
             bases[len(tokens) - 1] = base.group(1)
         elif kind == "name":
             named = classify(value)
+            if named is None and value.startswith("T") and tokens and tokens[-1].type == "POW":
+                # x^Tx, as xᵀx is written: a transpose, not a name to split.
+                raise InputError(_TRANSPOSE, text=text, column=col(start), suggestion=_FOR_A_POWER)
             if named is None:
                 following = norm[pos : pos + 1]
                 raise _unknown_name(value, text, col(start), following)
@@ -322,6 +326,7 @@ def scan(text: str) -> list[Token]:
             suggestion='type a function of x, e.g. "x^2 sin(x)"',
         )
     tokens = _with_bases(tokens, bases)
+    _check_transpose(tokens, text)
     tokens = _pair_bars(tokens, text)
     _check_depth(tokens, text)
     _check_function_calls(tokens, text)
@@ -329,6 +334,21 @@ def scan(text: str) -> list[Token]:
     _check_ambiguous_division(tokens, text)
     _check_ambiguous_exponent(tokens, text)
     return tokens
+
+
+def _check_transpose(tokens: list[Token], text: str) -> None:
+    """x^T is a transpose as ML texts write it (xᵀAx), never x to the power T: read as a
+    power it would give a silently wrong derivative, with T as a third variable."""
+    for before, tok in zip(tokens, tokens[1:], strict=False):
+        if before.type == "POW" and tok.type == "VAR" and tok.value == "T":
+            raise InputError(_TRANSPOSE, text=text, column=_col(tok), suggestion=_FOR_A_POWER)
+
+
+_TRANSPOSE = (
+    "^T reads as a transpose (xᵀ), but derivtutor works with scalar functions so far, "
+    "not vectors or matrices"
+)
+_FOR_A_POWER = "for a power whose exponent is a variable T, write ^(T), e.g. e^(T)."
 
 
 def _is_function(name: str) -> bool:
@@ -392,6 +412,8 @@ def _bad_character(ch: str, text: str, column: int) -> InputError:
             column=column,
             suggestion="use round parentheses ( ) for grouping.",
         )
+    if ch == "ᵀ":
+        return InputError(_TRANSPOSE, text=text, column=column, suggestion=_FOR_A_POWER)
     if ch == "!":
         return InputError(
             "factorials are not supported",
