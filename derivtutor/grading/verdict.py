@@ -283,7 +283,7 @@ class _AnswerKey:
             self._want, symbols, domain, function=function, widen=widen, expected=expected
         )
         seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
-        self.seeded = self._sampler.draw(seeded, POINTS, fast=True)
+        self.seeded = self._sampler.draw(seeded, POINTS)
         self.samples = [p for p, _, _ in self.seeded]
         # Where the derivative's own float is trusted too, a float that differs from it is a
         # difference, with no re-check at higher precision.
@@ -307,7 +307,7 @@ class _AnswerKey:
         recheck = _Recheck(self.expected, given, self.symbols)
         witness = _witness(got, self._want, recheck, self.seeded, self._seeded_floats)
         if witness is None:
-            fresh = self._sampler.draw(secrets.SystemRandom(), FRESH, fast=True)
+            fresh = self._sampler.draw(secrets.SystemRandom(), FRESH)
             trusted = self._floats(self.expected, fresh)
             witness = _witness(got, self._want, recheck, fresh, trusted)
             if witness is None:
@@ -398,11 +398,12 @@ class _Sampler:
         self._corners = [] if function is None else _corners(function, symbols)
         self._expected = expected
 
-    def draw(self, rng: random.Random, count: int, *, fast: bool = False) -> list[Sample]:
+    def draw(self, rng: random.Random, count: int) -> list[Sample]:
         """Up to ``count`` (point, exact coordinates, derivative there), the first that qualify
-        of DRAWS tries; with ``fast``, the derivative's value is its float wherever that is
-        trusted. Candidates are judged a batch at a time (one walk of each expression for the
-        batch); the points taken are the same as one at a time."""
+        of DRAWS tries. The derivative's value is its float wherever that is trusted (when
+        the sampler was given the expression), else mpmath's. Candidates are judged a batch at
+        a time (one walk of each expression for the batch); the points taken are the same as
+        one at a time."""
         points: list[Sample] = []
         if count <= 0:
             return points
@@ -411,7 +412,7 @@ class _Sampler:
             batch = list(itertools.islice(candidates, max(8, 2 * (count - len(points)))))
             if not batch:
                 break
-            for coordinates, value in zip(batch, self._judged(batch, fast), strict=True):
+            for coordinates, value in zip(batch, self._judged(batch), strict=True):
                 if value is None:
                     continue
                 exact = [mpmath.mpf(v) for v in coordinates]  # the float itself, exactly
@@ -437,7 +438,7 @@ class _Sampler:
                 seen.add(key)
                 yield coordinates
 
-    def _judged(self, batch: list[list[float]], fast: bool) -> list[float | None]:
+    def _judged(self, batch: list[list[float]]) -> list[float | None]:
         """The derivative at each candidate, or None where the point does not qualify: the
         function undefined, a corner, or the derivative undefined there."""
         defined = [
@@ -446,7 +447,7 @@ class _Sampler:
             for c in batch
         ]
         trusted: list[float | None] = [None] * len(batch)
-        if fast and self._expected is not None:
+        if self._expected is not None:
             trusted = floats.values(self._expected, self._symbols, batch)
         return [
             None
