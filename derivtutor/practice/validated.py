@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -203,12 +203,3 @@ def _modified(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def verified(problems: Iterable[Problem], known: dict[str, str | None]) -> Iterator[str | None]:
-    """Each problem's verdict: from ``known`` where it is there, else checked now."""
-    from derivtutor.practice.problem import verify_problem
-
-    for problem in problems:
-        key = problem_key(problem)
-        yield known[key] if key in known else verify_problem(problem)
