@@ -319,3 +319,11 @@ def test_an_over_long_field_is_that_rows_error(tmp_path: Path) -> None:
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert "longer than 10,000 characters" in first["message"]
     assert second["verdict"] == "correct"
+
+
+def test_a_rows_input_error_names_its_field_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "hw.csv", "id,function,answer\na,x^3,3x^\nb,sin(,cos(x)\n")
+    result = runner.invoke(app, ["check", "--file", str(path), "--format", "jsonl"])
+    first, second = (json.loads(line)["message"] for line in result.stdout.splitlines())
+    assert first.startswith("answer at column 4: ")
+    assert second.startswith("function at column")

@@ -165,10 +165,20 @@ def check_row(row: Row | RowError, bound: Bound = nullcontext) -> Result | RowEr
     except (MemoryError, RecursionError):
         return RowError(row.line, "this row is too large to work with")
     except DerivtutorError as err:
-        return RowError(row.line, str(err).splitlines()[0])
+        return RowError(row.line, _where(err, row) + str(err).splitlines()[0])
     if verdict.verdict not in (CORRECT, INCORRECT):
         return RowError(row.line, "undecided: too few real points to check")
     return Result(row.fields.get("id", "").strip() or str(row.number), row.line, verdict)
+
+
+def _where(err: DerivtutorError, row: Row) -> str:
+    """Which field an input error is in ("answer: "), for a teacher reading the report."""
+    text = getattr(err, "text", None)
+    for name in ("function", "answer", "wrt"):  # in the order they are read
+        if text is not None and text == row.fields.get(name):
+            column = getattr(err, "column", None)
+            return f"{name}{f' at column {column}' if column else ''}: "
+    return ""
 
 
 def _order(text: str) -> int:
