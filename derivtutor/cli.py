@@ -690,9 +690,9 @@ def quiz(
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
     with terminal.errors(debug, bounded=False):
-        from derivtutor.practice.bank import load_bank
         from derivtutor.practice.quiz import select
         from derivtutor.practice.session import gradable, open_store, usable
+        from derivtutor.practice.validation import loaded_bank
 
         terminal.start_engine()
         if generate:
@@ -706,7 +706,7 @@ def quiz(
                 raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
             terminal.quiz(generated(topic, level, seed), count, open_store())
             return
-        loaded = usable(load_bank(bank))
+        loaded = usable(loaded_bank(bank))
         picked = select(loaded, topic=topic, level=level, count=count, problem=problem, seed=seed)
         terminal.quiz(gradable(picked, terminal.say, terminal.row_bound), len(picked), open_store())
 
@@ -726,14 +726,14 @@ def review(
     import time
 
     with terminal.errors(debug, bounded=False):
-        from derivtutor.practice.bank import load_bank
         from derivtutor.practice.quiz import review_selection
         from derivtutor.practice.session import gradable, open_store, usable
+        from derivtutor.practice.validation import loaded_bank
         from derivtutor.render.say.progress import next_review_text
 
         terminal.start_engine()
         store = open_store()
-        loaded = usable(load_bank(bank))
+        loaded = usable(loaded_bank(bank))
         due = [problem for problem, _ in store.due(time.time())]
         chosen, due_count = review_selection(list(loaded.problems), due, store.seen(), count)
         if not chosen:

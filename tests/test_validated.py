@@ -147,3 +147,29 @@ def test_warm_bank_validate_loads_no_sympy(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert first.stdout.split() == ["0", "True"], first.stderr
     assert again.stdout.split() == ["0", "False"], again.stderr
+
+
+def test_the_quiz_reads_an_unchanged_bank_from_the_cache_as_load_bank_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from derivtutor.practice.validation import loaded_bank
+
+    root = _bank(tmp_path, PROBLEMS + "    hints: [Use the chain rule.]\n    domain: [0, 3]\n")
+    fresh = bank_module.load_bank(root)
+    assert loaded_bank(root) == fresh  # the first time: loaded, and kept
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the bank was parsed again")
+
+    monkeypatch.setattr(bank_module, "load_bank", no_loading)
+    assert loaded_bank(root) == fresh  # the problems, their tuples, the titles and errors
+    monkeypatch.undo()
+    _bank(tmp_path, PROBLEMS.replace("t.b", "t.c"))  # a change: read again, not the old one
+    assert [p.id for p in loaded_bank(root).problems] == ["t.a", "t.c"]
+
+
+def test_the_bundled_bank_from_the_cache_is_the_bank() -> None:
+    from derivtutor.practice.validation import loaded_bank
+
+    assert loaded_bank() == bank_module.load_bank()
+    assert loaded_bank() == bank_module.load_bank()  # the second from the cache

@@ -16,6 +16,7 @@ is simply checked again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from derivtutor.errors import BankError, UsageError
 from derivtutor.files import UnreadableFile, read_bounded
 
 if TYPE_CHECKING:
+    from derivtutor.practice.bank import Bank
     from derivtutor.practice.problem import Problem
 
 MAX_FILE_BYTES = 1_000_000  # one topic file of a bank
@@ -140,19 +142,13 @@ class Store:
     def bank(self, key: str) -> Validation | None:
         data = self._read(f"bank-{key}.json")
         try:
-            errors = tuple(
-                BankError(e["message"], file=e["file"], line=e["line"], problem=e["problem"])
-                for e in data["errors"]
-            )
+            errors = tuple(_bank_error(e) for e in data["errors"])
             return Validation(str(data["root"]), int(data["problems"]), int(data["topics"]), errors)
         except (KeyError, TypeError, ValueError):
             return None  # not ours, or damaged: validate again
 
     def save_bank(self, key: str, result: Validation) -> None:
-        errors = [
-            {"file": e.file, "line": e.line, "problem": e.problem, "message": e.message}
-            for e in result.errors
-        ]
+        errors = [_error_fields(e) for e in result.errors]
         data = {
             "root": result.root,
             "problems": result.problems,
@@ -160,6 +156,30 @@ class Store:
             "errors": errors,
         }
         self._write(f"bank-{key}.json", data)
+        self._prune()
+
+    def loaded(self, key: str) -> Bank | None:
+        """The bank as load_bank read it from these very files (the quiz's start-up)."""
+        from derivtutor.practice.bank import Bank
+        from derivtutor.practice.problem import Problem
+
+        data = self._read(f"loaded-{key}.json")
+        try:
+            problems = tuple(Problem(**_problem_fields(p)) for p in data["problems"])
+            errors = tuple(_bank_error(e) for e in data["errors"])
+            titles = {str(k): str(v) for k, v in data["titles"].items()}
+            return Bank(str(data["root"]), titles, problems, errors)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # not ours, or damaged: load the bank again
+
+    def save_loaded(self, key: str, bank: Bank) -> None:
+        data = {
+            "root": bank.root,
+            "titles": bank.titles,
+            "problems": [dataclasses.asdict(p) for p in bank.problems],
+            "errors": [_error_fields(e) for e in bank.errors],
+        }
+        self._write(f"loaded-{key}.json", data)
         self._prune()
 
     def problems(self) -> dict[str, str | None]:
@@ -190,12 +210,34 @@ class Store:
             return  # a full or read-only disk: the cache is only a saving of time
 
     def _prune(self) -> None:
-        entries = sorted(self.directory.glob("bank-*.json"), key=_modified, reverse=True)
-        for old in entries[MAX_BANKS:]:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+        for kind in ("bank", "loaded"):
+            entries = sorted(self.directory.glob(f"{kind}-*.json"), key=_modified, reverse=True)
+            for old in entries[MAX_BANKS:]:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+
+
+_TUPLES = ("variables", "answer", "domain", "hints", "tags")
+
+
+def _problem_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A Problem's fields from JSON: its lists back as tuples, as load_bank makes them."""
+    return {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in data.items()}
+
+
+def _error_fields(error: BankError) -> dict[str, Any]:
+    return {
+        "file": error.file,
+        "line": error.line,
+        "problem": error.problem,
+        "message": error.message,
+    }
+
+
+def _bank_error(data: dict[str, Any]) -> BankError:
+    return BankError(data["message"], file=data["file"], line=data["line"], problem=data["problem"])
 
 
 def _modified(path: Path) -> float:

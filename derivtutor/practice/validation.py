@@ -7,8 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from derivtutor.practice.validated import Bound, Run, Store, Validation, bank_files, fingerprint
+
+if TYPE_CHECKING:
+    from derivtutor.practice.bank import Bank
 
 
 def validation(
@@ -43,3 +47,20 @@ def validation(
         if key is not None:
             store.save_bank(key, result)
     return result
+
+
+def loaded_bank(path: str | Path | None = None) -> Bank:
+    """load_bank(path), or the bank as it was read from these very files before: the quiz's
+    start-up need not parse every problem of a bank that has not changed."""
+    from derivtutor.practice.bank import load_bank
+
+    _, files = bank_files(path)
+    store = Store.open()
+    key = fingerprint(files)
+    if store is None or key is None:
+        return load_bank(path)
+    found = store.loaded(key)
+    if found is None:
+        found = load_bank(path)
+        store.save_loaded(key, found)
+    return found
