@@ -16,7 +16,6 @@ is simply checked again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -33,7 +32,6 @@ from derivtutor.errors import BankError, UsageError
 from derivtutor.files import UnreadableFile, read_bounded
 
 if TYPE_CHECKING:
-    from derivtutor.practice.bank import Bank
     from derivtutor.practice.problem import Problem
 
 MAX_FILE_BYTES = 1_000_000  # one topic file of a bank
@@ -142,13 +140,13 @@ class Store:
     def bank(self, key: str) -> Validation | None:
         data = self._read(f"bank-{key}.json")
         try:
-            errors = tuple(_bank_error(e) for e in data["errors"])
+            errors = tuple(bank_error(e) for e in data["errors"])
             return Validation(str(data["root"]), int(data["problems"]), int(data["topics"]), errors)
         except (KeyError, TypeError, ValueError):
             return None  # not ours, or damaged: validate again
 
     def save_bank(self, key: str, result: Validation) -> None:
-        errors = [_error_fields(e) for e in result.errors]
+        errors = [error_fields(e) for e in result.errors]
         data = {
             "root": result.root,
             "problems": result.problems,
@@ -158,27 +156,12 @@ class Store:
         self._write(f"bank-{key}.json", data)
         self._prune()
 
-    def loaded(self, key: str) -> Bank | None:
-        """The bank as load_bank read it from these very files (the quiz's start-up)."""
-        from derivtutor.practice.bank import Bank
-        from derivtutor.practice.problem import Problem
+    def loaded(self, key: str) -> Any:
+        """The JSON of a bank as load_bank read it from these very files (see
+        validation.loaded_bank), or None."""
+        return self._read(f"loaded-{key}.json")
 
-        data = self._read(f"loaded-{key}.json")
-        try:
-            problems = tuple(Problem(**_problem_fields(p)) for p in data["problems"])
-            errors = tuple(_bank_error(e) for e in data["errors"])
-            titles = {str(k): str(v) for k, v in data["titles"].items()}
-            return Bank(str(data["root"]), titles, problems, errors)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None  # not ours, or damaged: load the bank again
-
-    def save_loaded(self, key: str, bank: Bank) -> None:
-        data = {
-            "root": bank.root,
-            "titles": bank.titles,
-            "problems": [dataclasses.asdict(p) for p in bank.problems],
-            "errors": [_error_fields(e) for e in bank.errors],
-        }
+    def save_loaded(self, key: str, data: Any) -> None:
         self._write(f"loaded-{key}.json", data)
         self._prune()
 
@@ -219,15 +202,7 @@ class Store:
                     pass
 
 
-_TUPLES = ("variables", "answer", "domain", "hints", "tags")
-
-
-def _problem_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """A Problem's fields from JSON: its lists back as tuples, as load_bank makes them."""
-    return {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in data.items()}
-
-
-def _error_fields(error: BankError) -> dict[str, Any]:
+def error_fields(error: BankError) -> dict[str, Any]:
     return {
         "file": error.file,
         "line": error.line,
@@ -236,7 +211,7 @@ def _error_fields(error: BankError) -> dict[str, Any]:
     }
 
 
-def _bank_error(data: dict[str, Any]) -> BankError:
+def bank_error(data: dict[str, Any]) -> BankError:
     return BankError(data["message"], file=data["file"], line=data["line"], problem=data["problem"])
 
 

@@ -4,12 +4,22 @@ engine, on every core the caller gives (``run``), and the result kept for next t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from derivtutor.practice.validated import Bound, Run, Store, Validation, bank_files, fingerprint
+from derivtutor.practice.validated import (
+    Bound,
+    Run,
+    Store,
+    Validation,
+    bank_error,
+    bank_files,
+    error_fields,
+    fingerprint,
+)
 
 if TYPE_CHECKING:
     from derivtutor.practice.bank import Bank
@@ -59,8 +69,40 @@ def loaded_bank(path: str | Path | None = None) -> Bank:
     key = fingerprint(files)
     if store is None or key is None:
         return load_bank(path)
-    found = store.loaded(key)
+    found = _bank_from(store.loaded(key))
     if found is None:
         found = load_bank(path)
-        store.save_loaded(key, found)
+        store.save_loaded(key, _bank_data(found))
     return found
+
+
+def _bank_data(bank: Bank) -> dict[str, Any]:
+    return {
+        "root": bank.root,
+        "titles": bank.titles,
+        "problems": [dataclasses.asdict(p) for p in bank.problems],
+        "errors": [error_fields(e) for e in bank.errors],
+    }
+
+
+def _bank_from(data: Any) -> Bank | None:
+    """The Bank again, its lists back as the tuples load_bank makes; None if the data is not
+    a bank's (not ours, or damaged: the bank is loaded again)."""
+    from derivtutor.practice.bank import Bank
+    from derivtutor.practice.problem import Problem
+
+    try:
+        problems = tuple(Problem(**_problem_fields(p)) for p in data["problems"])
+        errors = tuple(bank_error(e) for e in data["errors"])
+        titles = {str(k): str(v) for k, v in data["titles"].items()}
+        return Bank(str(data["root"]), titles, problems, errors)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+_TUPLES = ("variables", "answer", "domain", "hints", "tags")
+
+
+def _problem_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A Problem's fields from JSON: its lists back as tuples, as load_bank makes them."""
+    return {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in data.items()}
