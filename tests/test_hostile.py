@@ -435,9 +435,9 @@ def test_an_answer_given_while_the_store_is_locked_is_kept_and_saved_next_time(
             holder.execute("BEGIN EXCLUSIVE")
 
         monkeypatch.setattr(progress.Progress, "check_writable", check_then_lock)
-        # A constant: an answer in the problem's own terms whatever problem is drawn (x^2 is
-        # refused, uncounted, when the problem is in p and t).
-        err = _cli(["quiz", "--count", "1"], 2, input="12345\n")
+        # One problem, named: an answer a random one might refuse uncounted (in p and t, or a
+        # gradient of two components) would never reach the store.
+        err = _cli(["quiz", "--problem", "act.sigmoid"], 2, input="12345\n")
         assert "busy" in err and "kept in" in err
     finally:
         holder.close()
