@@ -20,7 +20,7 @@ from derivtutor.language.parse import parse
 _MPMATH = {
     "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
     "relu": lambda t: max(t, 0),
-    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
+    "softplus": lambda t: mpmath.log1p(mpmath.exp(t)),  # log(1 + e^t) loses e^t << 1
     "real_power": lambda b, p, q: (-1 if b < 0 and p % 2 else 1) * abs(b) ** (mpmath.mpf(p) / q),
 }
 

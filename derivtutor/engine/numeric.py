@@ -93,7 +93,7 @@ _FLOAT_FUNCTIONS: dict[str, Callable[..., Any]] = {
 _MPMATH_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
     "relu": lambda t: max(t, 0),
-    "softplus": lambda t: mpmath.log(1 + mpmath.exp(t)),
+    "softplus": lambda t: mpmath.log1p(mpmath.exp(t)),  # log(1 + e^t) loses e^t << 1
     "Heaviside": _heaviside,
     "sign": mpmath.sign,
     "real_power": _mpmath_real_power,
