@@ -98,6 +98,19 @@ VarsOption = Annotated[
         help="The variables, in order (default: all of them, alphabetically).",
     ),
 ]
+ShapeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--shape",
+        metavar="NAME=SHAPE[,...]",
+        help="Declare vectors and matrices: x=n (a column), 1×n (a row), A=n×n, W=m×n. "
+        "Repeatable; undeclared names are scalars.",
+    ),
+]
+SymmetricOption = Annotated[
+    list[str] | None,
+    typer.Option("--symmetric", metavar="NAME", help="A declared square matrix that is symmetric."),
+]
 StepsOption = Annotated[bool, typer.Option("--steps", help="Show the derivation of every entry.")]
 SizeOption = Annotated[
     str,
@@ -158,21 +171,44 @@ def diff(
         ),
     ] = None,
     detail: DetailOption = Detail.normal,
+    shape: ShapeOption = None,
+    symmetric: SymmetricOption = None,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Differentiate EXPR step by step.
+    """Differentiate EXPR step by step; with --shape, by a vector or matrix.
 
     Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]
 
-    More: [bold]derivtutor diff "x^2 y^3" --wrt y --at x=1,y=2[/bold]
+    More: [bold]derivtutor diff "x^T A x" --wrt x --shape x=n,A=n×n[/bold]
     """
     with terminal.errors(debug):
+        terminal.start_engine()
+        if shape:
+            text = terminal.read_expression(expr)
+            return _show(_diff_matrix(text, wrt, shape, symmetric, at, order), output)
         from derivtutor.calculus.differentiation import differentiate
 
-        terminal.start_engine()
         result = differentiate(terminal.read_expression(expr), wrt=wrt, order=order, at=at)
         _show(result, output, detail=detail)
+
+
+def _diff_matrix(
+    text: str,
+    wrt: str | None,
+    shape: list[str],
+    symmetric: list[str] | None,
+    at: str | None,
+    order: int,
+) -> Any:
+    """The derivative by a vector or matrix (calculus/matrix_derivative.py)."""
+    from derivtutor.calculus.matrix_derivative import matrix_derivative
+
+    if order != 1:
+        raise UsageError(
+            "--order is for scalar functions; with --shape the derivative is first order"
+        )
+    return matrix_derivative(text, wrt=wrt, shapes=shape, symmetric=symmetric or (), at=at)
 
 
 @app.command(cls=ExpressionCommand)
@@ -188,17 +224,23 @@ def grad(
         ),
     ] = None,
     detail: DetailOption = Detail.normal,
+    shape: ShapeOption = None,
+    symmetric: SymmetricOption = None,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """The gradient of EXPR: each component derived as a partial derivative.
+    """The gradient of EXPR: each component derived as a partial derivative; with --shape,
+    by a vector or matrix (--vars names it).
 
     Example: [bold]derivtutor grad "(w*x + b - y)^2" --vars w,b[/bold]
     """
     with terminal.errors(debug):
+        terminal.start_engine()
+        if shape:
+            text = terminal.read_expression(expr)
+            return _show(_diff_matrix(text, vars, shape, symmetric, at, 1), output)
         from derivtutor.calculus.multivar import gradient
 
-        terminal.start_engine()
         _show(gradient(terminal.read_expression(expr), vars, at), output, detail=detail)
 
 
@@ -333,6 +375,8 @@ def check(
     ] = False,
     order: OrderOption = 1,
     detail: DetailOption = Detail.normal,
+    shape: ShapeOption = None,
+    symmetric: SymmetricOption = None,
     output: ReportFormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -351,7 +395,16 @@ def check(
             given = bool(function or answer or grad)
             code = _mark_sheet(file, given=given, order=order, jobs=jobs, output=output)
         else:
-            result = _checked(function, answer, wrt=wrt, grad=grad, domain=domain, order=order)
+            result = _checked(
+                function,
+                answer,
+                wrt=wrt,
+                grad=grad,
+                domain=domain,
+                order=order,
+                shape=shape,
+                symmetric=symmetric,
+            )
             _show(result, _one_answer(output), steps=steps, detail=detail)
             code = terminal.exit_code(result)
     raise typer.Exit(code)
@@ -386,10 +439,20 @@ def _checked(
     grad: str | None,
     domain: str | None,
     order: int = 1,
+    shape: list[str] | None = None,
+    symmetric: list[str] | None = None,
 ) -> Any:
-    """check's two forms for one function, by which of its arguments were given: a gradient,
-    or one answer."""
+    """check's forms for one function, by which of its arguments were given: a gradient, one
+    answer, or (with shapes) a vector or matrix answer."""
     read = terminal.read_expression
+    if shape and function is not None and answer is not None:
+        from derivtutor.grading.matrix_check import check_matrix
+
+        if grad is not None or order != 1:
+            raise UsageError("with --shape, check one answer of first order: no --grad, --order")
+        return check_matrix(
+            read(function), read(answer), wrt=wrt, shapes=shape, symmetric=symmetric or ()
+        )
     if order != 1 and grad is not None:
         raise UsageError("--order checks one answer: a gradient has first derivatives")
     if function is None:

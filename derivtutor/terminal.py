@@ -256,6 +256,8 @@ class QuizScreen:
 # option that sets it on the command line.
 FLAGS = {
     "wrt": "--wrt",
+    "shapes": "--shape",
+    "symmetric": "--symmetric",
     "vars": "--vars",
     "at": "--at",
     "domain": "--domain",

@@ -444,7 +444,9 @@ def _parse(text: str) -> sp.Expr:
         # Attach the text, and keep the caret on the line even when a mapped character
         # (√ -> sqrt) made the normalised text longer than what was typed.
         column = None if err.column is None else max(1, min(err.column, len(text) + 1))
-        raise InputError(err.message, text=text, column=column, suggestion=err.suggestion) from None
+        raise InputError(
+            err._message, text=text, column=column, suggestion=err._suggestion
+        ) from None
     except RecursionError:  # pragma: no cover - bounded by MAX_DEPTH and MAX_LENGTH
         raise InputError("the expression is too complex to read") from None
     return result

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from lark import Token
 
-from derivtutor.errors import InputError
+from derivtutor.errors import InputError, Message, Parameter
 from derivtutor.language.vocabulary import (
     CONSTANTS,
     FUNCTIONS,
@@ -152,6 +152,12 @@ def _normalise(text: str) -> tuple[str, list[int]]:
         cols.extend([i + 1] * len(piece))
         i += 1
     return "".join(out), cols
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text mapped to the ASCII grammar, with each character's column in what was typed
+    (for the shaped grammar, matrices.py, which shares this first stage)."""
+    return _normalise(text)
 
 
 # --- stage 2: scanning ---------------------------------------------------------------------------
@@ -344,9 +350,10 @@ def _check_transpose(tokens: list[Token], text: str) -> None:
             raise InputError(_TRANSPOSE, text=text, column=_col(tok), suggestion=_FOR_A_POWER)
 
 
-_TRANSPOSE = (
-    "^T reads as a transpose (xᵀ), but derivtutor works with scalar functions so far, "
-    "not vectors or matrices"
+_TRANSPOSE = Message(
+    "^T reads as a transpose (xᵀ), and no vector or matrix is declared: declare each one's "
+    "shape, e.g. {shapes}",
+    shapes=Parameter("shapes", "x=n,A=n×n"),
 )
 _FOR_A_POWER = "for a power whose exponent is a variable T, write ^(T), e.g. e^(T)."
 

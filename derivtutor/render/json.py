@@ -314,11 +314,116 @@ def shape(result: Any) -> dict[str, Any]:
         return gradient_verdict_dict(result)
     if is_a(result, "derivtutor.practice.sheet", "Sheet"):
         return sheet_dict(result)
+    if is_a(result, "derivtutor.calculus.matrix_derivative", "MatrixDerivative"):
+        return matrix_derivative_dict(result)
+    if is_a(result, "derivtutor.grading.matrix_check", "MatrixVerdict"):
+        return matrix_verdict_dict(result)
     if is_a(result, "derivtutor.ml.backprop", "Backprop"):
         return backprop_dict(result)
     if is_a(result, "derivtutor.ml.descent", "Descent"):
         return descent_dict(result)
     raise TypeError(f"no JSON shape for {type(result).__name__}")
+
+
+def matrix_derivative_dict(result: Any) -> dict[str, Any]:
+    """diff with shapes: every expression in SymPy's syntax (each matrix a MatrixSymbol),
+    beside the typed form; the layout is named once."""
+    from derivtutor.engine.differentials import MATRIX_RULES
+    from derivtutor.language.matrices import shape as shape_of
+    from derivtutor.language.matrix_functions import Differential
+    from derivtutor.language.matrix_notation import matrix_text
+    from derivtutor.language.shapes import shape_text
+
+    var = result.var
+
+    def step(s: Any, differential: bool = True) -> dict[str, Any]:
+        name, formula = MATRIX_RULES[s.rule]
+        return {
+            "rule": s.rule,
+            "expression": matrix_text(s.of, "sympy"),
+            "variable": var.name,
+            "differential": matrix_text(Differential(s.of), "sympy") if differential else None,
+            "general": None if s.general is None else matrix_text(s.general, "sympy"),
+            "result": matrix_text(s.result, "sympy"),
+            "text": matrix_text(s.result, "text"),
+            "explanation": f"{name}: {formula}",
+            "substeps": [step(c) for c in s.substeps],
+        }
+
+    d = result.derivation
+    checked = result.checked
+    return {
+        "input": result.input,
+        "expression": matrix_text(result.expression, "sympy"),
+        "typed": matrix_text(result.expression, "ascii"),
+        "variable": var.name,
+        "shapes": {name: shape_text(m.shape) for name, m in result.shaped.shapes.symbols.items()},
+        "symmetric": sorted(m.name for m in d.symmetric),
+        "kind": d.kind,
+        "layout": "denominator: the gradient has the shape of the variable; a Jacobian has a "
+        "row per entry of the function",
+        "derivative": matrix_text(result.result, "sympy"),
+        "text": matrix_text(result.result, "text"),
+        "typed_derivative": matrix_text(result.result, "ascii"),
+        "latex": matrix_text(result.result, "latex"),
+        "shape": shape_text(shape_of(result.result)),
+        "where": {matrix_text(n, "sympy"): matrix_text(v, "sympy") for n, v in d.where},
+        "if_symmetric": None
+        if result.symmetric_form is None
+        else matrix_text(result.symmetric_form, "sympy"),
+        "steps": [step(d.differential)] + [step(s, False) for s in (*d.algebra, d.read_off)],
+        "checked": {
+            "sizes": [dict(s) for s in checked.sizes],
+            "steps": checked.steps,
+            "failed": list(checked.failed),
+            "sympy": checked.sympy,
+        },
+        "at": None
+        if result.at is None
+        else {
+            "point": {
+                k: [[float(x) for x in r] for r in v] if isinstance(v, list) else float(v)
+                for k, v in result.at.point.items()
+            },
+            "sizes": dict(result.at.sizes),
+            "value": result.at.value,
+            "finite_difference": result.at.finite_difference,
+        },
+    }
+
+
+def matrix_verdict_dict(verdict: Any) -> dict[str, Any]:
+    """check with shapes: DESIGN's check shape, with the shapes beside it."""
+    from derivtutor.language.matrix_notation import matrix_text
+    from derivtutor.render.say.matrix import verdict_sentences
+
+    derivative = verdict.derivative
+    w = verdict.witness
+    return {
+        "function": matrix_text(derivative.expression, "sympy"),
+        "variable": derivative.var.name,
+        "shapes": matrix_derivative_dict(derivative)["shapes"],
+        "answer": verdict.answer,
+        "read_as": None if verdict.read_as is None else matrix_text(verdict.read_as, "sympy"),
+        "verdict": verdict.verdict,
+        "mistake": verdict.mistake,
+        "also": [],
+        "answer_shape": verdict.answer_shape,
+        "expected_shape": verdict.expected_shape,
+        "derivative": matrix_text(derivative.result, "sympy"),
+        "where": {
+            matrix_text(n, "sympy"): matrix_text(v, "sympy") for n, v in derivative.derivation.where
+        },
+        "message": " ".join(verdict_sentences(verdict)),
+        "witness": None
+        if w is None
+        else {
+            "sizes": dict(w.sizes),
+            "entry": [w.entry[0] + 1, w.entry[1] + 1],
+            "expected": w.expected,
+            "got": w.got,
+        },
+    }
 
 
 BANK_LEVELS = (1, 2, 3, 4, 5)

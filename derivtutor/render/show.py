@@ -55,6 +55,14 @@ def show(
 
         # A run's numbers and prose are ASCII in LaTeX (1e-08, |grad f|): they compile anywhere.
         return printer(fmt, ascii=ascii, ascii_latex=True).print(descent_blocks(result))
+    if is_a(result, "derivtutor.grading.matrix_check", "MatrixVerdict"):
+        from derivtutor.render.say.matrix import matrix_verdict_blocks
+
+        return print_(matrix_verdict_blocks(result, steps=steps))
+    if is_a(result, "derivtutor.calculus.matrix_derivative", "MatrixDerivative"):
+        from derivtutor.render.say.matrix import matrix_blocks
+
+        return print_(matrix_blocks(result))
     if is_a(result, "derivtutor.ml.backprop", "Backprop"):
         from derivtutor.render.say.backprop import backprop_blocks
 

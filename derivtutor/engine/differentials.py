@@ -1,0 +1,720 @@
+"""Matrix derivatives by differentials, as the matrix-calculus texts derive them.
+
+The differential of f is worked out rule by rule, from the outside in (d(xᵀAx) = (dx)ᵀAx +
+xᵀA dx), each rule an identity with an id (``MATRIX_RULES``). It is then brought to the form
+from which the derivative is read off: for a scalar f, df = tr(M dX), so that ∂f/∂X = Mᵀ has the
+shape of X (the denominator layout of ML courses, where the gradient has the shape of what it
+is taken by); for a vector f of a vector x, df = J dx, with J the Jacobian, a row per entry of f.
+
+A differential is held as a sum of terms c·L dX R (or c·L (dX)ᵀ R, or the trace of either), with
+c a scalar and L, R products of matrices: the form that every rule keeps and the read-off needs.
+Steps hold data only; the renderers say them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sympy as sp
+from sympy.matrices.expressions.diagonal import DiagMatrix
+
+from derivtutor.errors import UsageError
+from derivtutor.language.matrix_functions import (
+    Differential,
+    Norm,
+    Softmax,
+    elementwise,
+    is_matrix,
+)
+
+__all__ = ["MATRIX_RULES", "MatrixDerivation", "Step", "derive_matrix"]
+
+# rule id -> (name, formula): `derivtutor rules` lists them, the renderers name each step.
+MATRIX_RULES: dict[str, tuple[str, str]] = {
+    "matrix_sum": ("sum", "d(U + V) = dU + dV"),
+    "constant_multiple": ("constant multiple", "d(cU) = c dU, for a constant c"),
+    "matrix_product": ("product rule for matrix products", "d(UV) = (dU)V + U dV"),
+    "transpose": ("transpose", "d(Uᵀ) = (dU)ᵀ"),
+    "linear_form": ("linear form", "d(aᵀx) = aᵀdx and d(Ax) = A dx, for constant a and A"),
+    "quadratic_form": ("quadratic form", "d(xᵀAx) = (dx)ᵀAx + xᵀA dx = xᵀ(A + Aᵀ)dx"),
+    "hadamard": ("entrywise product", "d(u ⊙ v) = du ⊙ v + u ⊙ dv"),
+    "trace": ("trace", "d tr(U) = tr(dU)"),
+    "determinant": ("determinant", "d det(X) = det(X) tr(X⁻¹dX)"),
+    "log_det": ("log-determinant", "d log(det(X)) = tr(X⁻¹dX)"),
+    "inverse": ("inverse", "d(X⁻¹) = −X⁻¹(dX)X⁻¹"),
+    "norm_squared": ("squared norm", "d‖u‖² = d(uᵀu) = 2uᵀdu"),
+    "norm": ("norm", "d‖u‖ = uᵀdu / ‖u‖"),
+    "sum_entries": ("sum of entries", "d sum(u) = 1ᵀdu"),
+    "elementwise": ("function entry by entry", "d f(u) = f′(u) ⊙ du = diag(f′(u)) du"),
+    "softmax": ("softmax", "d softmax(z) = (diag(p) − ppᵀ) dz, where p = softmax(z)"),
+    "log_softmax": ("log-softmax", "d log_softmax(z) = (I − 1pᵀ) dz, where p = softmax(z)"),
+    "cross_entropy": ("cross-entropy", "d cross_entropy(p, y) = −yᵀ diag(p)⁻¹ dp"),
+    "softmax_cross_entropy": (
+        "softmax with cross-entropy",
+        "d cross_entropy(softmax(z), y) = (p − y)ᵀdz, where p = softmax(z) and Σᵢ yᵢ = 1",
+    ),
+    "scalar_chain": ("chain rule for a scalar", "d g(s) = g′(s) ds"),
+    "scalar_product": ("product rule for scalars", "d(st) = t ds + s dt"),
+    "scalar_transpose": ("a scalar is its own transpose", "s = sᵀ, so (dx)ᵀa = aᵀdx"),
+    "trace_cyclic": ("trace trick", "s = tr(s), and tr(ABC) = tr(CAB)"),
+    "collect": ("collect terms", "AB + AC = A(B + C)"),
+    "read_off": (
+        "read off the derivative",
+        "df = tr(Mᵀ... ) : df = tr(G dX) gives ∂f/∂X = Gᵀ (the shape of X); df = gᵀdx gives ∇f = g",
+    ),
+    "read_off_jacobian": ("read off the Jacobian", "df = J dx gives ∂f/∂x = J"),
+    "chain_jacobians": (
+        "chain rule with Jacobians",
+        "∂L/∂x = (∂z/∂x)ᵀ ∂L/∂z: δ passes back through each layer",
+    ),
+}
+MATRIX_RULES["read_off"] = (
+    "read off the derivative",
+    "df = tr(M dX) gives ∂f/∂X = Mᵀ, of the shape of X; for a vector, df = (∇f)ᵀdx",
+)
+
+
+class NotDerived(UsageError):
+    """A matrix expression outside the rules (a vector by a matrix is a 3-index array)."""
+
+
+# --- a differential as terms c·L dX R ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """c·L dX R, or c·L (dX)ᵀ R (``transposed``), or its trace (``traced``)."""
+
+    coefficient: Any
+    left: tuple[Any, ...]
+    transposed: bool
+    right: tuple[Any, ...]
+    traced: bool = False
+
+
+Linear = tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One identity applied: d(``of``) = ``general`` (in the differentials of its parts, the
+    rule as it is stated) = ``result`` (in dX). Or, for a step of algebra on df
+    (``scalar_transpose``, ``collect``, ...), ``general`` and ``result`` are the forms before and
+    after, and ``of`` is the function f."""
+
+    rule: str
+    of: Any
+    general: Any
+    result: Any
+    substeps: tuple[Step, ...] = ()
+    where: tuple[tuple[Any, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class MatrixDerivation:
+    """The whole derivation: the differential's tree, the algebra that brings it to the form
+    read off, and the derivative (``result``, of the shape of X for a scalar f, the Jacobian
+    for a vector f). ``where`` names what the result uses (p = softmax(z))."""
+
+    function: Any
+    var: sp.MatrixSymbol
+    kind: str  # "gradient" (X a vector), "matrix" (X a matrix) or "jacobian"
+    differential: Step
+    algebra: tuple[Step, ...]
+    read_off: Step
+    result: Any
+    where: tuple[tuple[Any, Any], ...] = ()
+    symmetric: frozenset[Any] = frozenset()
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return (self.differential, *self.algebra, self.read_off)
+
+
+# --- helpers on matrix expressions ---------------------------------------------------------------
+
+
+def T(e: Any, symmetric: frozenset[Any] = frozenset()) -> Any:  # noqa: N802 - the transpose
+    """The transpose pushed inside as the texts write it: (AB)ᵀ = BᵀAᵀ, (Aᵀ)ᵀ = A, a
+    symmetric A and a diagonal matrix their own; a 1×1 product is its own transpose."""
+    if not is_matrix(e):
+        return e
+    if isinstance(e, sp.Transpose):
+        return e.arg
+    if e in symmetric or isinstance(e, (sp.Identity, DiagMatrix, sp.ZeroMatrix)):
+        return e
+    if isinstance(e, sp.OneMatrix):
+        return sp.OneMatrix(e.cols, e.rows)
+    if isinstance(e, sp.MatMul):
+        scalars = [a for a in e.args if not is_matrix(a)]
+        matrices = [T(a, symmetric) for a in reversed(e.args) if is_matrix(a)]
+        return _mul(*scalars, *matrices)
+    if isinstance(e, sp.Inverse) and e.arg in symmetric:
+        return e
+    return sp.Transpose(e)
+
+
+def _mul(*factors: Any) -> Any:
+    """A product, flattened, its numbers multiplied together in front."""
+    flat: list[Any] = []
+    for f in factors:
+        flat.extend(f.args if isinstance(f, sp.MatMul) else (f,))
+    number = sp.Integer(1)
+    rest: list[Any] = []
+    for f in flat:
+        if isinstance(f, sp.Number):
+            number *= f
+        else:
+            rest.append(f)
+    if number == 0:
+        return sp.Integer(0)
+    matrices = [f for f in rest if is_matrix(f)]
+    scalars = [f for f in rest if not is_matrix(f)]
+    if not matrices:
+        return sp.Mul(number, *scalars)
+    if len(matrices) == 1 and number == 1 and not scalars:
+        return matrices[0]
+    head = [number] if number != 1 else []
+    return sp.MatMul(*head, *scalars, *matrices)
+
+
+def _add(*terms: Any) -> Any:
+    terms = tuple(t for t in terms if not (t == 0 or isinstance(t, sp.ZeroMatrix)))
+    if not terms:
+        return sp.Integer(0)
+    if len(terms) == 1:
+        return terms[0]
+    if any(is_matrix(t) for t in terms):
+        return sp.MatAdd(*terms)
+    return sp.Add(*terms)
+
+
+def form(lin: Linear, var: Any) -> Any:
+    """The differential as an expression in dX."""
+    d = Differential(var)
+    out = []
+    for t in lin:
+        chain = _mul(t.coefficient, *t.left, sp.Transpose(d) if t.transposed else d, *t.right)
+        out.append(sp.Trace(chain) if t.traced else chain)
+    return _add(*out) if out else sp.Integer(0)
+
+
+def _scale(lin: Linear, c: Any) -> Linear:
+    return tuple(replace(t, coefficient=t.coefficient * c) for t in lin)
+
+
+def _left(factors: Iterable[Any], lin: Linear) -> Linear:
+    factors = tuple(factors)
+    out = []
+    for t in lin:
+        if t.traced:
+            raise NotDerived("a trace inside a product is not derived in matrix form yet")
+        out.append(replace(t, left=factors + t.left))
+    return tuple(out)
+
+
+def _right(lin: Linear, factors: Iterable[Any]) -> Linear:
+    factors = tuple(factors)
+    out = []
+    for t in lin:
+        if t.traced:
+            raise NotDerived("a trace inside a product is not derived in matrix form yet")
+        out.append(replace(t, right=t.right + factors))
+    return tuple(out)
+
+
+def _transpose(lin: Linear, symmetric: frozenset[Any]) -> Linear:
+    return tuple(
+        Term(
+            t.coefficient,
+            tuple(T(r, symmetric) for r in reversed(t.right)),
+            not t.transposed,
+            tuple(T(a, symmetric) for a in reversed(t.left)),
+            t.traced,
+        )
+        for t in lin
+    )
+
+
+def _shape(e: Any) -> tuple[Any, Any]:
+    return tuple(e.shape) if is_matrix(e) else (sp.Integer(1), sp.Integer(1))
+
+
+def _chain_shape(t: Term, var: Any) -> tuple[Any, Any]:
+    d = sp.Transpose(var) if t.transposed else var
+    chain = [*t.left, d, *t.right]
+    return (_shape(chain[0])[0], _shape(chain[-1])[1])
+
+
+def _diag(v: Any) -> Any:
+    return DiagMatrix(v)
+
+
+# --- the differential, rule by rule ---------------------------------------------------------------
+
+
+@dataclass
+class _Deriver:
+    var: sp.MatrixSymbol
+    symmetric: frozenset[Any]
+    taken: set[str]
+    where: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def depends(self, e: Any) -> bool:
+        return self.var in e.free_symbols if isinstance(e, sp.Basic) else False
+
+    def name_for(self, e: Any, letter: str) -> Any:
+        """p for softmax(z): a name the derivation can use, bound to what it stands for."""
+        for name, definition in self.where:
+            if definition == e:
+                return name
+        base, k = letter, 1
+        while letter in self.taken:
+            k += 1
+            letter = f"{base}{k}"
+        self.taken.add(letter)
+        name = sp.MatrixSymbol(letter, *e.shape)
+        self.where.append((name, e))
+        return name
+
+    def d(self, e: Any) -> tuple[Linear, Step | None]:
+        """d(e) as terms, and the step that derives it (None where it is immediate: d of a
+        constant is 0, dX is dX, d(Xᵀ) = (dX)ᵀ)."""
+        if not self.depends(e):
+            return (), None
+        if e == self.var:
+            return (Term(sp.Integer(1), (), False, ()),), None
+        if isinstance(e, sp.Transpose) and e.arg == self.var:
+            return (Term(sp.Integer(1), (), True, ()),), None
+        if isinstance(e, sp.Trace) and _shape(e.arg) == (1, 1):
+            return self.d(e.arg)  # the scalar view of a 1×1 product: nothing to do
+        method = getattr(self, "_" + type(e).__name__, None)
+        if method is None:
+            if isinstance(e, sp.Function) and len(e.args) == 1:
+                return self._function(e)
+            raise NotDerived(f"no matrix rule differentiates {type(e).__name__} yet")
+        lin, rule, general, substeps = method(e)
+        return lin, self.step(rule, e, general, lin, substeps)
+
+    def step(
+        self, rule: str, e: Any, general: Any, lin: Linear, substeps: list[Step | None]
+    ) -> Step:
+        result = form(lin, self.var)
+        kept = tuple(s for s in substeps if s is not None)
+        return Step(rule, e, None if general == result else general, result, kept)
+
+    def inner(self, u: Any) -> tuple[Linear, Step | None, Any]:
+        """d(u), with what stands for it in a rule's statement: du itself where it is
+        immediate, else d(u) to be derived below."""
+        lin, step = self.d(u)
+        shown = form(lin, self.var) if step is None else Differential(u)
+        return lin, step, shown
+
+    # -- sums and products
+
+    def _MatAdd(self, e: Any) -> Any:  # noqa: N802
+        return self._sum(e)
+
+    def _Add(self, e: Any) -> Any:  # noqa: N802
+        return self._sum(e)
+
+    def _sum(self, e: Any) -> Any:
+        dependent = [a for a in e.args if self.depends(a)]
+        if len(dependent) == 1:
+            # d(Wx + b) = dW x: the constant terms have no differential, and no step of their own.
+            lin, step = self.d(dependent[0])
+            if step is None:
+                return lin, "linear_form", None, []
+            return lin, step.rule, step.general, list(step.substeps)
+        lins: list[Term] = []
+        steps: list[Step | None] = []
+        shown: list[Any] = []
+        for a in e.args:
+            lin, step, s = self.inner(a)
+            lins.extend(lin)
+            steps.append(step)
+            if lin:
+                shown.append(s)
+        return tuple(lins), "matrix_sum", _add(*shown), steps
+
+    def _MatMul(self, e: Any) -> Any:  # noqa: N802
+        scalars = [a for a in e.args if not is_matrix(a)]
+        matrices = [a for a in e.args if is_matrix(a)]
+        c = sp.Mul(*scalars)
+        if self.depends(c):
+            return self._scaled(c, _mul(*matrices), e)
+        lins: list[Term] = []
+        steps: list[Step | None] = []
+        shown: list[Any] = []
+        for i, f in enumerate(matrices):
+            lin, step, s = self.inner(f)
+            if not lin:
+                continue
+            lins.extend(_scale(_right(_left(matrices[:i], lin), matrices[i + 1 :]), c))
+            steps.append(step)
+            shown.append(_mul(c, *matrices[:i], s, *matrices[i + 1 :]))
+        dependent = [f for f in matrices if self.depends(f)]
+        if len(dependent) == 1:
+            rule = "linear_form"
+        elif _is_quadratic(matrices, self.var):
+            rule = "quadratic_form"
+        else:
+            rule = "matrix_product"
+        return tuple(lins), rule, _add(*shown), steps
+
+    def _scaled(self, c: Any, m: Any, e: Any) -> Any:
+        """d(sM) = ds·M + s dM, for a scalar s that depends on X and a vector M."""
+        lc, sc, shown_c = self.inner(c)
+        lm, sm, shown_m = self.inner(m)
+        if lc and _shape(m)[1] != 1 and _shape(m)[0] != 1:
+            raise NotDerived("a scalar function times a matrix is not derived in matrix form yet")
+        first: Linear = _left([m], lc) if _shape(m)[1] == 1 else _right(lc, [m])
+        lin = first + _scale(lm, c)
+        general = _add(_mul(m, shown_c) if lc else 0, _mul(c, shown_m) if lm else 0)
+        return lin, "scalar_product", general, [sc, sm]
+
+    def _Mul(self, e: Any) -> Any:  # noqa: N802
+        constant = sp.Mul(*(a for a in e.args if not self.depends(a)))
+        dependent = [a for a in e.args if self.depends(a)]
+        if len(dependent) == 1:
+            lin, step, shown = self.inner(dependent[0])
+            if step is not None and constant == 1:
+                return lin, step.rule, step.general, list(step.substeps)
+            return _scale(lin, constant), "constant_multiple", _mul(constant, shown), [step]
+        first, rest = dependent[0], sp.Mul(*dependent[1:])
+        l1, s1, d1 = self.inner(first)
+        l2, s2, d2 = self.inner(rest)
+        lin = _scale(l1, constant * rest) + _scale(l2, constant * first)
+        general = _add(_mul(constant * rest, d1), _mul(constant * first, d2))
+        return lin, "scalar_product", general, [s1, s2]
+
+    def _Transpose(self, e: Any) -> Any:  # noqa: N802
+        lin, step, shown = self.inner(e.arg)
+        return _transpose(lin, self.symmetric), "transpose", sp.Transpose(shown), [step]
+
+    def _HadamardProduct(self, e: Any) -> Any:  # noqa: N802
+        a, b = e.args[0], sp.HadamardProduct(*e.args[1:]) if len(e.args) > 2 else e.args[1]
+        if _shape(a)[1] != 1:
+            raise NotDerived("⊙ of two matrices is not derived in matrix form yet")
+        la, sa, da = self.inner(a)
+        lb, sb, db = self.inner(b)
+        lin = _left([_diag(b)], la) + _left([_diag(a)], lb)
+        general = _add(
+            sp.HadamardProduct(da, b) if la else 0, sp.HadamardProduct(a, db) if lb else 0
+        )
+        return lin, "hadamard", general, [sa, sb]
+
+    def _Inverse(self, e: Any) -> Any:  # noqa: N802
+        lin, step, shown = self.inner(e.arg)
+        inv = sp.Inverse(e.arg)
+        return (
+            _scale(_right(_left([inv], lin), [inv]), -1),
+            "inverse",
+            _mul(-1, inv, shown, inv),
+            [step],
+        )
+
+    # -- scalars of matrices
+
+    def _Trace(self, e: Any) -> Any:  # noqa: N802
+        lin, step, shown = self.inner(e.arg)
+        traced = tuple(replace(t, traced=True) for t in lin)
+        return traced, "trace", sp.Trace(shown), [step]
+
+    def _Determinant(self, e: Any) -> Any:  # noqa: N802
+        x = e.arg
+        lin, step, shown = self.inner(x)
+        inv = sp.Inverse(x)
+        out = tuple(replace(t, traced=True) for t in _scale(_left([inv], lin), e))
+        return out, "determinant", _mul(e, sp.Trace(_mul(inv, shown))), [step]
+
+    def _log_det(self, e: Any) -> Any:
+        (s,) = e.args
+        if isinstance(s, sp.Determinant):
+            x = s.arg
+            lin, step, shown = self.inner(x)
+            inv = sp.Inverse(x)
+            out = tuple(replace(t, traced=True) for t in _left([inv], lin))
+            return out, "log_det", sp.Trace(_mul(inv, shown)), [step]
+        return None
+
+    def _Pow(self, e: Any) -> Any:  # noqa: N802
+        base, exponent = e.args
+        if isinstance(base, Norm) and exponent == 2:
+            u = base.args[0]
+            lin, step, shown = self.inner(u)
+            ut = T(u, self.symmetric)
+            return _scale(_left([ut], lin), 2), "norm_squared", _mul(2, ut, shown), [step]
+        if self.depends(exponent):
+            raise NotDerived(
+                "a power with the variable in its exponent is not derived in matrix form"
+            )
+        return self._chain(e, base, exponent * base ** (exponent - 1))
+
+    def _Norm(self, e: Any) -> Any:  # noqa: N802
+        u = e.args[0]
+        lin, step, shown = self.inner(u)
+        ut = T(u, self.symmetric)
+        return _scale(_left([ut], lin), 1 / e), "norm", _mul(1 / e, ut, shown), [step]
+
+    def _ElementSum(self, e: Any) -> Any:  # noqa: N802
+        u = e.args[0]
+        lin, step, shown = self.inner(u)
+        ones = sp.OneMatrix(1, _shape(u)[0])
+        return _left([ones], lin), "sum_entries", _mul(ones, shown), [step]
+
+    def _CrossEntropy(self, e: Any) -> Any:  # noqa: N802
+        p, y = e.args
+        if self.depends(y):
+            raise NotDerived(
+                "cross_entropy(p, y) is derived for a target y that does not depend on the variable"
+            )
+        if isinstance(p, Softmax):
+            z = p.arg
+            lin, step, shown = self.inner(z)
+            name = self.name_for(p, "p")
+            row = sp.Transpose(sp.MatAdd(name, _mul(-1, y)))
+            return _left([row], lin), "softmax_cross_entropy", _mul(row, shown), [step]
+        lin, step, shown = self.inner(p)
+        factors = [T(y), sp.Inverse(_diag(p))]
+        return _scale(_left(factors, lin), -1), "cross_entropy", _mul(-1, *factors, shown), [step]
+
+    # -- vector functions
+
+    def _Softmax(self, e: Any) -> Any:  # noqa: N802
+        z = e.arg
+        lin, step, shown = self.inner(z)
+        p = self.name_for(e, "p")
+        jac = sp.MatAdd(_diag(p), _mul(-1, p, sp.Transpose(p)))
+        return _left([jac], lin), "softmax", _mul(jac, shown), [step]
+
+    def _LogSoftmax(self, e: Any) -> Any:  # noqa: N802
+        z = e.arg
+        lin, step, shown = self.inner(z)
+        p = self.name_for(Softmax(z), "p")
+        n = _shape(z)[0]
+        jac = sp.MatAdd(sp.Identity(n), _mul(-1, sp.OneMatrix(n, 1), sp.Transpose(p)))
+        return _left([jac], lin), "log_softmax", _mul(jac, shown), [step]
+
+    def _ElementwiseApplyFunction(self, e: Any) -> Any:  # noqa: N802
+        u = e.expr
+        t = e.function.variables[0]
+        derivative = sp.diff(e.function.expr, t)
+        slope = elementwise(derivative, t, u)
+        lin, step, shown = self.inner(u)
+        if _shape(u)[1] != 1:
+            raise NotDerived(
+                "a function applied to each entry of a matrix is not derived in matrix form yet"
+            )
+        return _left([_diag(slope)], lin), "elementwise", _mul(_diag(slope), shown), [step]
+
+    # -- scalar functions of scalars
+
+    def _function(self, e: Any) -> tuple[Linear, Step | None]:
+        if isinstance(e, sp.log):
+            made = self._log_det(e)
+            if made is not None:
+                lin, rule, general, substeps = made
+                return lin, self.step(rule, e, general, lin, substeps)
+        (s,) = e.args
+        t = sp.Dummy("t", real=True)
+        slope = sp.diff(e.func(t), t).subs(t, s)
+        lin, rule, general, substeps = self._chain(e, s, slope)
+        return lin, self.step(rule, e, general, lin, substeps)
+
+    def _chain(self, e: Any, s: Any, slope: Any) -> Any:
+        lin, step, shown = self.inner(s)
+        return _scale(lin, slope), "scalar_chain", _mul(slope, shown), [step]
+
+
+def _is_quadratic(matrices: list[Any], var: Any) -> bool:
+    return (
+        len(matrices) == 3
+        and matrices[0] == sp.Transpose(var)
+        and matrices[2] == var
+        and var not in matrices[1].free_symbols
+    )
+
+
+# --- from df to the derivative --------------------------------------------------------------------
+
+
+def _untransposed(t: Term, symmetric: frozenset[Any]) -> Term:
+    """c·L (dX)ᵀ R as c·Rᵀ dX Lᵀ: the same scalar (its own transpose, or the same trace)."""
+    if not t.transposed:
+        return t
+    return Term(
+        t.coefficient,
+        tuple(T(r, symmetric) for r in reversed(t.right)),
+        False,
+        tuple(T(a, symmetric) for a in reversed(t.left)),
+        t.traced,
+    )
+
+
+def _combine(pieces: list[tuple[Any, tuple[Any, ...]]]) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Like terms added: 2·xᵀA + xᵀA is 3xᵀA."""
+    out: dict[tuple[Any, ...], Any] = {}
+    for c, chain in pieces:
+        out[chain] = out.get(chain, 0) + c
+    return [(c, chain) for chain, c in out.items() if c != 0]
+
+
+def collected(pieces: list[tuple[Any, tuple[Any, ...]]]) -> Any:
+    """A sum of products, like terms added and a common first or last factor taken out:
+    xᵀAᵀ + xᵀA is xᵀ(Aᵀ + A)."""
+    pieces = _combine(pieces)
+    if not pieces:
+        return sp.Integer(0)
+    if len(pieces) == 1:
+        c, chain = pieces[0]
+        return _mul(c, *chain)
+    chains = [chain for _, chain in pieces]
+    coefficients = [c for c, _ in pieces]
+    common_c = coefficients[0] if all(c == coefficients[0] for c in coefficients) else 1
+    shortest = min(len(c) for c in chains)
+    head = 0
+    while head < shortest - 1 and all(c[head] == chains[0][head] for c in chains):
+        head += 1
+    tail = 0
+    while tail < shortest - 1 - head and all(c[-1 - tail] == chains[0][-1 - tail] for c in chains):
+        tail += 1
+    if head == 0 and tail == 0:
+        return _add(*(_mul(c, *chain) for c, chain in _ordered(pieces)))
+    inner = [(c / common_c, chain[head : len(chain) - tail]) for c, chain in pieces]
+    middle = _add(*(_mul(c, *chain) for c, chain in _ordered(inner)))
+    return _mul(common_c, *chains[0][:head], middle, *chains[0][len(chains[0]) - tail :])
+
+
+def _ordered(pieces: list[tuple[Any, tuple[Any, ...]]]) -> list[tuple[Any, tuple[Any, ...]]]:
+    """As the texts order a sum: A + Aᵀ, the term with fewer transposes first."""
+    return sorted(pieces, key=lambda p: sum(isinstance(f, sp.Transpose) for f in p[1]))
+
+
+def _chain_of(e: Any) -> tuple[Any, tuple[Any, ...]]:
+    if isinstance(e, sp.MatMul):
+        scalars = sp.Mul(*(a for a in e.args if not is_matrix(a)))
+        return scalars, tuple(a for a in e.args if is_matrix(a))
+    return sp.Integer(1), (e,)
+
+
+def _transposed_pieces(
+    pieces: list[tuple[Any, tuple[Any, ...]]], symmetric: frozenset[Any]
+) -> list[tuple[Any, tuple[Any, ...]]]:
+    out = []
+    for c, chain in pieces:
+        t = T(_mul(*chain), symmetric)
+        c2, chain2 = _chain_of(t)
+        out.append((c * c2, chain2))
+    return out
+
+
+def _entrywise(e: Any) -> Any:
+    """diag(a) v as a ⊙ v, as a gradient is written (δ = (Wᵀδ′) ⊙ f′(z))."""
+    if isinstance(e, sp.MatMul):
+        args = list(e.args)
+        if len(args) >= 2 and isinstance(args[-2], DiagMatrix) and is_matrix(args[-1]):
+            rest, entries = args[-1], args[-2].args[0]
+            if isinstance(rest, sp.OneMatrix):
+                return _mul(*args[:-2], entries)  # diag(a) 1 = a
+            return _mul(*args[:-2], sp.HadamardProduct(rest, entries))
+    if isinstance(e, sp.MatAdd):
+        return sp.MatAdd(*(_entrywise(a) for a in e.args))
+    return e
+
+
+def derive_matrix(
+    f: Any,
+    var: sp.MatrixSymbol,
+    *,
+    symmetric: frozenset[Any] = frozenset(),
+    taken: Iterable[str] = (),
+) -> MatrixDerivation:
+    """The derivation of ∂f/∂X by differentials."""
+    deriver = _Deriver(var, symmetric, set(taken))
+    lin, step = deriver.d(f)
+    if step is None:
+        step = Step("matrix_sum", f, None, form(lin, var))
+    vector_f = is_matrix(f) and _shape(f) != (1, 1)
+    if vector_f:
+        if _shape(f)[1] != 1 or _shape(var)[1] != 1:
+            raise NotDerived(
+                "the derivative of a vector or matrix by a matrix is a 3-index array: take it of a "
+                "scalar (a loss), or by a vector"
+            )
+        return _jacobian(f, var, lin, step, deriver, symmetric)
+    return _gradient(f, var, lin, step, deriver, symmetric)
+
+
+def _gradient(
+    f: Any, var: Any, lin: Linear, step: Step, deriver: _Deriver, symmetric: frozenset[Any]
+) -> MatrixDerivation:
+    matrix = _shape(var)[1] != 1
+    algebra: list[Step] = []
+    current = form(lin, var)
+    untransposed = tuple(_untransposed(t, symmetric) for t in lin)
+    if any(t.transposed for t in lin):
+        after = form(untransposed, var)
+        algebra.append(Step("trace_cyclic" if matrix else "scalar_transpose", f, current, after))
+        current = after
+    # df = Σ c·tr(L dX R) = tr(M dX), with M = Σ c·R L.
+    pieces = [(t.coefficient, (*t.right, *t.left)) for t in untransposed]
+    d = Differential(var)
+    m = collected(pieces)
+    if matrix or any(t.right for t in untransposed):
+        if matrix:
+            target = sp.Trace(_mul(m, d)) if not _is_one_by_one(m, var) else _mul(m, d)
+        else:
+            target = _mul(m, d)
+        rule = "trace_cyclic" if matrix else "scalar_transpose"
+        if target != current:
+            algebra.append(Step(rule, f, current, target))
+            current = target
+    elif len(pieces) > 1 or m != _mul(*pieces[0][1]) * pieces[0][0]:
+        target = _mul(m, d)
+        if target != current:
+            algebra.append(Step("collect", f, current, target))
+            current = target
+    gradient = collected(_transposed_pieces(pieces, symmetric))
+    gradient = _entrywise(gradient)
+    read = Step("read_off", f, current, gradient)
+    kind = "matrix" if matrix else "gradient"
+    return MatrixDerivation(
+        f, var, kind, step, tuple(algebra), read, gradient, tuple(deriver.where), symmetric
+    )
+
+
+def _is_one_by_one(m: Any, var: Any) -> bool:
+    return False
+
+
+def _jacobian(
+    f: Any, var: Any, lin: Linear, step: Step, deriver: _Deriver, symmetric: frozenset[Any]
+) -> MatrixDerivation:
+    pieces = []
+    for t in lin:
+        if t.traced:
+            raise NotDerived("a trace inside a vector function is not derived in matrix form yet")
+        if t.transposed:
+            # L (dx)ᵀ R with (dx)ᵀR a scalar: L Rᵀ dx.
+            pieces.append((t.coefficient, (*t.left, *(T(r, symmetric) for r in reversed(t.right)))))
+        elif t.right:
+            scale = _mul(*t.right)
+            pieces.append((t.coefficient * _as_scalar(scale), t.left))
+        else:
+            pieces.append((t.coefficient, t.left))
+    jac = collected(pieces)
+    d = Differential(var)
+    current = form(lin, var)
+    target = _mul(jac, d)
+    algebra = [] if target == current else [Step("collect", f, current, target)]
+    read = Step("read_off_jacobian", f, target, jac)
+    return MatrixDerivation(
+        f, var, "jacobian", step, tuple(algebra), read, jac, tuple(deriver.where), symmetric
+    )
+
+
+def _as_scalar(e: Any) -> Any:
+    return sp.Trace(e) if is_matrix(e) else e

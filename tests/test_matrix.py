@@ -1,0 +1,467 @@
+"""Vector and matrix calculus (issue 14): parsing with shapes, the derivation by differentials,
+its numeric checks, the printed forms read back, and the command line."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import mpmath
+import pytest
+import sympy as sp
+from typer.testing import CliRunner
+
+from derivtutor.calculus.matrix_derivative import matrix_derivative
+from derivtutor.cli import app
+from derivtutor.engine import matrix_values as mv
+from derivtutor.errors import InputError, UsageError
+from derivtutor.language.matrices import parse_shaped
+from derivtutor.language.matrix_functions import CrossEntropy, Differential
+from derivtutor.language.matrix_notation import matrix_text
+from derivtutor.language.shapes import declared, parse_arrays
+
+runner = CliRunner()
+
+# The issue's floor, and the textbook identities beside it: (expression, variable, shapes,
+# symmetric, the result as the texts print it).
+TEXTBOOK = [
+    ("x^T A x", "x", "x=n,A=n×n", (), "(A + Aᵀ)x"),
+    ("x^T A x", "x", "x=n,A=n×n", ("A",), "2Ax"),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m", (), "2Wᵀ(Wx − y)"),
+    ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m", (), "2(Wx − y)xᵀ"),
+    ("tr(A X)", "X", "A=n×n,X=n×n", (), "Aᵀ"),
+    ("log(det(X))", "X", "X=n×n", (), "X⁻ᵀ"),
+    ("tanh(z)", "z", "z=n", (), "diag(1 − tanh²(z))"),
+    ("softmax(z)", "z", "z=n", (), "diag(p) − ppᵀ"),
+    ("cross_entropy(softmax(W x + b), y)", "W", "W=m×n,x=n,b=m,y=m", (), "(p − y)xᵀ"),
+    ("cross_entropy(softmax(W x + b), y)", "b", "W=m×n,x=n,b=m,y=m", (), "p − y"),
+    ("sigmoid(w^T x)", "w", "w=n,x=n", (), "σ(wᵀx)(1 − σ(wᵀx))x"),
+    ("a^T x", "x", "a=n,x=n", (), "a"),
+    ("x^T x", "x", "x=n", (), "2x"),
+    ("W x + b", "x", "W=m×n,x=n,b=m", (), "W"),
+    ("(1/N) norm(X w - y)^2", "w", "X=N×d,w=d,y=N", (), "(2/N)Xᵀ(Xw − y)"),
+    ("det(X)", "X", "X=n×n", (), "det(X)X⁻ᵀ"),
+    ("a^T inv(X) b", "X", "a=n,b=n,X=n×n", (), "−X⁻ᵀabᵀX⁻ᵀ"),
+    ("tr(X^T A X)", "X", "A=n×n,X=n×k", (), "(A + Aᵀ)X"),
+    ("sum(exp(x))", "x", "x=n", (), "exp(x)"),
+    ("x ⊙ y", "x", "x=n,y=n", (), "diag(y)"),
+    ("log_softmax(z)", "z", "z=n", (), "I − 1pᵀ"),
+]
+
+# More, for the numeric checks only: each step of each must agree with a central difference.
+MORE = [
+    ("norm(x)", "x", "x=n"),
+    ("sigmoid(W x + b)", "x", "W=m×n,x=n,b=m"),
+    ("sum(relu(W x))", "W", "W=m×n,x=n"),
+    ("sum(tanh(W x))", "W", "W=m×n,x=n"),
+    ("norm(W2 tanh(W1 x + b1) + b2 - y)^2", "W1", "W1=h×n,x=n,b1=h,W2=k×h,b2=k,y=k"),
+    ("cross_entropy(softmax(W2 tanh(W1 x + b1) + b2), y)", "W1", "W1=h×n,x=n,b1=h,W2=k×h,b2=k,y=k"),
+    ("x^T A^-1 x", "A", "x=n,A=n×n"),
+    ("exp(a^T x) + x^T x", "x", "a=n,x=n"),
+    ("(a^T x)^3", "x", "a=n,x=n"),
+    ("log(1 + exp(w^T x))", "w", "w=n,x=n"),
+    ("tr(A X B)", "X", "A=m×n,X=n×k,B=k×m"),
+    ("x^T A x + b^T x + 3", "x", "x=n,A=n×n,b=n"),
+    ("softmax(W x)", "x", "W=m×n,x=n"),
+    ("hadamard(x, x)", "x", "x=n"),
+    ("cross_entropy(p, y)", "p", "p=n,y=n"),
+    ("norm(A x)", "x", "A=m×n,x=n"),
+    ("tr(inv(X))", "X", "X=n×n"),
+]
+
+
+def _derive(text: str, wrt: str, shapes: str, symmetric: tuple[str, ...] = ()) -> object:
+    return matrix_derivative(text, wrt=wrt, shapes=[shapes], symmetric=symmetric)
+
+
+@pytest.mark.parametrize(("text", "wrt", "shapes", "symmetric", "expected"), TEXTBOOK)
+def test_the_textbook_result(text, wrt, shapes, symmetric, expected):
+    result = _derive(text, wrt, shapes, symmetric)
+    assert matrix_text(result.result) == expected
+    assert result.checked.failed == ()
+
+
+def _entrywise_difference(result, inst):
+    """∂f/∂X_ij by a central difference of f itself, entry by entry: no step is trusted."""
+    f, var = result.expression, result.var
+    x0 = inst.values[var]
+    h = mpmath.mpf("1e-12")
+    out = []
+    with mpmath.workdps(40):
+        for i in range(x0.rows):
+            for j in range(x0.cols):
+                e = mpmath.matrix(x0.rows, x0.cols)
+                e[i, j] = 1
+                hi = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 + h * e}))
+                lo = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 - h * e}))
+                out.append((hi - lo) / (2 * h))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt", "shapes"), [(t, w, s) for t, w, s, _, _ in TEXTBOOK] + MORE
+)
+def test_every_step_and_the_result_agree_with_a_central_difference(text, wrt, shapes):
+    result = _derive(text, wrt, shapes)
+    assert result.checked.failed == ()
+    assert result.checked.steps >= 2 * len(result.checked.sizes)
+    # An independent check of the result, at fresh instances: entry by entry.
+    f, var = result.expression, result.var
+    symbols = {s for s in f.free_symbols if not (isinstance(s, sp.Symbol) and s.is_integer)}
+    targets = {a.args[1] for a in sp.preorder_traversal(f) if isinstance(a, CrossEntropy)}
+    bind = dict(result.derivation.where)
+    for inst in mv.instances(symbols | {var}, count=2, seed=99, distributions=targets):
+        g = mv.value(result.result.xreplace(bind), inst)
+        slopes = _entrywise_difference(result, inst)
+        if result.derivation.kind == "jacobian":
+            # column j of J is ∂f/∂x_j
+            columns = list(slopes)
+            for j, col in enumerate(columns):
+                for i in range(g.rows):
+                    assert abs(g[i, j] - col[i]) < 1e-9
+        else:
+            flat = [g[i, j] for i in range(g.rows) for j in range(g.cols)]
+            assert len(flat) == len(slopes)
+            for ours, slope in zip(flat, slopes, strict=True):
+                assert abs(ours - slope) < 1e-9 * max(1, abs(slope))
+
+
+# I and the vector of ones, 1, are printed as the texts print them, but are not typed input.
+READ_BACK = [case for case in TEXTBOOK if "I" not in case[4]]
+
+
+@pytest.mark.parametrize(("text", "wrt", "shapes", "symmetric", "expected"), READ_BACK)
+@pytest.mark.parametrize("style", ["text", "ascii"])
+def test_the_printed_result_reads_back_as_itself(text, wrt, shapes, symmetric, expected, style):
+    """No printed equation is false: the result, printed, parses back to the same values."""
+    result = _derive(text, wrt, shapes, symmetric)
+    bind = dict(result.derivation.where)
+    extra = ",".join(f"{n.name}={n.rows}" for n in bind)
+    back_shapes = declared([shapes] + ([extra] if extra else []), symmetric)
+    printed = matrix_text(result.result, style)
+    back = parse_shaped(printed, back_shapes).expr
+    mine = result.result
+    symbols = {
+        s
+        for s in mine.free_symbols | back.free_symbols
+        if not (isinstance(s, sp.Symbol) and s.is_integer)
+    }
+    sym = {back_shapes.symbols[n] for n in symmetric}
+    for inst in mv.instances(symbols, count=2, seed=3, symmetric=sym):
+        assert mv.agree(mv.value(mine, inst), mv.value(back, inst)), printed
+
+
+def test_every_step_prints_an_equation_that_reads_back():
+    """Each printed step, d(of) = general = result, in Unicode text: both sides parse back
+    (with dX declared), and agree at random points."""
+    result = _derive("norm(W x - y)^2", "W", "W=m×n,x=n,y=m")
+    shapes = declared(["W=m×n,x=n,y=m,dW=m×n"])
+    dW = shapes.symbols["dW"]
+    for step in [result.derivation.differential, *result.derivation.algebra]:
+        printed = matrix_text(step.result).replace("dW", "dW ")
+        back = parse_shaped(printed, shapes).expr
+        mine = step.result.xreplace({Differential(result.var): dW})
+        symbols = {
+            s
+            for s in mine.free_symbols | back.free_symbols
+            if not (isinstance(s, sp.Symbol) and s.is_integer)
+        }
+        for inst in mv.instances(symbols, count=2, seed=5):
+            assert mv.agree(mv.value(mine, inst), mv.value(back, inst)), printed
+
+
+def test_the_steps_name_the_identities():
+    result = _derive("x^T A x", "x", "x=n,A=n×n")
+    rules = [s.rule for s in result.derivation.steps]
+    assert rules == ["quadratic_form", "scalar_transpose", "collect", "read_off"]
+    result = _derive("norm(W x - y)^2", "W", "W=m×n,x=n,y=m")
+    assert [s.rule for s in result.derivation.steps] == ["norm_squared", "trace_cyclic", "read_off"]
+    assert result.derivation.differential.substeps[0].rule == "linear_form"
+
+
+def test_sympy_is_a_second_opinion_where_it_has_a_rule():
+    assert _derive("x^T A x", "x", "x=n,A=n×n").checked.sympy == "agrees"
+    assert _derive("tr(A X)", "X", "A=n×n,X=n×n").checked.sympy == "agrees"
+    assert _derive("softmax(z)", "z", "z=n").checked.sympy == "unavailable"
+
+
+def test_a_point_gives_the_value_beside_a_difference():
+    result = matrix_derivative(
+        "x^T A x", wrt="x", shapes=["x=n,A=n×n"], at="A=[[1,2],[3,4]],x=[1,-1]"
+    )
+    # (A + Aᵀ)x = [[2,5],[5,8]] [1,-1] = [-3, -3]
+    assert result.at.value == [[-3.0], [-3.0]]
+    assert [v for (v,) in result.at.finite_difference] == pytest.approx([-3.0, -3.0])
+    assert result.at.sizes == {"n": 2}
+
+
+# --- the refusals -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shapes", "words", "column", "suggestion"),
+    [
+        ("W x", "W=m×n,x=k", "W is m×n, x is k×1", 3, "did you mean x=n?"),
+        ("x + y", "x=n,y=m", "x is n×1 and y is m×1", 3, "did you mean y=n?"),
+        ("x y", "x=n,y=n", "x is n×1, y is n×1", 3, "x^T y"),
+        ("x y", "x=n,y=m", "x is n×1, y is m×1", 3, "outer product write x y^T"),
+        ("x^T A x", "A=n×n", "x is a scalar here", 1, "x=n"),
+        ("det(x)", "x=n", "det needs a square matrix", 1, None),
+        ("norm(A)", "A=n×n", "norm of a vector", 1, "tr(W^T W)"),
+        ("x / y", "x=n,y=n", "cannot divide by y", 3, "inv(A)"),
+        ("‖x", "x=n", "never closed", 1, None),
+        ("A^2", "A=n×n", "a power of it is a product", 2, "A A"),
+        ("foo(x)", "x=n", "unknown function 'foo'", 1, None),
+    ],
+)
+def test_a_shape_mismatch_is_refused_at_its_column(text, shapes, words, column, suggestion):
+    with pytest.raises(InputError) as caught:
+        parse_shaped(text, declared([shapes]))
+    assert words in caught.value.message
+    assert caught.value.column == column
+    if suggestion is not None:
+        assert suggestion in (caught.value.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    ("declaration", "words"),
+    [
+        ("x=n,x=m", "declared twice"),
+        ("x=", "cannot read"),
+        ("x=n×m×k", "cannot read"),
+        ("n=n", "used as a size"),
+        ("x=0", "whole number from 1"),
+    ],
+)
+def test_a_bad_declaration_is_refused(declaration, words):
+    with pytest.raises(InputError, match=words):
+        declared([declaration])
+
+
+def test_symmetric_needs_a_declared_square_matrix():
+    with pytest.raises(InputError, match="no declared shape"):
+        declared(["x=n"], ["A"])
+    with pytest.raises(InputError, match="only a square matrix"):
+        declared(["W=m×n"], ["W"])
+
+
+@pytest.mark.parametrize(
+    ("point", "words"),
+    [
+        ("A=[[1,2],[3]]", "not all of one length"),
+        ("A=[[1,2,3],[4,5,6]]", "n = 3, where another made it 2"),
+        ("A=1", "give it as a list"),
+        ("t=[1]", "scalar: give it a number"),
+        ("A=[[1,2],[3,x]]", "expected a number"),
+    ],
+)
+def test_a_bad_point_is_refused(point, words):
+    with pytest.raises(InputError, match=words):
+        parse_arrays(point, declared(["A=n×n"]))
+
+
+def test_a_vector_by_a_matrix_is_refused_as_a_three_index_array():
+    with pytest.raises(UsageError, match="3-index array"):
+        _derive("W x", "W", "W=m×n,x=n")
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_diff_with_shapes_shows_the_derivation():
+    out = runner.invoke(app, ["diff", "x^T A x", "--wrt", "x", "--shape", "x=n,A=n×n"])
+    assert out.exit_code == 0, out.output
+    assert "Layout: the gradient ∇f has the shape of x (n×1)" in out.output
+    assert "1. Quadratic form: d(xᵀAx) = (dx)ᵀAx + xᵀA dx" in out.output
+    assert "Result: ∇f = ∂f/∂x = (A + Aᵀ)x   (n×1)" in out.output
+    assert "which is 2Ax when A is symmetric" in out.output
+
+
+def test_grad_without_shapes_says_how_to_declare_them():
+    out = runner.invoke(app, ["grad", "x^T A x"])
+    assert out.exit_code == 2
+    assert '--shape "x=n,A=n×n"' in out.output
+    assert "Traceback" not in out.output
+
+
+def test_a_shape_mismatch_is_exit_2_with_both_shapes():
+    out = runner.invoke(app, ["diff", "W x", "--wrt", "x", "--shape", "W=m×n,x=k"])
+    assert out.exit_code == 2
+    assert "W is m×n, x is k×1" in out.output
+    assert "did you mean x=n?" in out.output
+
+
+def test_grad_with_shapes_takes_the_variable_from_vars():
+    out = runner.invoke(
+        app, ["grad", "norm(W x - y)^2", "--vars", "x", "--shape", "W=m×n", "--shape", "x=n,y=m"]
+    )
+    assert out.exit_code == 0, out.output
+    assert "2Wᵀ(Wx − y)" in out.output
+
+
+def test_json_has_the_result_in_sympy_syntax_and_every_step():
+    out = runner.invoke(
+        app,
+        [
+            "diff",
+            "cross_entropy(softmax(W x + b), y)",
+            "--wrt",
+            "W",
+            "--shape",
+            "W=m×n,x=n,b=m,y=m",
+            "--format",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["derivative"] == "(p - y)*x.T"
+    assert data["where"] == {"p": "softmax(W*x + b)"}
+    assert data["kind"] == "matrix"
+    assert data["shape"] == "m×n"
+    assert [s["rule"] for s in data["steps"]] == [
+        "softmax_cross_entropy",
+        "trace_cyclic",
+        "read_off",
+    ]
+    assert data["checked"]["failed"] == []
+    # SymPy reads the derivative back, given the matrices.
+    m, n = sp.symbols("m n", integer=True, positive=True)
+    names = {
+        "p": sp.MatrixSymbol("p", m, 1),
+        "y": sp.MatrixSymbol("y", m, 1),
+        "x": sp.MatrixSymbol("x", n, 1),
+    }
+    assert sp.sympify(data["derivative"], locals=names).shape == (m, n)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "latex", "rich"])
+def test_every_format_prints_the_result(fmt):
+    out = runner.invoke(
+        app, ["diff", "log(det(X))", "--wrt", "X", "--shape", "X=n×n", "--format", fmt]
+    )
+    assert out.exit_code == 0, out.output
+    assert ("X^{-\\top}" if fmt in ("latex", "markdown") else "X⁻ᵀ") in out.output
+
+
+def test_at_gives_the_value_in_json():
+    out = runner.invoke(
+        app,
+        [
+            "diff",
+            "log(det(X))",
+            "--wrt",
+            "X",
+            "--shape",
+            "X=n×n",
+            "--at",
+            "X=[[2,1],[0,3]]",
+            "--format",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    at = json.loads(out.output)["at"]
+    # X⁻ᵀ for X = [[2,1],[0,3]]: X⁻¹ = [[1/2, -1/6], [0, 1/3]]
+    flat = [v for row in at["value"] for v in row]
+    assert flat == pytest.approx([0.5, 0.0, -1 / 6, 1 / 3])
+    assert [v for row in at["finite_difference"] for v in row] == pytest.approx(flat, abs=1e-9)
+
+
+def test_a_random_instance_has_distinct_sizes_where_it_can():
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    x, w = sp.MatrixSymbol("x", n, 1), sp.MatrixSymbol("W", m, n)
+    first = mv.instances({x, w}, count=1, seed=random.randrange(1000))[0]
+    assert first.sizes[n] != first.sizes[m]
+
+
+# --- checking a matrix answer -------------------------------------------------------------------
+
+CHECKS = [
+    # function, wrt, shapes, answer, verdict, mistake
+    ("x^T A x", "x", "x=n,A=n×n", "(A + A^T) x", "correct", None),
+    ("x^T A x", "x", "x=n,A=n×n", "A x + A^T x", "correct", None),
+    ("x^T A x", "x", "x=n,A=n×n", "2 A x", "incorrect", "symmetric_assumed"),
+    ("x^T A x", "x", "x=n,A=n×n", "x^T (A + A^T)", "incorrect", "layout_mismatch"),
+    ("x^T A x", "x", "x=n,A=n×n", "A x", "incorrect", None),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m", "2 W^T (W x - y)", "correct", None),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m", "2 W (W x - y)", "incorrect", "transpose_missing"),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m", "2 (W x - y)^T W", "incorrect", "layout_mismatch"),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m", "W^T (W x - y)", "incorrect", "constant_factor"),
+    ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m", "2 (W x - y) x^T", "correct", None),
+    ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m", "2 x (W x - y)^T", "incorrect", "layout_mismatch"),
+    ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m", "2 (W x - y)", "incorrect", "shape_mismatch"),
+    ("tr(A X)", "X", "A=n×n,X=n×n", "A^T", "correct", None),
+    ("tr(A X)", "X", "A=n×n,X=n×n", "A", "incorrect", "layout_mismatch"),
+    ("log(det(X))", "X", "X=n×n", "inv(X)^T", "correct", None),
+    ("log(det(X))", "X", "X=n×n", "inv(X)", "incorrect", "layout_mismatch"),
+    (
+        "cross_entropy(softmax(W x + b), y)",
+        "W",
+        "W=m×n,x=n,b=m,y=m",
+        "(softmax(W x + b) - y) x^T",
+        "correct",
+        None,
+    ),
+    (
+        "cross_entropy(softmax(W x + b), y)",
+        "W",
+        "W=m×n,x=n,b=m,y=m",
+        "(softmax(W x + b) - y) x",
+        "incorrect",
+        "transpose_missing",
+    ),
+    ("sigmoid(w^T x)", "w", "w=n,x=n", "sigmoid(w^T x) (1 - sigmoid(w^T x)) x", "correct", None),
+    ("softmax(z)", "z", "z=n", "diag(softmax(z)) - softmax(z) softmax(z)^T", "correct", None),
+    ("softmax(z)", "z", "z=n", "diag(softmax(z))", "incorrect", None),
+    ("tanh(z)", "z", "z=n", "diag(1 - tanh(z)^2)", "correct", None),
+    ("tanh(z)", "z", "z=n", "1 - tanh(z)^2", "incorrect", "shape_mismatch"),
+]
+
+
+@pytest.mark.parametrize(("function", "wrt", "shapes", "answer", "verdict", "mistake"), CHECKS)
+def test_a_matrix_answer_is_checked_and_its_mistake_named(
+    function, wrt, shapes, answer, verdict, mistake
+):
+    from derivtutor.grading.matrix_check import check_matrix
+
+    result = check_matrix(function, answer, wrt=wrt, shapes=[shapes])
+    assert (result.verdict, result.mistake) == (verdict, mistake)
+
+
+def test_check_names_both_shapes_when_they_differ():
+    out = runner.invoke(
+        app, ["check", "norm(W x - y)^2", "2 (W x - y)", "--wrt", "W", "--shape", "W=m×n,x=n,y=m"]
+    )
+    assert out.exit_code == 1
+    assert "Your answer is m×1, and ∂f/∂W has the shape of W, m×n." in out.output
+
+
+def test_check_of_a_matrix_answer_exits_by_the_verdict():
+    args = ["--wrt", "x", "--shape", "x=n,A=n×n"]
+    assert runner.invoke(app, ["check", "x^T A x", "(A + A^T) x", *args]).exit_code == 0
+    wrong = runner.invoke(app, ["check", "x^T A x", "2 A x", *args, "--format", "json"])
+    assert wrong.exit_code == 1
+    data = json.loads(wrong.output)
+    assert data["mistake"] == "symmetric_assumed"
+    assert data["derivative"] == "(A + A.T)*x"
+    assert data["witness"]["entry"] == [1, 1] or data["witness"]["entry"][1] == 1
+
+
+def test_a_symmetric_declaration_makes_2ax_right():
+    from derivtutor.grading.matrix_check import check_matrix
+
+    result = check_matrix("x^T A x", "2 A x", wrt="x", shapes=["x=n,A=n×n"], symmetric=["A"])
+    assert result.verdict == "correct"
+
+
+def test_a_near_miss_is_never_correct():
+    """Tolerances are per entry and relative, at 30 digits: a millionth off is wrong, and the
+    same answer written another way is right, at seeded and fresh instances alike."""
+    from derivtutor.grading.matrix_check import check_matrix
+
+    for _ in range(3):
+        same = check_matrix("x^T x", "2 x + x - x", wrt="x", shapes=["x=n"])
+        assert same.verdict == "correct"
+        wrong = check_matrix("x^T x", "2 x + 0.000001 x", wrt="x", shapes=["x=n"])
+        assert wrong.verdict == "incorrect"
