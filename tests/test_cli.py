@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import derivtutor
 from derivtutor import places, terminal
 from derivtutor.cli import app
-from derivtutor.engine.table import TABLE
+from derivtutor.engine.table import MATRIX_TABLE, TABLE
 
 runner = CliRunner()
 
@@ -349,22 +349,26 @@ def test_rules_lists_every_row() -> None:
     out = _ok(["rules"])
     for piece in ("δ_ij", "[sigmoid]", "[relu]", "tanh(x)", "log_b(x)", "[chain]", "[quotient]"):
         assert piece in out
-    assert len(out.splitlines()) == len(TABLE)
+    # The scalar rules, a gap, the matrix identities under their heading.
+    assert len(out.splitlines()) == len(TABLE) + 2 + len(MATRIX_TABLE)
+    assert "Matrix differentials" in out and "[quadratic_form]" in out
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "expected", "lines"),
     [
-        ("chain", "f(g(x))  ->  f'(g(x))·g'(x)"),
-        ("tanh", "tanh(x)  ->  sech²(x) = 1 − tanh²(x)"),
-        ("softmax", "∂p_i/∂z_j = p_i·(δ_ij − p_j)"),
-        ("rewrite", "rewrite: write the function another way first"),
+        ("chain", "f(g(x))  ->  f'(g(x))·g'(x)", 1),
+        ("tanh", "tanh(x)  ->  sech²(x) = 1 − tanh²(x)", 1),
+        # softmax has a scalar row and, under its heading, its matrix differential.
+        ("softmax", "∂p_i/∂z_j = p_i·(δ_ij − p_j)", 4),
+        ("quadratic_form", "d(xᵀAx)  ->  (dx)ᵀAx + xᵀA dx = xᵀ(A + Aᵀ)dx", 1),
+        ("rewrite", "rewrite: write the function another way first", 1),
     ],
 )
-def test_rules_for_one_name(name: str, expected: str) -> None:
+def test_rules_for_one_name(name: str, expected: str, lines: int) -> None:
     out = _ok(["rules", name])
     assert expected in out
-    assert len(out.splitlines()) == 1
+    assert len(out.splitlines()) == lines
 
 
 def test_rules_unknown_name() -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
+from derivtutor.engine.table import MATRIX_TABLE
 from derivtutor.errors import UsageError
 from derivtutor.language.matrix_functions import (
     Differential,
@@ -31,49 +32,10 @@ from derivtutor.language.matrix_functions import (
 
 __all__ = ["MATRIX_RULES", "MatrixDerivation", "Step", "derive_matrix"]
 
-# rule id -> (name, formula): `derivtutor rules` lists them, the renderers name each step.
+# rule id -> (name, formula): the renderers name each step; `derivtutor rules` lists them.
 MATRIX_RULES: dict[str, tuple[str, str]] = {
-    "matrix_sum": ("sum", "d(U + V) = dU + dV"),
-    "constant_multiple": ("constant multiple", "d(cU) = c dU, for a constant c"),
-    "matrix_product": ("product rule for matrix products", "d(UV) = (dU)V + U dV"),
-    "transpose": ("transpose", "d(Uᵀ) = (dU)ᵀ"),
-    "linear_form": ("linear form", "d(aᵀx) = aᵀdx and d(Ax) = A dx, for constant a and A"),
-    "quadratic_form": ("quadratic form", "d(xᵀAx) = (dx)ᵀAx + xᵀA dx = xᵀ(A + Aᵀ)dx"),
-    "hadamard": ("entrywise product", "d(u ⊙ v) = du ⊙ v + u ⊙ dv"),
-    "trace": ("trace", "d tr(U) = tr(dU)"),
-    "determinant": ("determinant", "d det(X) = det(X) tr(X⁻¹dX)"),
-    "log_det": ("log-determinant", "d log(det(X)) = tr(X⁻¹dX)"),
-    "inverse": ("inverse", "d(X⁻¹) = −X⁻¹(dX)X⁻¹"),
-    "norm_squared": ("squared norm", "d‖u‖² = d(uᵀu) = 2uᵀdu"),
-    "norm": ("norm", "d‖u‖ = uᵀdu / ‖u‖"),
-    "sum_entries": ("sum of entries", "d sum(u) = 1ᵀdu"),
-    "elementwise": ("function entry by entry", "d f(u) = f′(u) ⊙ du = diag(f′(u)) du"),
-    "softmax": ("softmax", "d softmax(z) = (diag(p) − ppᵀ) dz, where p = softmax(z)"),
-    "log_softmax": ("log-softmax", "d log_softmax(z) = (I − 1pᵀ) dz, where p = softmax(z)"),
-    "cross_entropy": ("cross-entropy", "d cross_entropy(p, y) = −yᵀ diag(p)⁻¹ dp"),
-    "softmax_cross_entropy": (
-        "softmax with cross-entropy",
-        "d cross_entropy(softmax(z), y) = (p − y)ᵀdz, where p = softmax(z) and Σᵢ yᵢ = 1",
-    ),
-    "scalar_chain": ("chain rule for a scalar", "d g(s) = g′(s) ds"),
-    "scalar_product": ("product rule for scalars", "d(st) = t ds + s dt"),
-    "scalar_transpose": ("a scalar is its own transpose", "s = sᵀ, so (dx)ᵀa = aᵀdx"),
-    "trace_cyclic": ("trace trick", "s = tr(s), and tr(ABC) = tr(CAB)"),
-    "collect": ("collect terms", "AB + AC = A(B + C)"),
-    "read_off": (
-        "read off the derivative",
-        "df = tr(Mᵀ... ) : df = tr(G dX) gives ∂f/∂X = Gᵀ (the shape of X); df = gᵀdx gives ∇f = g",
-    ),
-    "read_off_jacobian": ("read off the Jacobian", "df = J dx gives ∂f/∂x = J"),
-    "chain_jacobians": (
-        "chain rule with Jacobians",
-        "∂L/∂x = (∂z/∂x)ᵀ ∂L/∂z: δ passes back through each layer",
-    ),
+    e.rule: (e.name, f"{e.function} = {e.derivative}") for e in MATRIX_TABLE
 }
-MATRIX_RULES["read_off"] = (
-    "read off the derivative",
-    "df = tr(M dX) gives ∂f/∂X = Mᵀ, of the shape of X; for a vector, df = (∇f)ᵀdx",
-)
 
 
 class NotDerived(UsageError):

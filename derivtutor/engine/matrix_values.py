@@ -93,9 +93,10 @@ def instances(
         chosen = dict(sizes or {})
         free = [s for s in letters if s not in chosen]
         pool = [2, 3, 4]
-        rng.shuffle(pool)
         for i, letter in enumerate(free):
-            chosen[letter] = pool[i] if i < len(pool) and k % 2 == 0 else rng.randint(2, 4)
+            # Up to three letters get three different sizes, rotated from one instance to the
+            # next, so that each letter takes each size; a fourth letter on takes any.
+            chosen[letter] = pool[(i + k + seed) % 3] if i < 3 else rng.randint(2, 4)
         values: dict[sp.Basic, Any] = {}
         for s in symbols:
             if fixed and s in fixed:

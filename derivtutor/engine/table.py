@@ -91,6 +91,96 @@ TABLE: tuple[Entry, ...] = (
     ),
 )
 
+# The identities of matrix calculus, by differentials (engine/differentials.py): each row is
+# d(function) -> its differential. The layout is the denominator one: from df = tr(M dX),
+# ∂f/∂X = Mᵀ has the shape of X.
+MATRIX_TABLE: tuple[Entry, ...] = (
+    Entry("matrix_sum", "sum", "d(U + V)", "dU + dV"),
+    Entry("constant_multiple", "constant multiple", "d(cU)", "c dU", "for a constant c"),
+    Entry("matrix_product", "product rule for matrix products", "d(UV)", "(dU)V + U dV"),
+    Entry("transpose", "transpose", "d(Uᵀ)", "(dU)ᵀ"),
+    Entry(
+        "linear_form", "linear form", "d(aᵀx), d(Ax)", "aᵀdx, A dx", "a and A constant: ∇ₓ(aᵀx) = a"
+    ),
+    Entry(
+        "quadratic_form",
+        "quadratic form",
+        "d(xᵀAx)",
+        "(dx)ᵀAx + xᵀA dx = xᵀ(A + Aᵀ)dx",
+        "∇ₓ(xᵀAx) = (A + Aᵀ)x, which is 2Ax for a symmetric A",
+    ),
+    Entry("hadamard", "entrywise product", "d(u ⊙ v)", "du ⊙ v + u ⊙ dv"),
+    Entry("trace", "trace", "d tr(U)", "tr(dU)", "∂ tr(AX)/∂X = Aᵀ"),
+    Entry("determinant", "determinant", "d det(X)", "det(X) tr(X⁻¹dX)", "∂ det(X)/∂X = det(X)X⁻ᵀ"),
+    Entry("log_det", "log-determinant", "d log(det(X))", "tr(X⁻¹dX)", "∂ log det(X)/∂X = X⁻ᵀ"),
+    Entry("inverse", "inverse", "d(X⁻¹)", "−X⁻¹(dX)X⁻¹"),
+    Entry("norm_squared", "squared norm", "d‖u‖²", "2uᵀdu", "∂‖Wx − y‖²/∂W = 2(Wx − y)xᵀ"),
+    Entry("norm", "norm", "d‖u‖", "uᵀdu / ‖u‖"),
+    Entry("sum_entries", "sum of entries", "d sum(u)", "1ᵀdu"),
+    Entry(
+        "elementwise",
+        "function entry by entry",
+        "d f(u)",
+        "f′(u) ⊙ du = diag(f′(u)) du",
+        "its Jacobian is diag(f′(u)): diag(1 − tanh²(z)) for tanh",
+    ),
+    Entry(
+        "softmax",
+        "softmax",
+        "d softmax(z)",
+        "(diag(p) − ppᵀ) dz",
+        "p = softmax(z); the Jacobian is diag(p) − ppᵀ",
+    ),
+    Entry("log_softmax", "log-softmax", "d log_softmax(z)", "(I − 1pᵀ) dz", "p = softmax(z)"),
+    Entry("cross_entropy", "cross-entropy", "d cross_entropy(p, y)", "−yᵀ diag(p)⁻¹ dp"),
+    Entry(
+        "softmax_cross_entropy",
+        "softmax with cross-entropy",
+        "d cross_entropy(softmax(z), y)",
+        "(p − y)ᵀdz",
+        "p = softmax(z), for a target with Σᵢ yᵢ = 1: ∂L/∂z = p − y",
+    ),
+    Entry("scalar_chain", "chain rule for a scalar", "d g(s)", "g′(s) ds"),
+    Entry("scalar_product", "product rule for scalars", "d(st)", "t ds + s dt"),
+    Entry(
+        "scalar_transpose",
+        "a scalar is its own transpose",
+        "(dx)ᵀa",
+        "aᵀdx",
+        "so every term of df can be written … dx",
+    ),
+    Entry(
+        "trace_cyclic",
+        "trace trick",
+        "s = tr(s), tr(ABC)",
+        "tr(CAB)",
+        "so every term of df can be written tr(… dX)",
+    ),
+    Entry("collect", "collect terms", "AB + AC", "A(B + C)"),
+    Entry(
+        "read_off",
+        "read off the derivative",
+        "df = tr(M dX)",
+        "∂f/∂X = Mᵀ",
+        "the shape of X (the denominator layout); for a vector, df = (∇f)ᵀdx",
+    ),
+    Entry(
+        "read_off_jacobian",
+        "read off the Jacobian",
+        "df = J dx",
+        "∂f/∂x = J",
+        "a row per entry of f, a column per entry of x",
+    ),
+    Entry(
+        "chain_jacobians",
+        "chain rule with Jacobians",
+        "∂L/∂x for z = g(x)",
+        "(∂z/∂x)ᵀ ∂L/∂z",
+        "backpropagation: δ passes back through each layer",
+    ),
+)
+MATRIX_IDS = frozenset(e.rule for e in MATRIX_TABLE)
+
 # Rule ids that name a way of working rather than a row of the table.
 OTHER_RULES: tuple[Entry, ...] = (
     Entry(
@@ -195,16 +285,16 @@ def entries(name: str | None = None) -> tuple[Entry, ...]:
     """The rows for a rule id, a rule's name or a function name (case-insensitive); every row
     of the table for None; () when nothing matches."""
     if name is None:
-        return TABLE
+        return (*TABLE, *MATRIX_TABLE)
     key = name.strip().lower()
     key = ALIASES.get(key, key)
     return tuple(
         e
-        for e in (*TABLE, *OTHER_RULES)
+        for e in (*TABLE, *OTHER_RULES, *MATRIX_TABLE)
         if key in (e.rule, e.name.lower(), e.function.split("(")[0].lower())
         or key.replace(" ", "_") == e.rule
     )
 
 
 def rule_ids() -> list[str]:
-    return sorted({e.rule for e in (*TABLE, *OTHER_RULES)})
+    return sorted({e.rule for e in (*TABLE, *OTHER_RULES, *MATRIX_TABLE)})

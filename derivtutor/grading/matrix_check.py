@@ -189,7 +189,10 @@ def _world(derivative: MatrixDerivative, shapes: Shapes | None = None) -> _World
     """The derivative's world, or (``shapes``, every size one letter) its square twin."""
     f = derivative.expression
     bind = dict(derivative.derivation.where)
-    swap = (lambda e: e) if shapes is None else (lambda e: _in(shapes, e, derivative))
+
+    def swap(e: Any) -> Any:
+        return e if shapes is None else _in(shapes, e, derivative)
+
     f = swap(f)
     bind = {swap(k): swap(v) for k, v in bind.items()}
     symbols = {s for s in f.free_symbols if not (isinstance(s, sp.Symbol) and s.is_integer)} | {

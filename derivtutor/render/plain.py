@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import re
 
-_WORDS = (("ⁿ⁻¹", "^(n-1)"), ("Σ_k", "sum_k"), ("√(", "sqrt("), ("√", "sqrt "), ("⋯", "..."))
+_WORDS = (
+    ("ⁿ⁻¹", "^(n-1)"),
+    ("Σ_k", "sum_k"),
+    ("√(", "sqrt("),
+    ("√", "sqrt "),
+    ("⋯", "..."),
+    ("⁻ᵀ", "^-T"),
+    ("ₓ", "_x"),
+)
 _CHARACTERS = str.maketrans(
     {
         "−": "-",
@@ -37,6 +45,9 @@ _CHARACTERS = str.maketrans(
         "✗": "X",
         "×": "x",
         "′": "'",
+        "⊙": "(*)",
+        "─": "-",
+        "∘": "o",
     }
 )
 

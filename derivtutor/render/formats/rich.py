@@ -128,7 +128,9 @@ class RichPrinter(Printer):
         return [Text(self.writer.line(block.segments), style=style, overflow="fold")]
 
     def _print_Heading(self, block: Heading) -> list[RenderableType]:  # noqa: N802
-        return [Text(""), Text("── " + self.writer.line(block.segments) + " ──", style="bold")]
+        rule = self.writer.prose("──")
+        heading = f"{rule} {self.writer.line(block.segments)} {rule}"
+        return [Text(""), Text(heading, style="bold")]
 
     def _print_Gap(self, block: Gap) -> list[RenderableType]:  # noqa: N802
         return [Text("")]
@@ -154,12 +156,13 @@ class RichPrinter(Printer):
     def _print_DerivativeTable(self, block: DerivativeTable) -> list[RenderableType]:  # noqa: N802
         from rich.table import Table as RichTable
 
-        table = RichTable(title=block.title, title_justify="left", expand=False)
-        table.add_column("rule", style="cyan", no_wrap=True)
-        table.add_column("function")
-        table.add_column("derivative", style="bold")
-        table.add_column("note", style="dim")
         prose = self.writer.prose
+        table = RichTable(title=prose(block.title), title_justify="left", expand=False)
+        # Folded, never cut with "…": a cut formula is a false one, and "…" is not ASCII.
+        table.add_column("rule", style="cyan", no_wrap=True)
+        table.add_column("function", overflow="fold")
+        table.add_column("derivative", style="bold", overflow="fold")
+        table.add_column("note", style="dim", overflow="fold")
         for e in block.entries:
             cells = (e.rule, e.function, e.derivative, e.note)
             table.add_row(*(Text(prose(cell)) for cell in cells))

@@ -160,7 +160,11 @@ class TextPrinter(Printer):
         return ["", "── " + self.writer.line(block.title) + " ──", body, ""]
 
     def _print_Heading(self, block: Heading) -> list[str]:  # noqa: N802
-        return ["", "── " + self.writer.line(block.segments) + " ──"]
+        # The rules of a heading are prose too: "-- ... --" on an ASCII terminal.
+        return [
+            "",
+            self.writer.prose("── ") + self.writer.line(block.segments) + self.writer.prose(" ──"),
+        ]
 
     def _print_Gap(self, block: Gap) -> list[str]:  # noqa: N802
         return [""]

@@ -79,7 +79,7 @@ def _layout(result: MatrixDerivative) -> list[ex.Segment]:
             v,
             f" ({_shape(var)}), so df = tr((∂f/∂",
             v,
-            ")ᵀ",
+            ")ᵀ ",
             d,
             ").",
         ]
@@ -127,7 +127,7 @@ def _read_off(result: MatrixDerivative, label: str) -> Line:
     if kind == "gradient":
         how: list[ex.Segment] = [" = (∇f)ᵀ", d, ", so ∇f = "]
     elif kind == "matrix":
-        how = [" = tr((∂f/∂", math(var), ")ᵀ", d, "), so ∂f/∂", math(var), " = "]
+        how = [" = tr((∂f/∂", math(var), ")ᵀ ", d, "), so ∂f/∂", math(var), " = "]
     else:
         how = [" = (∂f/∂", math(var), ") ", d, ", so ∂f/∂", math(var), " = "]
     return Line([f"{label} Read off: df", *how, math(read.result), f"   ({_shape(read.result)})"])
