@@ -643,18 +643,27 @@ def backprop(
             "--example", metavar="NAME", help="A built-in network: neuron or mlp (2-2-1)."
         ),
     ] = None,
+    shape: ShapeOption = None,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Backpropagation through EXPR's computation graph: forward values, backward gradients.
+    """Backpropagation through EXPR's computation graph: forward values, backward gradients;
+    with --shape, a network in matrix form, a layer at a time.
 
     Example: [bold]derivtutor backprop "sigmoid(w*x + b)" --at x=1,w=0.5,b=0.1[/bold]
+
+    More: [bold]derivtutor backprop "cross_entropy(softmax(W2 tanh(W1 x + b1) + b2), y)"
+    --shape x=n,W1=m×n,b1=m,W2=k×m,b2=k,y=k[/bold]
     """
     with terminal.errors(debug):
         from derivtutor.ml.backprop import backprop as run_backprop
         from derivtutor.ml.backprop import example as run_example
 
         terminal.start_engine()
+        if shape:
+            from derivtutor.ml.layers import layers
+
+            return _show(layers(terminal.read_expression(expr or "-"), shapes=shape, at=at), output)
         if example is not None:
             if expr is not None:
                 raise UsageError("--example brings its own expression: leave EXPR out")

@@ -40,6 +40,9 @@ TEXTBOOK = [
     ("x^T x", "x", "x=n", (), "2x"),
     ("W x + b", "x", "W=m×n,x=n,b=m", (), "W"),
     ("(1/N) norm(X w - y)^2", "w", "X=N×d,w=d,y=N", (), "(2/N)Xᵀ(Xw − y)"),
+    # A batch loss, the rows of X the examples: the least-squares gradient of the texts.
+    ("(1/(2N)) norm(X w - y)^2", "w", "X=N×d,w=d,y=N", (), "(1/N)Xᵀ(Xw − y)"),
+    ("mean((X w - y)^2)", "w", "X=N×d,w=d,y=N", (), "(2/N)Xᵀ(Xw − y)"),
     ("det(X)", "X", "X=n×n", (), "det(X)X⁻ᵀ"),
     ("a^T inv(X) b", "X", "a=n,b=n,X=n×n", (), "−X⁻ᵀabᵀX⁻ᵀ"),
     ("tr(X^T A X)", "X", "A=n×n,X=n×k", (), "(A + Aᵀ)X"),

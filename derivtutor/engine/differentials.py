@@ -122,7 +122,7 @@ def _mul(*factors: Any) -> Any:
     """A product, flattened, its numbers multiplied together in front."""
     flat: list[Any] = []
     for f in factors:
-        flat.extend(f.args if isinstance(f, sp.MatMul) else (f,))
+        flat.extend(f.args if isinstance(f, sp.MatMul) else (sp.sympify(f),))
     number = sp.Integer(1)
     rest: list[Any] = []
     for f in flat:
@@ -133,7 +133,18 @@ def _mul(*factors: Any) -> Any:
     if number == 0:
         return sp.Integer(0)
     matrices = [f for f in rest if is_matrix(f)]
-    scalars = [f for f in rest if not is_matrix(f)]
+    # A coefficient made of scalars alone is worked out: 2·(1/(2N)) is 1/N. One that holds a
+    # matrix (σ(wᵀx), det(X)) is kept as written.
+    scalars = [
+        f.doit() if not any(isinstance(s, sp.MatrixSymbol) for s in f.free_symbols) else f
+        for f in rest
+        if not is_matrix(f)
+    ]
+    if scalars and all(
+        not any(isinstance(s, sp.MatrixSymbol) for s in f.free_symbols) for f in scalars
+    ):
+        combined = sp.Mul(number, *scalars)
+        number, scalars = (combined, []) if combined.is_Number else (sp.Integer(1), [combined])
     if not matrices:
         return sp.Mul(number, *scalars)
     if len(matrices) == 1 and number == 1 and not scalars:

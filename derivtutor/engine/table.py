@@ -172,6 +172,13 @@ MATRIX_TABLE: tuple[Entry, ...] = (
         "a row per entry of f, a column per entry of x",
     ),
     Entry(
+        "linear_layer",
+        "linear layer",
+        "z = Wh + b",
+        "∂L/∂W = δhᵀ, ∂L/∂b = δ",
+        "δ = ∂L/∂z; from dz = (dW)h + db: dL = δᵀ(dW)h = tr(hδᵀ dW)",
+    ),
+    Entry(
         "chain_jacobians",
         "chain rule with Jacobians",
         "∂L/∂x for z = g(x)",

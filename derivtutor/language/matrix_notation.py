@@ -279,7 +279,11 @@ class _Printer:
             )
             if cls is sp.Abs:
                 named = "abs"
-        args = [self.show(a, entrywise, over)[0] for a in e.args]
+        if cls is sp.Heaviside:
+            # relu′ = H, the step (0 at 0, as PyTorch chooses), as the scalar notation names it.
+            named = {"text": "H", "ascii": "heaviside", "latex": r"\operatorname{H}"}[self.style]
+        shown = e.args[:1] if cls is sp.Heaviside else e.args
+        args = [self.show(a, entrywise, over)[0] for a in shown]
         return self.call(named, args)
 
     def sum(self, terms: list[Any], entrywise: Any, over: Any) -> tuple[str, int]:

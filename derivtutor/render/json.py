@@ -318,6 +318,8 @@ def shape(result: Any) -> dict[str, Any]:
         return matrix_derivative_dict(result)
     if is_a(result, "derivtutor.grading.matrix_check", "MatrixVerdict"):
         return matrix_verdict_dict(result)
+    if is_a(result, "derivtutor.ml.layers", "Layers"):
+        return layers_dict(result)
     if is_a(result, "derivtutor.ml.backprop", "Backprop"):
         return backprop_dict(result)
     if is_a(result, "derivtutor.ml.descent", "Descent"):
@@ -424,6 +426,47 @@ def matrix_verdict_dict(verdict: Any) -> dict[str, Any]:
             "got": w.got,
         },
     }
+
+
+def layers_dict(run: Any) -> dict[str, Any]:
+    """backprop with shapes: the forward names, each backward step, the gradients."""
+    from derivtutor.language.matrix_notation import matrix_text
+
+    return {
+        "input": run.input,
+        "expression": matrix_text(run.shaped.expr, "sympy"),
+        "shapes": {name: shape_text_of(m) for name, m in run.shaped.shapes.symbols.items()},
+        "forward": [
+            {"name": matrix_text(n, "sympy"), "value": matrix_text(v, "sympy")}
+            for n, v in run.forward
+        ],
+        "loss": matrix_text(run.loss, "sympy"),
+        "backward": [
+            {
+                "rule": b.rule,
+                "name": b.name,
+                "value": matrix_text(b.value, "sympy"),
+                "where": {matrix_text(n, "sympy"): matrix_text(v, "sympy") for n, v in b.where},
+            }
+            for b in run.backward
+        ],
+        "gradients": dict(run.gradients),
+        "finite_difference": dict(run.finite_difference),
+        "whole_expression_agrees": dict(run.whole),
+        "sizes": dict(run.sizes),
+        "point": None
+        if run.point is None
+        else {
+            k: [[float(x) for x in r] for r in v] if isinstance(v, list) else float(v)
+            for k, v in run.point.items()
+        },
+    }
+
+
+def shape_text_of(m: Any) -> str:
+    from derivtutor.language.shapes import shape_text
+
+    return shape_text(m.shape)
 
 
 BANK_LEVELS = (1, 2, 3, 4, 5)

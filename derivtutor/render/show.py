@@ -55,6 +55,10 @@ def show(
 
         # A run's numbers and prose are ASCII in LaTeX (1e-08, |grad f|): they compile anywhere.
         return printer(fmt, ascii=ascii, ascii_latex=True).print(descent_blocks(result))
+    if is_a(result, "derivtutor.ml.layers", "Layers"):
+        from derivtutor.render.say.layers import layers_blocks
+
+        return print_(layers_blocks(result))
     if is_a(result, "derivtutor.grading.matrix_check", "MatrixVerdict"):
         from derivtutor.render.say.matrix import matrix_verdict_blocks
 
