@@ -26,7 +26,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from derivtutor.engine import matrix_values as mv
 from derivtutor.engine.differentials import derive_matrix
-from derivtutor.errors import UsageError
+from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.functions import relu, sigmoid
 from derivtutor.language.matrices import Shaped, parse_shaped
 from derivtutor.language.matrix_functions import CrossEntropy, elementwise, is_matrix
@@ -332,7 +332,9 @@ def _point(shaped: Shaped, at: str | None) -> tuple[dict[Any, Any], dict[Any, in
     values, sizes = parse_arrays(at, shaped.shapes)
     missing = sorted(str(s) for s in symbols if s not in values)
     if missing:
-        raise UsageError("--at gives no value for " + ", ".join(missing))
+        raise UsageError(
+            Message("{at} gives no value for " + ", ".join(missing), at=Parameter("at"))
+        )
     with mpmath.workdps(mv.DIGITS):
         as_mp = {
             k: mpmath.matrix(v) if isinstance(v, list) else mpmath.mpf(sp.Float(v, 40))
