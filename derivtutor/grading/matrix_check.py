@@ -83,6 +83,10 @@ class MatrixVerdict:
     repaired: Any = None  # the answer with the transpose it lacks, where that makes it right
 
     @property
+    def correct(self) -> bool:
+        return self.verdict == CORRECT
+
+    @property
     def expected_shape(self) -> str:
         return shape_text(shape(self.derivative.result))
 

@@ -71,6 +71,10 @@ class _ProblemEntry(BaseModel):
     order: Annotated[StrictInt, Field(ge=1, le=10_000)] = 1  # 3: the third derivative
     hints: Annotated[list[_Text], Field(max_length=10)] = []
     tags: list[Annotated[StrictStr, Field(pattern=TOPIC_PATTERN)]] = []
+    # Vectors and matrices: name -> shape ("n" a column, "1×n" a row, "m×n"); undeclared names
+    # are scalars. With shapes, the answer is one matrix expression.
+    shapes: Annotated[dict[_Text, _Text], Field(min_length=1, max_length=40)] | None = None
+    symmetric: Annotated[list[_Text], Field(max_length=40)] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> _ProblemEntry:
@@ -90,6 +94,15 @@ class _ProblemEntry(BaseModel):
             raise ValueError("domain is [low, high] with low < high")
         if self.order != 1 and self.variables is not None:
             raise ValueError("order is for a derivative, not a gradient")
+        if self.shapes is not None and (self.variables is not None or self.order != 1):
+            raise ValueError(
+                "with shapes, give variable (the vector or matrix to differentiate by); "
+                "variables and order are for scalar problems"
+            )
+        if self.symmetric and self.shapes is None:
+            raise ValueError("symmetric names declared matrices: give shapes too")
+        if self.shapes is not None and self.domain is not None:
+            raise ValueError("a domain is for scalar problems: matrices are drawn at random")
         return self
 
 
@@ -394,6 +407,8 @@ def _problem(
     def fail(message: str) -> None:
         errors.append(BankError(message, file=name, line=line, problem=entry.id))
 
+    if entry.shapes is not None:
+        return _matrix_problem(entry, topic, name, line, fail)
     try:
         function = parse(entry.function)
     except InputError as err:
@@ -444,6 +459,63 @@ def _problem(
         tags=tuple(entry.tags),
         file=name,
         line=line,
+    )
+
+
+def _matrix_problem(
+    entry: _ProblemEntry, topic: str, name: str, line: int, fail: Callable[[str], None]
+) -> Problem | None:
+    """A problem in vectors and matrices: its shapes declared, its function and answer read
+    with them, its variable a declared name of the function."""
+    from derivtutor.language.matrices import parse_shaped
+    from derivtutor.language.shapes import declared
+
+    assert entry.shapes is not None
+    try:
+        shapes = declared(entry.shapes, entry.symmetric)
+    except InputError as err:
+        fail(f"shapes: {_input_message(err)}")
+        return None
+    try:
+        function = parse_shaped(entry.function, shapes).expr
+    except InputError as err:
+        fail(f"function {entry.function!r} does not parse: {_input_message(err)}")
+        return None
+    present = [n for n, m in shapes.symbols.items() if m in function.free_symbols]
+    variable = entry.variable
+    if variable is None:
+        if len(present) != 1:
+            fail(
+                f"{entry.function!r} has several vectors and matrices ({', '.join(present)}): "
+                "set variable, the one to differentiate by"
+            )
+            return None
+        variable = present[0]
+    if variable not in present:
+        fail(f"{variable!r} is not a declared vector or matrix of {entry.function!r}")
+        return None
+    if entry.answer is not None:
+        if not isinstance(entry.answer, str):
+            fail("with shapes, the answer is one matrix expression, not a list")
+            return None
+        try:
+            parse_shaped(entry.answer, shapes)
+        except InputError as err:
+            fail(f"answer {entry.answer!r} does not parse: {_input_message(err)}")
+            return None
+    return Problem(
+        id=entry.id,
+        topic=topic,
+        level=entry.level,
+        function=entry.function,
+        variables=(variable,),
+        answer=(entry.answer,) if isinstance(entry.answer, str) else None,
+        hints=tuple(entry.hints),
+        tags=tuple(entry.tags),
+        file=name,
+        line=line,
+        shapes=tuple(entry.shapes.items()),
+        symmetric=tuple(entry.symmetric),
     )
 
 

@@ -34,6 +34,9 @@ class Problem:
     file: str = ""
     line: int = 0
     generated: bool = False  # composed by generate.py: practised, but never scheduled
+    # Vectors and matrices: each declared name's shape ("n", "n×n"), and the symmetric ones.
+    shapes: tuple[tuple[str, str], ...] = ()
+    symmetric: tuple[str, ...] = ()
 
     @property
     def wrt(self) -> str | None:
@@ -49,6 +52,8 @@ def verify_problem(problem: Problem) -> str | None:
     the quiz prints, which is worked out when the problem is posed."""
     from derivtutor.grading.verdict import CORRECT, quick_check
 
+    if problem.shapes:
+        return _verify_matrix_problem(problem)
     try:
         if problem.gradient:
             stated = problem.answer or (None,) * len(problem.variables)
@@ -87,3 +92,43 @@ def _verify_message(verdict: Comparison, answer: str | None, variable: str | Non
         f"cannot check answers{where}: too few points in the domain where the derivative is "
         "real; set domain: [low, high]"
     )
+
+
+def _verify_matrix_problem(problem: Problem) -> str | None:
+    """A problem in vectors and matrices: derived by differentials with every step checked,
+    and a stated answer checked as a learner's would be."""
+    from derivtutor.grading.matrix_check import check_matrix
+
+    try:
+        if problem.answer is None:
+            from derivtutor.calculus.matrix_derivative import matrix_derivative
+
+            result = matrix_derivative(
+                problem.function,
+                wrt=problem.wrt,
+                shapes=dict(problem.shapes),
+                symmetric=problem.symmetric,
+            )
+            failed = result.checked.failed
+        else:
+            verdict = check_matrix(
+                problem.function,
+                problem.answer[0],
+                wrt=problem.wrt,
+                shapes=dict(problem.shapes),
+                symmetric=problem.symmetric,
+            )
+            if verdict.verdict != "correct":
+                from derivtutor.language.matrix_notation import matrix_text
+
+                named = f" ({verdict.mistake})" if verdict.mistake else ""
+                return (
+                    f"the stated answer {problem.answer[0]!r} is wrong{named}: the engine's is "
+                    f"{matrix_text(verdict.derivative.result, 'ascii')}"
+                )
+            failed = verdict.derivative.checked.failed
+    except DerivtutorError as err:
+        return str(err).splitlines()[0]
+    if failed:
+        return "a step of the engine's derivation failed its numeric check: " + ", ".join(failed)
+    return None

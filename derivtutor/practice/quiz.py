@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.errors import DerivtutorError, InputError, Message, Parameter, UsageError
+from derivtutor.grading.matrix_check import MatrixVerdict
 from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
 from derivtutor.language.inputs import split_components
 from derivtutor.practice.problem import Problem
@@ -63,6 +64,7 @@ class Graded:
     """An answer was read and checked: one verdict, or one per component of a gradient."""
 
     problem: Problem
+    # A problem in matrices has one MatrixVerdict here, which the renderer tells apart.
     verdicts: tuple[Verdict, ...]
 
     @property
@@ -72,6 +74,8 @@ class Graded:
     @property
     def mistake(self) -> str | None:
         for v in self.verdicts:
+            if isinstance(v, MatrixVerdict):
+                return v.mistake
             if v.diagnosis is not None:
                 return v.diagnosis.mistake
         return None
@@ -418,7 +422,18 @@ def _unbracketed(text: str) -> str:
 
 
 def derivations(problem: Problem) -> tuple[Differentiation, ...]:
-    """The engine's derivation of ``problem``: one, or one per gradient component."""
+    """The engine's derivation of ``problem``: one, or one per gradient component (for a
+    problem in vectors and matrices, its derivation by differentials)."""
+    if problem.shapes:
+        from derivtutor.calculus.matrix_derivative import matrix_derivative
+
+        derived = matrix_derivative(
+            problem.function,
+            wrt=problem.wrt,
+            shapes=dict(problem.shapes),
+            symmetric=problem.symmetric,
+        )
+        return (derived,)  # type: ignore[return-value]
     wrts = list(problem.variables) if problem.gradient else [problem.wrt]
     return tuple(differentiate(problem.function, wrt=w, order=problem.order) for w in wrts)
 
@@ -427,6 +442,17 @@ def grade(problem: Problem, text: str) -> Graded:
     """Check an answer to ``problem``: one expression, or comma-separated gradient components.
     Raises InputError or UsageError when the answer cannot be read."""
     domain = problem.domain
+    if problem.shapes:
+        from derivtutor.grading.matrix_check import check_matrix
+
+        matrix = check_matrix(
+            problem.function,
+            text,
+            wrt=problem.wrt,
+            shapes=dict(problem.shapes),
+            symmetric=problem.symmetric,
+        )
+        return Graded(problem, (matrix,))  # type: ignore[arg-type]
     if not problem.gradient:
         verdict = check(problem.function, text, wrt=problem.wrt, domain=domain, order=problem.order)
         return Graded(problem, (verdict,))
@@ -479,6 +505,8 @@ CURRICULUM = (
     "gradients",
     "log-differentiation",
     "softmax-jacobians",
+    "matrix-calculus",
+    "backprop-layers",
 )
 
 

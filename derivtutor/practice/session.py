@@ -62,7 +62,7 @@ def gradable(
         try:
             with bound():
                 message = known[key] if key in known else verify_problem(problem)
-                if message is None:
+                if message is None and not problem.shapes:
                     for variable in problem.variables if problem.gradient else (problem.wrt,):
                         prepare(problem.function, variable, problem.domain, order=problem.order)
         except (DerivtutorError, MemoryError, RecursionError) as err:

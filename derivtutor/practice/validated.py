@@ -93,6 +93,8 @@ def problem_key(problem: Problem) -> str:
         list(problem.answer) if problem.answer is not None else None,
         list(problem.domain) if problem.domain is not None else None,
         problem.order,
+        [list(pair) for pair in problem.shapes],
+        list(problem.symmetric),
     ]
     return hashlib.sha256(json.dumps([_versions(), content]).encode()).hexdigest()
 

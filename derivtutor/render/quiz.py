@@ -6,10 +6,13 @@ on a terminal. The style names are Rich's.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.errors import InputError
+from derivtutor.language.shapes import shape_text
 from derivtutor.practice import quiz as q
 from derivtutor.practice.problem import Problem
 from derivtutor.render import explain as ex
@@ -81,8 +84,10 @@ class QuizWriter:
         p = event.problem
         of = f" of {event.total}" if event.total else ""
         head = f"Problem {event.number}{of} · {p.topic} · level {p.level}   [{p.id}]"
-        function = as_written(event.derivations[0].expression)
         out: Lines = [("", ""), (self.prose(head), "bold cyan")]
+        if p.shapes:
+            return out + self.posed_matrix(event)
+        function = as_written(event.derivations[0].expression)
         if p.gradient:
             symbols = [sp.Symbol(v, real=True) for v in p.variables]
             names = ", ".join(self.writer.notation.show(v) for v in symbols)
@@ -120,7 +125,39 @@ class QuizWriter:
             out.append((self.prose(f"  (answers are checked for {low} ≤ {where} ≤ {high})"), "dim"))
         return out
 
+    def posed_matrix(self, event: q.Posed) -> Lines:
+        """∂f/∂W = ? for f = ‖Wx − y‖², with its shapes and the layout."""
+        from derivtutor.render.say.matrix import derivative_name, math
+
+        result: Any = event.derivations[0]
+        shapes = ", ".join(
+            f"{self.text([math(m)])}: {shape_text(m.shape)}"
+            for m in result.shaped.shapes.symbols.values()
+            if m in result.expression.free_symbols
+        )
+        name = self.text(derivative_name(result)).split(" = ")[-1]
+        out: Lines = [
+            ("  " + self.text([name + " = ?   for f = ", math(result.expression)]), "bold"),
+            (self.prose(f"  with {shapes}."), "dim"),
+        ]
+        if result.derivation.symmetric:
+            names = ", ".join(sorted(m.name for m in result.derivation.symmetric))
+            out.append((self.prose(f"  ({names} symmetric)"), "dim"))
+        kind = result.derivation.kind
+        var = self.text([math(result.var)])
+        layout = (
+            f"a row per entry of f, a column per entry of {var}"
+            if kind == "jacobian"
+            else f"the shape of {var}, {shape_text(result.var.shape)}"
+        )
+        out.append(
+            (self.prose(f"  (the answer has {layout}; type x^T for a transpose, inv(A), ⊙)"), "dim")
+        )
+        return out
+
     def graded(self, event: q.Graded) -> Lines:
+        if event.problem.shapes:
+            return self.graded_matrix(event)
         out: Lines = []
         gradient = event.problem.gradient
         for verdict in event.verdicts:
@@ -145,6 +182,23 @@ class QuizWriter:
         )
         return out
 
+    def graded_matrix(self, event: q.Graded) -> Lines:
+        from derivtutor.render.say.matrix import math, verdict_sentences
+
+        verdict: Any = event.verdicts[0]
+        out: Lines = []
+        if verdict.read_as is not None:
+            out.append(("  " + self.text(["read as ", math(verdict.read_as)]), "dim"))
+        if verdict.correct:
+            out.append((self.prose("✓ Correct."), "bold green"))
+            return out
+        out.append((self.prose("✗ Not quite."), "bold red"))
+        # The last sentence gives the derivative away: kept for steps.
+        for sentence in verdict_sentences(verdict)[:-1]:
+            out.append((self.prose("  " + sentence), ""))
+        out.append((self.prose("  Try again, or type hint, steps or skip."), "dim"))
+        return out
+
     def unreadable(self, event: q.Unreadable) -> Lines:
         error = event.error
         text = error.render() if isinstance(error, InputError) else str(error)
@@ -166,7 +220,14 @@ class QuizWriter:
 
         out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
         for result in event.derivations:
-            body = render_differentiation(result, ascii=self.ascii)
+            if event.problem.shapes:
+                from derivtutor.render.formats.text import TextPrinter
+                from derivtutor.render.say.matrix import matrix_blocks
+
+                matrix: Any = result
+                body = str(TextPrinter(ascii=self.ascii).print(matrix_blocks(matrix)))
+            else:
+                body = render_differentiation(result, ascii=self.ascii)
             out.append(("", ""))
             out += [("  " + line if line else "", "") for line in body.rstrip().splitlines()]
         return out
