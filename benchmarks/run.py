@@ -32,7 +32,10 @@ Figures:
   default detail against full; and final forms against the books: on the textbook set in
   textbook/derivatives.yaml (Active Calculus and CLP-1, each item cited), the share of items
   whose result is no longer than the book's printed answer by SymPy's count_ops (floor 95 %),
-  and the longest ratio (never above 1.5).
+  and the longest ratio (never above 1.5);
+- issue 14: each textbook matrix derivative, warm, derived by differentials with every step
+  checked at random matrices (<= 100 ms each); `diff --shape` from the command line against the
+  `import sympy` floor (<= 1.5x); backprop by layers of a two-layer network.
 """
 
 from __future__ import annotations
@@ -510,7 +513,7 @@ def _sheet_rows(count: int, seed: int = 13) -> list[tuple[str, str, str, str]]:
 
     pool = [(c.function, c.answer, c.variable) for c in peers.cases()]
     for problem in load_bank().problems:
-        if problem.gradient or not problem.answer or problem.order != 1:
+        if problem.gradient or not problem.answer or problem.order != 1 or problem.shapes:
             continue
         var = problem.wrt or ""
         pool.append((problem.function, problem.answer[0], var))
@@ -628,6 +631,65 @@ def large_bank(copies: int = 46) -> list[tuple[str, str, str]]:
     ]
 
 
+MATRIX_CASES = [
+    # the issue's floor, as typed: (expression, variable, shapes)
+    ("x^T A x", "x", "x=n,A=n×n"),
+    ("norm(W x - y)^2", "x", "W=m×n,x=n,y=m"),
+    ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m"),
+    ("tr(A X)", "X", "A=n×n,X=n×n"),
+    ("log(det(X))", "X", "X=n×n"),
+    ("tanh(z)", "z", "z=n"),
+    ("softmax(z)", "z", "z=n"),
+    ("cross_entropy(softmax(W x + b), y)", "W", "W=m×n,x=n,b=m,y=m"),
+    ("sigmoid(w^T x)", "w", "w=n,x=n"),
+    ("(1/(2N)) norm(X w - y)^2", "w", "X=N×d,w=d,y=N"),
+    ("tr(X^T A X)", "X", "A=n×n,X=n×k"),
+    ("a^T inv(X) b", "X", "a=n,b=n,X=n×n"),
+]
+
+
+def matrices(runs: int, repeats: int) -> list[tuple[str, str, str]]:
+    """Issue 14's budgets: each textbook matrix derivative, warm, derived and every step checked
+    at random matrices (≤ 100 ms); `diff` with shapes from the command line against the
+    `import sympy` floor (≤ 1.5×); and backprop by layers of a two-layer network."""
+    from derivtutor.calculus.matrix_derivative import matrix_derivative
+    from derivtutor.ml.layers import layers
+
+    for text, wrt, shapes in MATRIX_CASES:  # warm: imports, grammar, SymPy's caches
+        matrix_derivative(text, wrt=wrt, shapes=[shapes])
+    times = []
+    for text, wrt, shapes in MATRIX_CASES:
+        best = math.inf
+        for _ in range(repeats):
+            start = time.perf_counter()
+            matrix_derivative(text, wrt=wrt, shapes=[shapes])
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+    network = "cross_entropy(softmax(W2 tanh(W1 x + b1) + b2), y)"
+    start = time.perf_counter()
+    layers(network, shapes=["x=n,W1=m×n,b1=m,W2=k×m,b2=k,y=k"])
+    network_time = time.perf_counter() - start
+    env = {**os.environ, "NO_COLOR": "1", "DERIVTUTOR_HOME": tempfile.mkdtemp()}
+    floor = [sys.executable, "-c", "import sympy"]
+    command = [*_command(), "diff", "norm(W x - y)^2", "--wrt", "W", "--shape", "W=m×n,x=n,y=m"]
+    diff_time, sympy_time = _alternate(command, floor, runs, env)
+    ratio = diff_time / sympy_time
+    worst = max(times)
+    return [
+        (
+            f"matrix derivative, warm ({len(times)} textbook cases, checked)",
+            f"median {statistics.median(times) * 1000:.1f} ms, max {worst * 1000:.1f} ms",
+            _verdict(worst <= 0.1, "<= 100 ms each"),
+        ),
+        (
+            'diff "norm(W x - y)^2" --wrt W --shape …',
+            f"{diff_time * 1000:.0f} ms = {ratio:.2f}x floor",
+            _verdict(ratio <= 1.5, "<= 1.5x, issue 14"),
+        ),
+        ("backprop by layers, two layers, warm", f"{network_time * 1000:.0f} ms", ""),
+    ]
+
+
 def _verdict(ok: bool, budget: str) -> str:
     return f"ok ({budget})" if ok else f"OVER BUDGET ({budget})"
 
@@ -654,6 +716,7 @@ def main() -> int:
     rows += learning(repeats)
     rows += teaching(repeats)
     rows += hostile()
+    rows += matrices(runs, repeats)
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     print(f"derivtutor benchmarks ({runs} alternating runs per command, medians)")

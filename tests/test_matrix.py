@@ -48,7 +48,12 @@ TEXTBOOK = [
     ("tr(X^T A X)", "X", "A=n×n,X=n×k", (), "(A + Aᵀ)X"),
     ("sum(exp(x))", "x", "x=n", (), "exp(x)"),
     ("x ⊙ y", "x", "x=n,y=n", (), "diag(y)"),
-    ("log_softmax(z)", "z", "z=n", (), "I − 1pᵀ"),
+    ("log_softmax(z)", "z", "z=n", (), "I − 𝟏pᵀ"),
+    # An empty product is the identity, not the number 1.
+    ("x + b", "x", "x=n,b=n", (), "I"),
+    ("3 x", "x", "x=n", (), "3I"),
+    ("W x + b", "b", "W=m×n,x=n,b=m", (), "I"),
+    ("mean(softplus(X w) - hadamard(y, X w))", "w", "X=N×d,w=d,y=N", (), "(1/N)Xᵀ(σ(Xw) − y)"),
 ]
 
 # More, for the numeric checks only: each step of each must agree with a central difference.
@@ -129,8 +134,9 @@ def test_every_step_and_the_result_agree_with_a_central_difference(text, wrt, sh
                 assert abs(ours - slope) < 1e-9 * max(1, abs(slope))
 
 
-# I and the vector of ones, 1, are printed as the texts print them, but are not typed input.
-READ_BACK = [case for case in TEXTBOOK if "I" not in case[4]]
+# 𝟏, the vector of ones, is printed as the texts print it, but typed as ones(n): its Unicode
+# form is read back in ASCII only.
+READ_BACK = [case for case in TEXTBOOK if "𝟏" not in case[4]]
 
 
 @pytest.mark.parametrize(("text", "wrt", "shapes", "symmetric", "expected"), READ_BACK)
@@ -142,13 +148,11 @@ def test_the_printed_result_reads_back_as_itself(text, wrt, shapes, symmetric, e
     extra = ",".join(f"{n.name}={n.rows}" for n in bind)
     back_shapes = declared([shapes] + ([extra] if extra else []), symmetric)
     printed = matrix_text(result.result, style)
-    back = parse_shaped(printed, back_shapes).expr
+    rows, cols = result.result.shape
+    back = parse_shaped(printed, back_shapes, unsized=rows if rows == cols else None).expr
     mine = result.result
-    symbols = {
-        s
-        for s in mine.free_symbols | back.free_symbols
-        if not (isinstance(s, sp.Symbol) and s.is_integer)
-    }
+    # The size letters too (I has one, and no name may carry it): each gets a size.
+    symbols = mine.free_symbols | back.free_symbols | set(back_shapes.sizes)
     sym = {back_shapes.symbols[n] for n in symmetric}
     for inst in mv.instances(symbols, count=2, seed=3, symmetric=sym):
         assert mv.agree(mv.value(mine, inst), mv.value(back, inst)), printed
@@ -215,6 +219,8 @@ def test_a_point_gives_the_value_beside_a_difference():
         ("‖x", "x=n", "never closed", 1, None),
         ("A^2", "A=n×n", "a power of it is a product", 2, "A A"),
         ("foo(x)", "x=n", "unknown function 'foo'", 1, None),
+        ("𝟏^T x", "x=n", "vector of ones", 1, "ones(n)"),
+        ("I", "x=n", "size of I cannot be told", 1, "beside a square matrix"),
     ],
 )
 def test_a_shape_mismatch_is_refused_at_its_column(text, shapes, words, column, suggestion):
@@ -419,6 +425,11 @@ CHECKS = [
     ("softmax(z)", "z", "z=n", "diag(softmax(z))", "incorrect", None),
     ("tanh(z)", "z", "z=n", "diag(1 - tanh(z)^2)", "correct", None),
     ("tanh(z)", "z", "z=n", "1 - tanh(z)^2", "incorrect", "shape_mismatch"),
+    ("log(det(X))", "X", "X=n×n", "X^-T", "correct", None),
+    ("log_softmax(z)", "z", "z=n", "I - ones(n) softmax(z)^T", "correct", None),
+    ("x + b", "x", "x=n,b=n", "I", "correct", None),
+    ("x + b", "x", "x=n,b=n", "1", "incorrect", "shape_mismatch"),
+    ("3 x", "x", "x=n", "3 I", "correct", None),
 ]
 
 
@@ -468,3 +479,88 @@ def test_a_near_miss_is_never_correct():
         assert same.verdict == "correct"
         wrong = check_matrix("x^T x", "2 x + 0.000001 x", wrt="x", shapes=["x=n"])
         assert wrong.verdict == "incorrect"
+
+
+# --- the README ---------------------------------------------------------------------------------
+
+README = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text(
+    encoding="utf-8"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["diff", "x^T A x", "--wrt", "x", "--shape", "x=n,A=n×n"],
+        ["check", "norm(W x - y)^2", "2 W (W x - y)", "--wrt", "x", "--shape", "W=m×n,x=n,y=m"],
+    ],
+)
+def test_the_readme_samples_are_what_the_commands_print(command):
+    shown = " ".join(f'"{c}"' if " " in c else c for c in command)
+    block = README.split(f"```text\n$ derivtutor {shown}\n", 1)[1].split("```", 1)[0]
+    out = runner.invoke(app, command)
+    assert out.stdout == block
+
+
+def test_the_readme_lists_every_matrix_identity():
+    from derivtutor.engine.table import MATRIX_TABLE
+
+    for entry in MATRIX_TABLE:
+        assert f"| `{entry.rule}` |" in README, entry.rule
+
+
+# --- a property: random compositions, every node checked ----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORLD = "x=n,y=n,A=n×n,B=n×n,W=m×n,v=m"
+
+_VECTORS = st.recursive(
+    st.sampled_from(["x", "y", "A x", "B y", "W^T v"]),
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} + {t[1]})"),
+        st.tuples(st.sampled_from(["A", "B", "A^T", "inv(A)"]), inner).map(
+            lambda t: f"{t[0]} ({t[1]})"
+        ),
+        st.tuples(st.sampled_from(["tanh", "sigmoid", "exp"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"
+        ),
+        st.tuples(inner, inner).map(lambda t: f"hadamard({t[0]}, {t[1]})"),
+        st.tuples(st.sampled_from(["2", "-1", "(1/2)"]), inner).map(lambda t: f"{t[0]} ({t[1]})"),
+    ),
+    max_leaves=4,
+)
+
+_SCALARS = st.one_of(
+    st.tuples(_VECTORS, _VECTORS).map(lambda t: f"({t[0]})^T ({t[1]})"),
+    _VECTORS.map(lambda v: f"norm({v})^2"),
+    _VECTORS.map(lambda v: f"sum({v})"),
+    st.tuples(_VECTORS, _VECTORS).map(lambda t: f"sigmoid(({t[0]})^T ({t[1]}))"),
+    st.just("log(det(A))"),
+    st.just("tr(A B)"),
+    _VECTORS.map(lambda v: f"cross_entropy(softmax({v}), y)"),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(_SCALARS, min_size=1, max_size=3).map(" + ".join),
+    st.sampled_from(["x", "A"]),
+)
+def test_random_compositions_are_derived_and_every_step_checked(text, wrt):
+    """Each step of each derivation is checked at random matrices by the derivation itself; the
+    result is also checked here, entry by entry, by a central difference of f alone."""
+    try:
+        result = matrix_derivative(text, wrt=wrt, shapes=[WORLD])
+    except UsageError:
+        return  # a function without the variable, or outside the rules: refused, never wrong
+    assert result.checked.failed == (), text
+    f, var = result.expression, result.var
+    symbols = {s for s in f.free_symbols if not (isinstance(s, sp.Symbol) and s.is_integer)}
+    targets = {a.args[1] for a in sp.preorder_traversal(f) if isinstance(a, CrossEntropy)}
+    inst = mv.instances(symbols | {var}, count=1, seed=17, distributions=targets)[0]
+    g = mv.value(result.result.xreplace(dict(result.derivation.where)), inst)
+    flat = [g[i, j] for i in range(g.rows) for j in range(g.cols)]
+    for ours, slope in zip(flat, _entrywise_difference(result, inst), strict=True):
+        assert abs(ours - slope) < 1e-8 * max(1, abs(slope)), text

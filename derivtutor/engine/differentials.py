@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import reduce
 from typing import Any
 
 import sympy as sp
@@ -171,6 +172,9 @@ def form(lin: Linear, var: Any) -> Any:
     for t in lin:
         chain = _mul(t.coefficient, *t.left, sp.Transpose(d) if t.transposed else d, *t.right)
         out.append(sp.Trace(chain) if t.traced else chain)
+    if any(is_matrix(o) for o in out) and not all(is_matrix(o) for o in out):
+        # A scalar's differential: its 1×1 products beside traces, each as the scalar it is.
+        out = [sp.Trace(o) if is_matrix(o) else o for o in out]
     return _add(*out) if out else sp.Integer(0)
 
 
@@ -546,7 +550,13 @@ def collected(pieces: list[tuple[Any, tuple[Any, ...]]]) -> Any:
         return _mul(c, *chain)
     chains = [chain for _, chain in pieces]
     coefficients = [c for c, _ in pieces]
-    common_c = coefficients[0] if all(c == coefficients[0] for c in coefficients) else 1
+    # A factor every coefficient shares comes out: (1/N)σ(Xw) − (1/N)y is (1/N)(σ(Xw) − y).
+    try:
+        common_c = reduce(sp.gcd, coefficients)
+    except (sp.PolynomialError, TypeError, ValueError):
+        common_c = coefficients[0] if all(c == coefficients[0] for c in coefficients) else 1
+    if common_c == 0:
+        common_c = sp.Integer(1)
     shortest = min(len(c) for c in chains)
     head = 0
     while head < shortest - 1 and all(c[head] == chains[0][head] for c in chains):
@@ -588,7 +598,13 @@ def _entrywise(e: Any) -> Any:
     """diag(a) v as a ⊙ v, as a gradient is written (δ = (Wᵀδ′) ⊙ f′(z))."""
     if isinstance(e, sp.MatMul):
         args = list(e.args)
-        if len(args) >= 2 and isinstance(args[-2], DiagMatrix) and is_matrix(args[-1]):
+        # Only a vector: diag(a)W, a row scaling of a matrix, stays as it is.
+        if (
+            len(args) >= 2
+            and isinstance(args[-2], DiagMatrix)
+            and is_matrix(args[-1])
+            and _shape(args[-1])[1] == 1
+        ):
             rest, entries = args[-1], args[-2].args[0]
             if isinstance(rest, sp.OneMatrix):
                 return _mul(*args[:-2], entries)  # diag(a) 1 = a
@@ -607,6 +623,8 @@ def derive_matrix(
 ) -> MatrixDerivation:
     """The derivation of ∂f/∂X by differentials."""
     deriver = _Deriver(var, symmetric, set(taken))
+    if not deriver.depends(f):
+        raise NotDerived(f"{var.name} does not appear in the function, so its derivative is 0")
     lin, step = deriver.d(f)
     if step is None:
         step = Step("matrix_sum", f, None, form(lin, var))
@@ -650,7 +668,13 @@ def _gradient(
         if target != current:
             algebra.append(Step("collect", f, current, target))
             current = target
-    gradient = collected(_transposed_pieces(pieces, symmetric))
+    # diag(a)·1 is a, and diag(a)·v is a ⊙ v, in each term before the terms are collected.
+    gradient = collected(
+        [
+            _chain_of(_entrywise(_mul(c, *chain)))
+            for c, chain in _transposed_pieces(pieces, symmetric)
+        ]
+    )
     gradient = _entrywise(gradient)
     read = Step("read_off", f, current, gradient)
     kind = "matrix" if matrix else "gradient"
@@ -678,7 +702,10 @@ def _jacobian(
             pieces.append((t.coefficient * _as_scalar(scale), t.left))
         else:
             pieces.append((t.coefficient, t.left))
-    jac = collected(pieces)
+    n = _shape(var)[0]
+    # An empty product is the identity: d(x + b)/dx = I, d(3x)/dx = 3I.
+    pieces = [(c, chain or (sp.Identity(n),)) for c, chain in pieces]
+    jac = _entrywise(collected(pieces))
     d = Differential(var)
     current = form(lin, var)
     target = _mul(jac, d)

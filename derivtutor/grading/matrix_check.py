@@ -112,8 +112,10 @@ def check_matrix(
     """The verdict on ``answer`` as ∂(function)/∂(wrt)."""
     derivative = matrix_derivative(function, wrt=wrt, shapes=shapes, symmetric=symmetric)
     declared_shapes = derivative.shaped.shapes
+    rows, cols = shape(derivative.result)
+    square = rows if rows == cols else None  # an answer of I alone has the result's size
     try:
-        read = parse_shaped(answer, declared_shapes).expr
+        read = parse_shaped(answer, declared_shapes, unsized=square).expr
     except InputError as refused:
         return _not_fitting(answer, derivative, refused)
     expected = derivative.result

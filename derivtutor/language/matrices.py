@@ -63,6 +63,7 @@ MATRIX_FUNCTIONS: dict[str, int] = {
     "softmax": 1,
     "log_softmax": 1,
     "cross_entropy": 2,
+    "ones": 1,
 }
 
 _GRAMMAR = r"""
@@ -183,6 +184,13 @@ def _split(name: str, shapes: Shapes) -> list[str] | None:
 def _scan(text: str, shapes: Shapes) -> list[Token]:
     if len(text) > MAX_LENGTH:
         raise InputError(f"the expression is too long (at most {MAX_LENGTH} characters)")
+    if "𝟏" in text:
+        raise InputError(
+            "𝟏 is the vector of ones, and its size is not written",
+            text=text,
+            column=text.index("𝟏") + 1,
+            suggestion="type ones(n), with its size",
+        )
     norm, cols = normalise(text)
     norm, cols = _inverse_transposes(norm, cols)
 
@@ -231,6 +239,16 @@ def _names(
 ) -> list[Token]:
     """A run of letters as tokens: a function, a transpose after ^, or names."""
     out: list[Token] = []
+    inverse = [t.type for t in tokens[-2:]] == ["POW", "SUB"]
+    if inverse and value.startswith("T") and value not in shapes.symbols:
+        # X^-T, as derivtutor writes the transpose of the inverse in ASCII: X^-1^T.
+        sub = tokens.pop()
+        power = tokens.pop()
+        one = _token("NUMBER", "1", sub.column or 1, sub.end_column or 1)
+        out += [power, sub, one, _token("TRANSPOSE", "^T", col(start), col(start) + 1)]
+        value, start = value[1:], start + 1
+        if not value:
+            return out
     if (
         tokens
         and tokens[-1].type == "POW"
@@ -400,6 +418,9 @@ class _Build(Transformer[Token, _Piece]):
         named = classify(name)
         if named is not None and named.kind == "CONST":
             return self._piece(CONSTANTS[named.value], tok)
+        if name == "I":
+            # The identity, its size taken from what it is added to or multiplied by.
+            return self._piece(sp.Identity(UNSIZED), tok)
         return self._piece(variable(name), tok)
 
     def group(self, left: Token, inner: _Piece, right: Token) -> _Piece:
@@ -430,6 +451,9 @@ class _Build(Transformer[Token, _Piece]):
 
     def _sum(self, a: _Piece, op: Token, b: _Piece, right: Any) -> Any:
         left = a.value
+        if is_matrix(left) and is_matrix(right):
+            left = _sized(left, right.shape[0])
+            right = _sized(right, left.shape[0])
         if not is_matrix(left) and not is_matrix(right):
             return sp.Add(left, right, evaluate=False)
         if self.repair and shape(left) == shape(right)[::-1]:
@@ -479,6 +503,9 @@ class _Build(Transformer[Token, _Piece]):
 
     def _product(self, a: _Piece, op: Token, b: _Piece) -> Any:
         left, right = a.value, b.value
+        if is_matrix(left) and is_matrix(right):
+            left = _sized(left, right.shape[0])
+            right = _sized(right, left.shape[1])
         if not is_matrix(left) or not is_matrix(right):
             if not is_matrix(left) and not is_matrix(right):
                 return sp.Mul(left, right, evaluate=False)
@@ -501,7 +528,11 @@ class _Build(Transformer[Token, _Piece]):
             if left.shape[1] == right.shape[1]:
                 return sp.MatMul(*_factors(left), sp.Transpose(right))
             if left.shape[0] == right.shape[0]:
-                return sp.MatMul(sp.Transpose(left), *_factors(right))
+                # 2Wᵀ(…), not (2W)ᵀ(…): the transpose goes on the matrices, not the number.
+                scalars = [f for f in _factors(left) if not is_matrix(f)]
+                matrices = [f for f in _factors(left) if is_matrix(f)]
+                block = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices)
+                return sp.MatMul(*scalars, sp.Transpose(block), *_factors(right))
         message = f"{self._quote(a)} {self._quote(b)}: {self._shaped(a)}, {self._shaped(b)}"
         hint: str | None
         if left.shape[1] == 1 and right.shape[1] == 1:
@@ -688,6 +719,14 @@ class _Build(Transformer[Token, _Piece]):
             return Softmax(self._vector(fn, at, a, column=True))
         if fn == "log_softmax":
             return LogSoftmax(self._vector(fn, at, a, column=True))
+        if fn == "ones":
+            size = a.value
+            if is_matrix(size) or not (size.is_integer and size.is_positive):
+                raise self._fail(
+                    "ones(k) is the column of k ones: k is a size, a letter or a whole number",
+                    at,
+                )
+            return sp.OneMatrix(size, 1)
         p = self._vector(fn, at, a, column=True)
         y = self._vector(fn, at, args[1], column=True)
         if p.shape != y.shape:
@@ -708,6 +747,16 @@ class _Build(Transformer[Token, _Piece]):
         if any(is_matrix(v) and v.shape != (1, 1) for v in values):
             raise self._fail(f"{fn} of several arguments takes scalars", at)
         return function(*(scalar(v) for v in values))
+
+
+UNSIZED = sp.Symbol("unsized", integer=True, positive=True)
+
+
+def _sized(value: Any, size: Any) -> Any:
+    """I, whose size was not known, given the size of what it meets."""
+    if UNSIZED in value.free_symbols and size != UNSIZED:
+        return value.xreplace({UNSIZED: size})
+    return value
 
 
 def _shape(value: Any) -> str:
@@ -746,9 +795,10 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", lexer=_TokenList)
 
 
-def parse_shaped(text: str, shapes: Shapes, *, repair: bool = False) -> Shaped:
+def parse_shaped(text: str, shapes: Shapes, *, repair: bool = False, unsized: Any = None) -> Shaped:
     """``text`` read with ``shapes`` declared. A 1×1 result is the scalar it is. With
-    ``repair``, a product or sum that fits only with one side transposed is read so."""
+    ``repair``, a product or sum that fits only with one side transposed is read so; an I
+    whose size nothing tells (an answer that is I alone) is ``unsized``×``unsized``."""
     tokens = _scan(text, shapes)
     try:
         tree = _parser().parse(tokens)
@@ -766,6 +816,15 @@ def parse_shaped(text: str, shapes: Shapes, *, repair: bool = False) -> Shaped:
     except VisitError as error:
         raise error.orig_exc from None
     value = piece.value
+    if isinstance(value, sp.Basic) and unsized is not None:
+        value = _sized(value, unsized)
+    if isinstance(value, sp.Basic) and UNSIZED in value.free_symbols:
+        raise InputError(
+            "the size of I cannot be told here",
+            text=text,
+            column=text.find("I") + 1 or None,
+            suggestion="write I beside a square matrix (I − A), or declare it, e.g. I=n×n",
+        )
     if is_matrix(value) and value.shape == (1, 1):
         value = scalar(value)
     return Shaped(value, shapes, text)

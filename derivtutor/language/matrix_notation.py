@@ -160,7 +160,12 @@ class _Printer:
         if isinstance(e, sp.ZeroMatrix):
             return "0", _ATOM
         if isinstance(e, sp.OneMatrix):
-            return ("1" if e.shape[1] == 1 else self.transposed("1")), _ATOM
+            # 𝟏, the vector of ones, as Boyd and Vandenberghe write it; typed, ones(n).
+            if self.ascii:
+                column = f"ones({e.shape[0] if e.shape[1] == 1 else e.shape[1]})"
+            else:
+                column = r"\mathbf{1}" if self.latex else "𝟏"
+            return (column if e.shape[1] == 1 else self.transposed(column)), _ATOM
         if isinstance(e, sp.Transpose):
             return self.transpose(e.arg)
         if isinstance(e, sp.Inverse):

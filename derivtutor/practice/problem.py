@@ -122,9 +122,13 @@ def _verify_matrix_problem(problem: Problem) -> str | None:
                 from derivtutor.language.matrix_notation import matrix_text
 
                 named = f" ({verdict.mistake})" if verdict.mistake else ""
+                where = "".join(
+                    f", where {matrix_text(n, 'ascii')} = {matrix_text(v, 'ascii')}"
+                    for n, v in verdict.derivative.derivation.where
+                )
                 return (
                     f"the stated answer {problem.answer[0]!r} is wrong{named}: the engine's is "
-                    f"{matrix_text(verdict.derivative.result, 'ascii')}"
+                    f"{matrix_text(verdict.derivative.result, 'ascii')}{where}"
                 )
             failed = verdict.derivative.checked.failed
     except DerivtutorError as err:

@@ -105,4 +105,8 @@ _TUPLES = ("variables", "answer", "domain", "hints", "tags")
 
 def _problem_fields(data: dict[str, Any]) -> dict[str, Any]:
     """A Problem's fields from JSON: its lists back as tuples, as load_bank makes them."""
-    return {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in data.items()}
+    fields = {k: tuple(v) if k in _TUPLES and isinstance(v, list) else v for k, v in data.items()}
+    # shapes are pairs, (name, shape), each a list in JSON.
+    fields["shapes"] = tuple(tuple(pair) for pair in data.get("shapes", ()))
+    fields["symmetric"] = tuple(data.get("symmetric", ()))
+    return fields
