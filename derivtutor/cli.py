@@ -404,6 +404,7 @@ def check(
                 order=order,
                 shape=shape,
                 symmetric=symmetric,
+                steps=steps,
             )
             _show(result, _one_answer(output), steps=steps, detail=detail)
             code = terminal.exit_code(result)
@@ -441,6 +442,7 @@ def _checked(
     order: int = 1,
     shape: list[str] | None = None,
     symmetric: list[str] | None = None,
+    steps: bool = False,
 ) -> Any:
     """check's forms for one function, by which of its arguments were given: a gradient, one
     answer, or (with shapes) a vector or matrix answer."""
@@ -451,7 +453,12 @@ def _checked(
         if grad is not None or order != 1:
             raise UsageError("with --shape, check one answer of first order: no --grad, --order")
         return check_matrix(
-            read(function), read(answer), wrt=wrt, shapes=shape, symmetric=symmetric or ()
+            read(function),
+            read(answer),
+            wrt=wrt,
+            shapes=shape,
+            symmetric=symmetric or (),
+            steps=steps,
         )
     if order != 1 and grad is not None:
         raise UsageError("--order checks one answer: a gradient has first derivatives")

@@ -936,3 +936,15 @@ def test_a_dependent_variable_gives_dy_dx_by_the_chain_rule(
     assert rules(step) == sequence
     for node in step.walk():  # symbolic: dy/dx has no numeric value to sample
         assert sp.simplify(node.eval() - sp.diff(node.expression, node.variable)) == 0
+
+
+@pytest.mark.parametrize(
+    "expr", [2 * x**2 * (x + 1) ** 2 * (x + 2), -3 * x**2 * (x + 1) ** 2 * (x + 2) ** 3]
+)
+def test_logarithmic_differentiation_keeps_the_constant_factor(expr: sp.Expr) -> None:
+    """ln|2x²(x + 1)²(x + 2)| = ln(2) + 2·ln|x| + ⋯: without ln(2) the equation of logarithms
+    is false, though the derivative is not changed (found by the random trees above)."""
+    step = derivation(expr, x)
+    assert isinstance(step, s.LogProductRule)
+    assert step.logarithm.has(sp.log(sp.Abs(expr.as_coeff_Mul()[0])))
+    assert_tree_is_true(step)

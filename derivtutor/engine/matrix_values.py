@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -64,6 +64,9 @@ class Instance:
 
     sizes: Mapping[sp.Symbol, int]
     values: Mapping[sp.Basic, Any]
+    # What was worked out at this instance, by expression: a derivation evaluates the same
+    # parts in many steps (and each central difference at the same two moved instances).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def instances(
@@ -118,7 +121,7 @@ def _matrix(
     symmetric: bool,
     distribution: bool,
 ) -> Any:
-    rows, cols = (int(sp.sympify(d).subs(sizes)) for d in m.shape)
+    rows, cols = (int(sp.sympify(d).xreplace(sizes)) for d in m.shape)
     with mpmath.workdps(DIGITS):
         if distribution:
             entries = [rng.uniform(0.2, 1.0) for _ in range(rows * cols)]
@@ -145,7 +148,7 @@ def direction(shape: tuple[int, int], rng: random.Random) -> Any:
 
 
 def concrete_shape(m: Any, sizes: Mapping[sp.Symbol, int]) -> tuple[int, int]:
-    return tuple(int(sp.sympify(d).subs(sizes)) for d in m.shape)  # type: ignore[return-value]
+    return tuple(int(sp.sympify(d).xreplace(sizes)) for d in m.shape)  # type: ignore[return-value]
 
 
 def value(e: Any, at: Instance, *, var: Any = None, d: Any = None) -> Any:
@@ -183,9 +186,16 @@ class _Walk:
         self.at, self.var, self.d = at, var, d
 
     def size(self, s: Any) -> int:
-        return int(sp.sympify(s).subs(self.at.sizes))
+        return int(sp.sympify(s).xreplace(self.at.sizes))
 
-    def of(self, e: Any) -> Any:  # noqa: C901 - one branch per kind of node
+    def of(self, e: Any) -> Any:
+        memo = self.at.memo
+        key = (e, self.var, self.d)
+        if key not in memo:
+            memo[key] = self._of(e)
+        return memo[key]
+
+    def _of(self, e: Any) -> Any:  # noqa: C901 - one branch per kind of node
         values = self.at.values
         if e in values:
             return values[e]
@@ -296,9 +306,15 @@ class _Walk:
 
     def differential(self, u: Any) -> Any:
         """d(u) along the direction: (u(X + h dX) − u(X − h dX)) / 2h."""
-        x0, dx = self.at.values[self.var], self.at.values[self.d]
-        plus = Instance(self.at.sizes, {**self.at.values, self.var: x0 + STEP * dx})
-        minus = Instance(self.at.sizes, {**self.at.values, self.var: x0 - STEP * dx})
+        moved = self.at.memo.get(("moved", self.var, self.d))
+        if moved is None:
+            x0, dx = self.at.values[self.var], self.at.values[self.d]
+            moved = (
+                Instance(self.at.sizes, {**self.at.values, self.var: x0 + STEP * dx}),
+                Instance(self.at.sizes, {**self.at.values, self.var: x0 - STEP * dx}),
+            )
+            self.at.memo[("moved", self.var, self.d)] = moved
+        plus, minus = moved
         hi, lo = _Walk(plus, self.var, self.d).of(u), _Walk(minus, self.var, self.d).of(u)
         return (hi - lo) / (2 * STEP)
 

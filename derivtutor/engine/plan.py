@@ -229,6 +229,11 @@ def _log_product(expr: sp.Expr, var: sp.Symbol) -> Route | None:
     terms = _log_terms(sp.Mul(*varying, evaluate=False), var)
     if terms is None:
         return None
+    constant = sp.Mul(*(f for f in factors(expr) if not f.has(var)))
+    if constant != 1:
+        # 2x²(x + 1)²: ln|y| = ln(2) + 2·ln|x| + ⋯. The constant's logarithm differentiates
+        # to 0, but without it the equation of logarithms is false.
+        terms = [sp.log(sp.Abs(constant)), *terms]
     if outer != 1:
         terms = [_scaled(outer, term) for term in terms]
     return Route(s.LogProductRule, _sum(terms), always=True)

@@ -108,9 +108,13 @@ def check_matrix(
     wrt: str | None,
     shapes: Iterable[str] | Mapping[str, str],
     symmetric: Iterable[str] = (),
+    steps: bool = False,
 ) -> MatrixVerdict:
-    """The verdict on ``answer`` as ∂(function)/∂(wrt)."""
-    derivative = matrix_derivative(function, wrt=wrt, shapes=shapes, symmetric=symmetric)
+    """The verdict on ``answer`` as ∂(function)/∂(wrt); ``steps``: with the derivation as
+    ``diff`` explains it (checked at three instances, its symmetric form, SymPy's opinion)."""
+    derivative = matrix_derivative(
+        function, wrt=wrt, shapes=shapes, symmetric=symmetric, explained=steps
+    )
     declared_shapes = derivative.shaped.shapes
     rows, cols = shape(derivative.result)
     square = rows if rows == cols else None  # an answer of I alone has the result's size
