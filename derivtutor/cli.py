@@ -173,6 +173,13 @@ def diff(
     detail: DetailOption = Detail.normal,
     shape: ShapeOption = None,
     symmetric: SymmetricOption = None,
+    entries: Annotated[
+        bool,
+        typer.Option(
+            "--entries",
+            help="With --shape: also one entry, written out and derived by the scalar rules.",
+        ),
+    ] = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -186,7 +193,9 @@ def diff(
         terminal.start_engine()
         if shape:
             text = terminal.read_expression(expr)
-            return _show(_diff_matrix(text, wrt, shape, symmetric, at, order), output)
+            return _show(_diff_matrix(text, wrt, shape, symmetric, at, order, entries), output)
+        if entries:
+            raise UsageError("--entries writes out a vector or matrix expression: give --shape")
         from derivtutor.calculus.differentiation import differentiate
 
         result = differentiate(terminal.read_expression(expr), wrt=wrt, order=order, at=at)
@@ -200,6 +209,7 @@ def _diff_matrix(
     symmetric: list[str] | None,
     at: str | None,
     order: int,
+    entries: bool = False,
 ) -> Any:
     """The derivative by a vector or matrix (calculus/matrix_derivative.py)."""
     from derivtutor.calculus.matrix_derivative import matrix_derivative
@@ -208,7 +218,9 @@ def _diff_matrix(
         raise UsageError(
             "--order is for scalar functions; with --shape the derivative is first order"
         )
-    return matrix_derivative(text, wrt=wrt, shapes=shape, symmetric=symmetric or (), at=at)
+    return matrix_derivative(
+        text, wrt=wrt, shapes=shape, symmetric=symmetric or (), at=at, entries=entries
+    )
 
 
 @app.command(cls=ExpressionCommand)

@@ -564,3 +564,46 @@ def test_random_compositions_are_derived_and_every_step_checked(text, wrt):
     flat = [g[i, j] for i in range(g.rows) for j in range(g.cols)]
     for ours, slope in zip(flat, _entrywise_difference(result, inst), strict=True):
         assert abs(ours - slope) < 1e-8 * max(1, abs(slope)), text
+
+
+def test_each_identity_is_a_class_whose_docstring_is_its_row_of_the_rules_table():
+    from derivtutor.engine.differentials import RULES
+    from derivtutor.engine.table import MATRIX_TABLE
+
+    rows = {e.rule: e for e in MATRIX_TABLE}
+    for rule, cls in RULES.items():
+        row = rows[rule]
+        assert (cls.__doc__ or "").splitlines()[0] == f"{row.function} = {row.derivative}"
+    # The two rows that are not steps of a derivation are backprop's, by layers.
+    assert set(rows) - set(RULES) == {"linear_layer", "chain_jacobians"}
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt", "shapes"),
+    [
+        ("norm(W x - y)^2", "W", "W=m×n,x=n,y=m"),
+        ("x^T A x", "x", "x=n,A=n×n"),
+        ("cross_entropy(softmax(W x + b), y)", "W", "W=m×n,x=n,b=m,y=m"),
+        ("tanh(z)", "z", "z=n"),
+        ("log(det(X))", "X", "X=n×n"),
+        ("sigmoid(w^T x)", "w", "w=n,x=n"),
+    ],
+)
+def test_entries_link_the_matrix_result_to_the_scalar_partials(text, wrt, shapes):
+    result = matrix_derivative(text, wrt=wrt, shapes=[shapes], entries=True)
+    link = result.entry
+    assert link.agree
+    assert link.variable in link.function.free_symbols
+    assert set(link.sizes.values()) == {2}
+
+
+def test_entries_on_the_command_line():
+    out = runner.invoke(
+        app, ["diff", "norm(W x - y)^2", "--wrt", "W", "--shape", "W=m×n,x=n,y=m", "--entries"]
+    )
+    assert out.exit_code == 0, out.output
+    assert "One entry, by the scalar rules (m = 2, n = 2)" in out.output
+    assert "f = (W₁₁·x₁ + W₁₂·x₂ − y₁)² + (W₂₁·x₁ + W₂₂·x₂ − y₂)²" in out.output
+    assert ": the same. Each entry of the matrix result is such a partial derivative." in out.output
+    refused = runner.invoke(app, ["diff", "x^2", "--entries"])
+    assert refused.exit_code == 2 and "give --shape" in refused.output

@@ -247,6 +247,14 @@ def differentiate(
     return Differentiation(text, expression, var, tuple(orders), held, check, pattern, single=True)
 
 
+def differentiated(expression: sp.Expr, var: sp.Symbol) -> Differentiation:
+    """The first derivative of an expression made here, not typed (an entry of a matrix
+    expression written out: ``diff --shape … --entries``), the other symbols held constant."""
+    orders, _ = derive_orders(expression, var, 1)
+    held = tuple(sorted(expression.free_symbols - {var}, key=str))
+    return Differentiation(str(expression), expression, var, tuple(orders), held)
+
+
 def derive_orders(
     expression: sp.Expr, var: sp.Symbol, order: int
 ) -> tuple[list[Order], Pattern | None]:

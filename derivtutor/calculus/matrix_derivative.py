@@ -16,6 +16,7 @@ from typing import Any
 
 import sympy as sp
 
+from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.engine import matrix_values as mv
 from derivtutor.engine.differentials import MatrixDerivation, Step, derive_matrix
 from derivtutor.errors import InputError, Message, Parameter, UsageError
@@ -62,6 +63,22 @@ class PointValue:
 
 
 @dataclass(frozen=True)
+class EntryLink:
+    """One entry of the result by the scalar rules: f written out at ``sizes``, its partial
+    derivative by ``variable`` (an entry of X) derived by the scalar engine, and the same entry
+    of the matrix result, written out; ``agree`` whether the two are equal (at random points)."""
+
+    sizes: Mapping[str, int]
+    function: Any
+    variable: sp.Symbol
+    entry: tuple[int, int]
+    derivation: Differentiation
+    matrix_entry: Any
+    agree: bool
+    assumed: tuple[Any, ...] = ()  # y₁ + y₂ = 1, where the matrix rule takes y a distribution
+
+
+@dataclass(frozen=True)
 class MatrixDerivative:
     """∂f/∂X with its derivation: a gradient (X a vector), a matrix of the shape of X, or a
     Jacobian (f a vector)."""
@@ -73,6 +90,7 @@ class MatrixDerivative:
     checked: Checked
     symmetric_form: Any = None  # the result when the square matrices are symmetric (2Ax)
     at: PointValue | None = None
+    entry: EntryLink | None = None
 
     @property
     def expression(self) -> Any:
@@ -105,6 +123,7 @@ def matrix_derivative(
     symmetric: Iterable[str] = (),
     at: str | None = None,
     explained: bool = True,
+    entries: bool = False,
 ) -> MatrixDerivative:
     """Differentiate ``text`` by the vector or matrix ``wrt``, with ``shapes`` declared.
 
@@ -119,7 +138,8 @@ def matrix_derivative(
     checked = _check(shaped, derivation, sym, count=INSTANCES if explained else 1, sympy=explained)
     symmetric_form = _if_symmetric(shaped, var, derivation, taken) if explained else None
     point = _at(shaped, derivation, at) if at is not None else None
-    return MatrixDerivative(text, shaped, var, derivation, checked, symmetric_form, point)
+    entry = _entry(shaped, derivation, point) if entries else None
+    return MatrixDerivative(text, shaped, var, derivation, checked, symmetric_form, point, entry)
 
 
 def _variable(wrt: str | None, shaped: Shaped) -> sp.MatrixSymbol:
@@ -284,6 +304,72 @@ def _if_symmetric(shaped: Shaped, var: Any, derivation: MatrixDerivation, taken:
         return None
     again = derive_matrix(shaped.expr, var, symmetric=square | derivation.symmetric, taken=taken)
     return None if again.result == derivation.result else again.result
+
+
+# --- one entry, by the scalar rules -----------------------------------------------------------
+
+ENTRY_SIZE = 2  # each size letter, for an entry written out: small enough to read
+
+
+def _entry(shaped: Shaped, derivation: MatrixDerivation, point: PointValue | None) -> EntryLink:
+    """∂f/∂X₁₁ (or ∂f₁/∂z₁ of a Jacobian) by the scalar engine, beside the (1, 1) entry of
+    the matrix result: the link between the two pictures."""
+    from derivtutor.calculus.differentiation import differentiated
+    from derivtutor.engine.entries import entry_symbols, explicit
+
+    sizes = dict.fromkeys(sorted(shaped.shapes.sizes, key=str), ENTRY_SIZE)
+    if point is not None:
+        sizes.update({s: point.sizes[str(s)] for s in sizes if str(s) in point.sizes})
+    f, var = shaped.expr, derivation.var
+    names = {m for m in f.free_symbols if isinstance(m, sp.MatrixSymbol)} | {var}
+    names |= {
+        m for _, d in derivation.where for m in d.free_symbols if isinstance(m, sp.MatrixSymbol)
+    }
+    env = {m: entry_symbols(m, sizes) for m in names}
+    written = explicit(f, env, sizes)
+    if isinstance(written, sp.MatrixBase):
+        written = written[0, 0]
+    variable = env[var][0, 0]
+    scalar_derivation = differentiated(written, variable)
+    result = derivation.result.xreplace(dict(derivation.where))
+    matrix_entry = explicit(result, env, sizes)
+    matrix_entry = matrix_entry[0, 0] if isinstance(matrix_entry, sp.MatrixBase) else matrix_entry
+    matrix_entry = sp.factor_terms(matrix_entry)  # 2x₁(W₁₁x₁ + W₁₂x₂ − y₁), not x₁(2W₁₁x₁ + …)
+    # softmax with cross-entropy reads y as a distribution: its last entry is 1 − the others.
+    constraints: dict[Any, Any] = {}
+    for y in _distributions(f):
+        entries = list(env[y]) if y in env else list(entry_symbols(y, sizes))
+        constraints[entries[-1]] = 1 - sum(entries[:-1])
+    agree = _same(
+        scalar_derivation.derivative.xreplace(constraints), matrix_entry.xreplace(constraints)
+    )
+    assumed = tuple(sp.Eq(sum(list(entry_symbols(y, sizes))), 1) for y in _distributions(f))
+    return EntryLink(
+        {str(k): v for k, v in sizes.items()},
+        written,
+        variable,
+        (1, 1),
+        scalar_derivation,
+        matrix_entry,
+        agree,
+        assumed,
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal at random points of their symbols (the scalar engine's numeric check)."""
+    import random
+
+    import mpmath
+
+    rng = random.Random(5)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    for _ in range(3):
+        point = {s: sp.Float(rng.uniform(0.2, 0.9)) for s in symbols}
+        x, y = complex(a.evalf(30, subs=point)), complex(b.evalf(30, subs=point))
+        if abs(x - y) > 1e-9 * max(1.0, abs(x)):
+            return False
+    return bool(mpmath)
 
 
 # --- at a point ---------------------------------------------------------------------------------

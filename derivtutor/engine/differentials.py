@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import reduce
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
@@ -65,14 +65,211 @@ class Step:
     """One identity applied: d(``of``) = ``general`` (in the differentials of its parts, the
     rule as it is stated) = ``result`` (in dX). Or, for a step of algebra on df
     (``scalar_transpose``, ``collect``, ...), ``general`` and ``result`` are the forms before and
-    after, and ``of`` is the function f."""
+    after, and ``of`` is the function f. One subclass per identity, its docstring the formula
+    (``derivtutor rules`` prints the same, from engine/table.py)."""
 
-    rule: str
     of: Any
     general: Any
     result: Any
     substeps: tuple[Step, ...] = ()
     where: tuple[tuple[Any, Any], ...] = ()
+    rule: ClassVar[str] = ""
+
+
+class MatrixSum(Step):
+    """d(U + V) = dU + dV"""
+
+    rule: ClassVar[str] = "matrix_sum"
+
+
+class ConstantMultiple(Step):
+    """d(cU) = c dU
+
+    for a constant c"""
+
+    rule: ClassVar[str] = "constant_multiple"
+
+
+class MatrixProduct(Step):
+    """d(UV) = (dU)V + U dV"""
+
+    rule: ClassVar[str] = "matrix_product"
+
+
+class TransposeRule(Step):
+    """d(Uᵀ) = (dU)ᵀ"""
+
+    rule: ClassVar[str] = "transpose"
+
+
+class LinearForm(Step):
+    """d(aᵀx), d(Ax) = aᵀdx, A dx
+
+    a and A constant: ∇ₓ(aᵀx) = a"""
+
+    rule: ClassVar[str] = "linear_form"
+
+
+class QuadraticForm(Step):
+    """d(xᵀAx) = (dx)ᵀAx + xᵀA dx = xᵀ(A + Aᵀ)dx
+
+    ∇ₓ(xᵀAx) = (A + Aᵀ)x, which is 2Ax for a symmetric A"""
+
+    rule: ClassVar[str] = "quadratic_form"
+
+
+class EntrywiseProduct(Step):
+    """d(u ⊙ v) = du ⊙ v + u ⊙ dv"""
+
+    rule: ClassVar[str] = "hadamard"
+
+
+class TraceRule(Step):
+    """d tr(U) = tr(dU)
+
+    ∂ tr(AX)/∂X = Aᵀ"""
+
+    rule: ClassVar[str] = "trace"
+
+
+class DeterminantRule(Step):
+    """d det(X) = det(X) tr(X⁻¹dX)
+
+    ∂ det(X)/∂X = det(X)X⁻ᵀ"""
+
+    rule: ClassVar[str] = "determinant"
+
+
+class LogDet(Step):
+    """d log(det(X)) = tr(X⁻¹dX)
+
+    ∂ log det(X)/∂X = X⁻ᵀ"""
+
+    rule: ClassVar[str] = "log_det"
+
+
+class InverseRule(Step):
+    """d(X⁻¹) = −X⁻¹(dX)X⁻¹"""
+
+    rule: ClassVar[str] = "inverse"
+
+
+class NormSquared(Step):
+    """d‖u‖² = 2uᵀdu
+
+    ∂‖Wx − y‖²/∂W = 2(Wx − y)xᵀ"""
+
+    rule: ClassVar[str] = "norm_squared"
+
+
+class NormRule(Step):
+    """d‖u‖ = uᵀdu / ‖u‖"""
+
+    rule: ClassVar[str] = "norm"
+
+
+class SumOfEntries(Step):
+    """d sum(u) = 1ᵀdu"""
+
+    rule: ClassVar[str] = "sum_entries"
+
+
+class Elementwise(Step):
+    """d f(u) = f′(u) ⊙ du = diag(f′(u)) du
+
+    its Jacobian is diag(f′(u)): diag(1 − tanh²(z)) for tanh"""
+
+    rule: ClassVar[str] = "elementwise"
+
+
+class SoftmaxRule(Step):
+    """d softmax(z) = (diag(p) − ppᵀ) dz
+
+    p = softmax(z); the Jacobian is diag(p) − ppᵀ"""
+
+    rule: ClassVar[str] = "softmax"
+
+
+class LogSoftmaxRule(Step):
+    """d log_softmax(z) = (I − 1pᵀ) dz
+
+    p = softmax(z)"""
+
+    rule: ClassVar[str] = "log_softmax"
+
+
+class CrossEntropyRule(Step):
+    """d cross_entropy(p, y) = −yᵀ diag(p)⁻¹ dp"""
+
+    rule: ClassVar[str] = "cross_entropy"
+
+
+class SoftmaxCrossEntropy(Step):
+    """d cross_entropy(softmax(z), y) = (p − y)ᵀdz
+
+    p = softmax(z), for a target with Σᵢ yᵢ = 1: ∂L/∂z = p − y"""
+
+    rule: ClassVar[str] = "softmax_cross_entropy"
+
+
+class ScalarChain(Step):
+    """d g(s) = g′(s) ds"""
+
+    rule: ClassVar[str] = "scalar_chain"
+
+
+class ScalarProduct(Step):
+    """d(st) = t ds + s dt"""
+
+    rule: ClassVar[str] = "scalar_product"
+
+
+class ScalarTranspose(Step):
+    """(dx)ᵀa = aᵀdx
+
+    so every term of df can be written … dx"""
+
+    rule: ClassVar[str] = "scalar_transpose"
+
+
+class TraceTrick(Step):
+    """s = tr(s), tr(ABC) = tr(CAB)
+
+    so every term of df can be written tr(… dX)"""
+
+    rule: ClassVar[str] = "trace_cyclic"
+
+
+class Collect(Step):
+    """AB + AC = A(B + C)"""
+
+    rule: ClassVar[str] = "collect"
+
+
+class ReadOff(Step):
+    """df = tr(M dX) = ∂f/∂X = Mᵀ
+
+    the shape of X (the denominator layout); for a vector, df = (∇f)ᵀdx"""
+
+    rule: ClassVar[str] = "read_off"
+
+
+class ReadOffJacobian(Step):
+    """df = J dx = ∂f/∂x = J
+
+    a row per entry of f, a column per entry of x"""
+
+    rule: ClassVar[str] = "read_off_jacobian"
+
+
+RULES: dict[str, type[Step]] = {cls.rule: cls for cls in Step.__subclasses__()}
+
+
+def identity(
+    rule: str, of: Any, general: Any, result: Any, substeps: tuple[Step, ...] = ()
+) -> Step:
+    """The step of the identity ``rule``."""
+    return RULES[rule](of, general, result, substeps)
 
 
 @dataclass(frozen=True)
@@ -273,14 +470,14 @@ class _Deriver:
                 return self._function(e)
             raise NotDerived(f"no matrix rule differentiates {type(e).__name__} yet")
         lin, rule, general, substeps = method(e)
-        return lin, self.step(rule, e, general, lin, substeps)
+        return lin, self.made(rule, e, general, lin, substeps)
 
-    def step(
+    def made(
         self, rule: str, e: Any, general: Any, lin: Linear, substeps: list[Step | None]
     ) -> Step:
         result = form(lin, self.var)
         kept = tuple(s for s in substeps if s is not None)
-        return Step(rule, e, None if general == result else general, result, kept)
+        return identity(rule, e, None if general == result else general, result, kept)
 
     def inner(self, u: Any) -> tuple[Linear, Step | None, Any]:
         """d(u), with what stands for it in a rule's statement: du itself where it is
@@ -494,12 +691,12 @@ class _Deriver:
             made = self._log_det(e)
             if made is not None:
                 lin, rule, general, substeps = made
-                return lin, self.step(rule, e, general, lin, substeps)
+                return lin, self.made(rule, e, general, lin, substeps)
         (s,) = e.args
         t = sp.Dummy("t", real=True)
         slope = sp.diff(e.func(t), t).subs(t, s)
         lin, rule, general, substeps = self._chain(e, s, slope)
-        return lin, self.step(rule, e, general, lin, substeps)
+        return lin, self.made(rule, e, general, lin, substeps)
 
     def _chain(self, e: Any, s: Any, slope: Any) -> Any:
         lin, step, shown = self.inner(s)
@@ -627,7 +824,7 @@ def derive_matrix(
         raise NotDerived(f"{var.name} does not appear in the function, so its derivative is 0")
     lin, step = deriver.d(f)
     if step is None:
-        step = Step("matrix_sum", f, None, form(lin, var))
+        step = identity("matrix_sum", f, None, form(lin, var))
     vector_f = is_matrix(f) and _shape(f) != (1, 1)
     if vector_f:
         if _shape(f)[1] != 1 or _shape(var)[1] != 1:
@@ -648,7 +845,9 @@ def _gradient(
     untransposed = tuple(_untransposed(t, symmetric) for t in lin)
     if any(t.transposed for t in lin):
         after = form(untransposed, var)
-        algebra.append(Step("trace_cyclic" if matrix else "scalar_transpose", f, current, after))
+        algebra.append(
+            identity("trace_cyclic" if matrix else "scalar_transpose", f, current, after)
+        )
         current = after
     # df = Σ c·tr(L dX R) = tr(M dX), with M = Σ c·R L.
     pieces = [(t.coefficient, (*t.right, *t.left)) for t in untransposed]
@@ -661,12 +860,12 @@ def _gradient(
             target = _mul(m, d)
         rule = "trace_cyclic" if matrix else "scalar_transpose"
         if target != current:
-            algebra.append(Step(rule, f, current, target))
+            algebra.append(identity(rule, f, current, target))
             current = target
     elif len(pieces) > 1 or m != _mul(*pieces[0][1]) * pieces[0][0]:
         target = _mul(m, d)
         if target != current:
-            algebra.append(Step("collect", f, current, target))
+            algebra.append(identity("collect", f, current, target))
             current = target
     # diag(a)·1 is a, and diag(a)·v is a ⊙ v, in each term before the terms are collected.
     gradient = collected(
@@ -676,7 +875,7 @@ def _gradient(
         ]
     )
     gradient = _entrywise(gradient)
-    read = Step("read_off", f, current, gradient)
+    read = identity("read_off", f, current, gradient)
     kind = "matrix" if matrix else "gradient"
     return MatrixDerivation(
         f, var, kind, step, tuple(algebra), read, gradient, tuple(deriver.where), symmetric
@@ -709,8 +908,8 @@ def _jacobian(
     d = Differential(var)
     current = form(lin, var)
     target = _mul(jac, d)
-    algebra = [] if target == current else [Step("collect", f, current, target)]
-    read = Step("read_off_jacobian", f, target, jac)
+    algebra = [] if target == current else [identity("collect", f, current, target)]
+    read = identity("read_off_jacobian", f, target, jac)
     return MatrixDerivation(
         f, var, "jacobian", step, tuple(algebra), read, jac, tuple(deriver.where), symmetric
     )

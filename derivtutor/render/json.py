@@ -391,6 +391,17 @@ def matrix_derivative_dict(result: Any) -> dict[str, Any]:
             "value": result.at.value,
             "finite_difference": result.at.finite_difference,
         },
+        "entry": None
+        if result.entry is None
+        else {
+            "sizes": dict(result.entry.sizes),
+            "function": expression_string(result.entry.function),
+            "variable": result.entry.variable.name,
+            "derivative": expression_string(result.entry.derivation.derivative),
+            "matrix_entry": expression_string(result.entry.matrix_entry),
+            "agree": result.entry.agree,
+            "assumed": [expression_string(a.lhs) + " = 1" for a in result.entry.assumed],
+        },
     }
 
 

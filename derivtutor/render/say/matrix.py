@@ -13,7 +13,7 @@ from derivtutor.language.matrix_functions import Differential, is_matrix
 from derivtutor.language.matrix_notation import matrix_text
 from derivtutor.language.shapes import shape_text
 from derivtutor.render import explain as ex
-from derivtutor.render.blocks import Block, Gap, Line
+from derivtutor.render.blocks import Block, Derivation, Gap, Heading, Line
 from derivtutor.render.numbers import number
 
 
@@ -213,7 +213,46 @@ def matrix_blocks(result: MatrixDerivative) -> list[Block]:
                 ]
             )
         )
-    blocks += [*_point(result), _checked(result)]
+    blocks += [*_point(result), _checked(result), *_entry(result)]
+    return blocks
+
+
+def _entry(result: MatrixDerivative) -> list[Block]:
+    """∂f/∂X₁₁ by the scalar rules, beside the (1, 1) entry of the matrix result."""
+    link = result.entry
+    if link is None:
+        return []
+    sizes = ", ".join(f"{k} = {v}" for k, v in link.sizes.items())
+    kind = result.derivation.kind
+    name = "entry (1, 1)" if kind != "gradient" else "the first entry"
+    what = "partial derivative" if kind != "jacobian" else "partial derivative of f₁"
+    blocks: list[Block] = [
+        Gap(),
+        Heading([f"One entry, by the scalar rules ({sizes})"]),
+        Line(
+            [
+                "Written out entry by entry, f",
+                " = " if kind != "jacobian" else "₁ = ",
+                ex.Math(link.function),
+            ]
+        ),
+    ]
+    for assumption in link.assumed:
+        blocks.append(Line(["with ", ex.Math(assumption.lhs), " = 1 (y is a distribution)"]))
+    blocks.append(Derivation([f"The {what} by ", ex.Math(link.variable), ":"], link.derivation))
+    same = "the same" if link.agree else "NOT the same: please report it"
+    blocks.append(
+        Line(
+            [
+                f"The {name} of ",
+                math(result.result),
+                " is ",
+                ex.Math(link.matrix_entry),
+                f": {same}. Each entry of the matrix result is such a partial derivative.",
+            ],
+            role="note" if link.agree else "bad",
+        )
+    )
     return blocks
 
 
