@@ -748,10 +748,14 @@ def collected(pieces: list[tuple[Any, tuple[Any, ...]]]) -> Any:
     chains = [chain for _, chain in pieces]
     coefficients = [c for c, _ in pieces]
     # A factor every coefficient shares comes out: (1/N)σ(Xw) − (1/N)y is (1/N)(σ(Xw) − y).
-    try:
-        common_c = reduce(sp.gcd, coefficients)
-    except (sp.PolynomialError, TypeError, ValueError):
-        common_c = coefficients[0] if all(c == coefficients[0] for c in coefficients) else 1
+    # Only for coefficients of scalars alone: a gcd through σ(wᵀx) would rewrite the traces.
+    same = coefficients[0] if all(c == coefficients[0] for c in coefficients) else sp.Integer(1)
+    common_c = same
+    if same == 1 and not any(_has_matrix(c) for c in coefficients):
+        try:
+            common_c = reduce(sp.gcd, coefficients)
+        except (sp.PolynomialError, TypeError, ValueError):
+            common_c = same
     if common_c == 0:
         common_c = sp.Integer(1)
     shortest = min(len(c) for c in chains)
@@ -766,6 +770,10 @@ def collected(pieces: list[tuple[Any, tuple[Any, ...]]]) -> Any:
     inner = [(c / common_c, chain[head : len(chain) - tail]) for c, chain in pieces]
     middle = _add(*(_mul(c, *chain) for c, chain in _ordered(inner)))
     return _mul(common_c, *chains[0][:head], middle, *chains[0][len(chains[0]) - tail :])
+
+
+def _has_matrix(e: Any) -> bool:
+    return any(isinstance(s, sp.MatrixSymbol) for s in sp.sympify(e).free_symbols)
 
 
 def _ordered(pieces: list[tuple[Any, tuple[Any, ...]]]) -> list[tuple[Any, tuple[Any, ...]]]:
