@@ -30,6 +30,7 @@ def test_import_is_cheap() -> None:
 def test_public_names() -> None:
     assert derivtutor.__all__ == [
         "__version__",
+        "backprop_layers",
         "check",
         "differentiate",
         "gradient",

@@ -115,3 +115,37 @@ def test_steps_show_the_derivation_by_differentials(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "1. Squared norm: d(‖Wx − y‖²) = 2(Wx − y)ᵀ d(Wx − y) = 2(Wx − y)ᵀ dW x" in out.output
     assert "Result: ∂f/∂W = 2(Wx − y)xᵀ   (m×n)" in out.output
+
+
+BUNDLED = [p for p in load_bank(None).problems if p.shapes]
+
+
+def test_the_bundled_bank_has_both_matrix_topics_at_every_level() -> None:
+    from collections import Counter
+
+    counts = Counter((p.topic, p.level) for p in BUNDLED)
+    for topic in ("matrix-calculus", "backprop-layers"):
+        assert sum(n for (t, _), n in counts.items() if t == topic) >= 30
+        assert all(counts[(topic, level)] >= 5 for level in range(1, 6))
+    assert all(p.hints for p in BUNDLED)
+
+
+@pytest.mark.parametrize("problem", BUNDLED, ids=lambda p: p.id)
+def test_every_bundled_matrix_result_prints_true(problem) -> None:
+    """The engine's result for each problem, printed as typed (ASCII), is accepted by the
+    checker as the answer: what derivtutor prints for a learner to type back is right."""
+    from derivtutor.grading.matrix_check import check_matrix
+    from derivtutor.language.matrix_notation import matrix_text
+    from derivtutor.practice.quiz import derivations
+
+    (derived,) = derivations(problem)
+    bind = dict(derived.derivation.where)
+    printed = matrix_text(derived.result.xreplace(bind), "ascii")
+    verdict = check_matrix(
+        problem.function,
+        printed,
+        wrt=problem.wrt,
+        shapes=dict(problem.shapes),
+        symmetric=problem.symmetric,
+    )
+    assert verdict.verdict == "correct", printed

@@ -242,7 +242,7 @@ def test_the_readme_examples_print_true(text: str) -> None:
 BANK = load_bank(None)
 
 
-@pytest.mark.parametrize("problem", BANK.problems, ids=lambda p: p.id)
+@pytest.mark.parametrize("problem", [p for p in BANK.problems if not p.shapes], ids=lambda p: p.id)
 def test_every_bank_derivation_prints_true(problem: Problem) -> None:
     for wrt in problem.variables or (None,):
         read_back(differentiate(problem.function, wrt=wrt))

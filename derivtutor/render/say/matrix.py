@@ -183,8 +183,10 @@ def matrix_blocks(result: MatrixDerivative) -> list[Block]:
     for k, step in enumerate(d.algebra, 2):
         blocks.append(_algebra(step, f"{k}."))
     blocks.append(_read_off(result, f"{len(d.algebra) + 2}."))
+    where: list[ex.Segment] = []
     for name, definition in d.where:
         blocks.append(Line(["   where ", math(name), " = ", math(definition)]))
+        where += [", where ", math(name), " = ", math(definition)]
     blocks += [
         Gap(),
         Line(
@@ -194,6 +196,7 @@ def matrix_blocks(result: MatrixDerivative) -> list[Block]:
                 " = ",
                 math(result.result),
                 f"   ({_shape(result.result)})",
+                *where,
             ],
             role="good",
         ),
