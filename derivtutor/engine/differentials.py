@@ -550,8 +550,10 @@ class _Deriver:
         return lin, "scalar_product", general, [sc, sm]
 
     def _Mul(self, e: Any) -> Any:  # noqa: N802
-        constant = sp.Mul(*(a for a in e.args if not self.depends(a)))
-        dependent = [a for a in e.args if self.depends(a)]
+        # −(y·log σ) is one constant multiple, −y, not two nested ones.
+        factors = _flat_product(e)
+        constant = sp.Mul(*(a for a in factors if not self.depends(a)))
+        dependent = [a for a in factors if self.depends(a)]
         if len(dependent) == 1:
             lin, step, shown = self.inner(dependent[0])
             if step is not None and constant == 1:
@@ -703,6 +705,14 @@ class _Deriver:
         return _scale(lin, slope), "scalar_chain", _mul(slope, shown), [step]
 
 
+def _flat_product(e: Any) -> list[Any]:
+    """The factors of a product, nested products opened: −1·(y·log σ) is −1, y, log σ."""
+    out: list[Any] = []
+    for a in e.args:
+        out.extend(_flat_product(a) if isinstance(a, sp.Mul) else [a])
+    return out
+
+
 def _is_quadratic(matrices: list[Any], var: Any) -> bool:
     return (
         len(matrices) == 3
@@ -733,7 +743,26 @@ def _combine(pieces: list[tuple[Any, tuple[Any, ...]]]) -> list[tuple[Any, tuple
     out: dict[tuple[Any, ...], Any] = {}
     for c, chain in pieces:
         out[chain] = out.get(chain, 0) + c
-    return [(c, chain) for chain, c in out.items() if c != 0]
+    return [(_plainer(c), chain) for chain, c in out.items() if c != 0]
+
+
+def _plainer(c: Any) -> Any:
+    """A sum of coefficients multiplied out where that is shorter: y(1 − σ) − σ(1 − y) is
+    y − σ (σ(wᵀx) is an atom here, so nothing inside a function is touched)."""
+    if not isinstance(c, (sp.Add, sp.Mul)):
+        return c
+    # Each scalar of matrices (σ(wᵀx), a trace, a norm) stands in as a symbol, so that the
+    # multiplying out never reaches inside it (it would rewrite x ⊙ x as a power).
+    atoms = {
+        a: sp.Dummy()
+        for a in sp.preorder_traversal(c)
+        if isinstance(a, sp.Expr)
+        and not isinstance(a, (sp.Add, sp.Mul, sp.Pow, sp.Number))
+        and _has_matrix(a)
+    }
+    outermost = {a: d for a, d in atoms.items() if not any(a != b and b.has(a) for b in atoms)}
+    expanded = sp.expand_mul(c.xreplace(outermost)).xreplace({d: a for a, d in outermost.items()})
+    return expanded if sp.count_ops(expanded) < sp.count_ops(c) else c
 
 
 def collected(pieces: list[tuple[Any, tuple[Any, ...]]]) -> Any:

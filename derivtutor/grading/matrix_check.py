@@ -358,7 +358,11 @@ def _not_fitting(answer: str, derivative: MatrixDerivative, refused: InputError)
 
 
 def _shape_error(refused: InputError) -> bool:
+    """Whether the answer was refused for shapes that do not fit; a name with no declared
+    shape (Aᵀ where no A is declared) is a reading error, not an attempt."""
     words = refused.message
+    if "no declared shape" in words:
+        return False
     return " is " in words and ("×" in words or "scalar" in words)
 
 

@@ -292,6 +292,12 @@ class _Printer:
         return self.call(named, args)
 
     def sum(self, terms: list[Any], entrywise: Any, over: Any) -> tuple[str, int]:
+        if terms and all(not is_matrix(t) for t in terms):
+            # σ(wᵀx) − y, not −y + σ(wᵀx): a sum of scalars leads with a term that is not
+            # negative, where it has one (a sum of matrices keeps its order: diag(p) − ppᵀ).
+            first = next((t for t in terms if not t.could_extract_minus_sign()), None)
+            if first is not None:
+                terms = [first, *(t for t in terms if t is not first)]
         out = ""
         for k, term in enumerate(terms):
             text, prec = self.show(term, entrywise, over)
@@ -308,6 +314,10 @@ class _Printer:
         matrices = [f for f in factors if is_matrix(f)]
         coefficient = sp.Mul(*scalars) if scalars else sp.Integer(1)
         negative = coefficient.could_extract_minus_sign() if scalars else False
+        if isinstance(coefficient, sp.Add) and not all(
+            t.could_extract_minus_sign() for t in coefficient.args
+        ):
+            negative = False  # (σ(wᵀx) − y)x, not −(y − σ(wᵀx))x
         if negative:
             coefficient = -coefficient
         parts: list[str] = []
@@ -378,12 +388,18 @@ def _split_index(name: str) -> tuple[str, str, str]:
 
 
 def _ordered(factors: list[Any]) -> list[Any]:
-    """As the texts order a product: numbers, then functions and names, then sums, so that
-    σ(s)(1 − σ(s)) reads as the rule is stated."""
-    return sorted(
-        factors,
-        key=lambda f: 0 if isinstance(f, sp.Number) else 2 if isinstance(f, sp.Add) else 1,
-    )
+    """As the texts order a product: numbers, then the constants of scalars alone ((1 − y)),
+    then functions of the vectors and matrices, then their sums, so that σ(s)(1 − σ(s)) reads
+    as the rule is stated and (1 − y) log(1 − σ(wᵀx)) as the loss is written."""
+
+    def rank(f: Any) -> int:
+        if isinstance(f, sp.Number):
+            return 0
+        if not any(isinstance(s, sp.MatrixSymbol) for s in f.free_symbols):
+            return 1
+        return 3 if isinstance(f, sp.Add) else 2
+
+    return sorted(factors, key=rank)
 
 
 def _has_differential(e: Any) -> bool:
