@@ -623,3 +623,31 @@ def test_entries_on_the_command_line():
     assert ": the same. Each entry of the matrix result is such a partial derivative." in out.output
     refused = runner.invoke(app, ["diff", "x^2", "--entries"])
     assert refused.exit_code == 2 and "give --shape" in refused.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [
+            "diff",
+            "cross_entropy(softmax(W x + b), y)",
+            "--wrt",
+            "W",
+            "--shape",
+            "W=m×n,x=n,b=m,y=m",
+        ],
+        ["diff", "log_softmax(z)", "--wrt", "z", "--shape", "z=n", "--entries"],
+        ["check", "x^T A x", "2 A x", "--wrt", "x", "--shape", "x=n,A=n×n"],
+        [
+            "backprop",
+            "cross_entropy(softmax(W2 tanh(W1 x + b1) + b2), y)",
+            "--shape",
+            "x=n,W1=m×n,b1=m,W2=k×m,b2=k,y=k",
+        ],
+    ],
+)
+def test_latex_output_is_ascii_for_pdflatex(command):
+    """pdflatex's default encodings know no ᵀ, ⊙ or ×: every one is set as LaTeX."""
+    out = runner.invoke(app, [*command, "--format", "latex"])
+    assert out.exit_code in (0, 1), out.output
+    assert out.stdout.isascii(), sorted({c for c in out.stdout if not c.isascii()})

@@ -44,6 +44,8 @@ _GREEK = {
     "mu": "μ",
     "theta": "θ",
 }
+# λ is named lamda, as SymPy does (lambda is a Python keyword); LaTeX spells it \lambda.
+_GREEK_LATEX = {letter: "\\" + name.replace("lamda", "lambda") for name, letter in _GREEK.items()}
 _FUNCTION_NAMES: dict[str, dict[Any, str]] = {
     "text": {sigmoid: "σ"},
     "ascii": {sigmoid: "sigmoid"},
@@ -93,7 +95,7 @@ class _Printer:
     def name(self, name: str) -> str:
         base, _, index = name.partition("_") if "_" in name else _split_index(name)
         if self.latex:
-            letter = "\\" + base if base in _GREEK else base
+            letter = _GREEK_LATEX.get(_GREEK.get(base, base), base)
             if len(letter) > 1 and not letter.startswith("\\"):
                 letter = rf"\mathrm{{{letter}}}"
             return f"{letter}_{{{index}}}" if index else letter

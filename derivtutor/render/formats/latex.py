@@ -65,6 +65,18 @@ _PROSE = {
     "⁻": "$^-$",
     "¹": "$^1$",
     "³": "$^3$",
+    # The prose of matrix derivations: shapes (m×n), the entrywise product, the norm.
+    "×": r"$\times$",
+    "⊙": r"$\odot$",
+    "‖": r"$\|$",
+    "′": "$'$",
+    "𝟏": r"$\mathbf{1}$",
+    "ₓ": "$_x$",
+    "─": "-",
+    "→": r"$\to$",
+    "₁": "$_1$",
+    "₂": "$_2$",
+    "₃": "$_3$",
 }
 
 
