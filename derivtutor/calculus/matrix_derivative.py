@@ -12,11 +12,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.engine import matrix_values as mv
 from derivtutor.engine.differentials import MatrixDerivation, Step, derive_matrix
 from derivtutor.errors import InputError, Message, Parameter, UsageError
@@ -31,6 +30,9 @@ from derivtutor.language.matrix_functions import (
     is_matrix,
 )
 from derivtutor.language.shapes import Shapes, declared, parse_arrays, shape_text
+
+if TYPE_CHECKING:
+    from derivtutor.calculus.differentiation import Differentiation
 
 __all__ = ["Checked", "MatrixDerivative", "PointValue", "matrix_derivative"]
 

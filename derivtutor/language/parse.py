@@ -344,6 +344,12 @@ def use_grammar_cache(path: str | None) -> None:
     _grammar_cache, _parser = path, None
 
 
+def grammar_cache(suffix: str) -> str | bool:
+    """Where another grammar of the package keeps its analysis (the shaped one, matrices.py):
+    beside this one's, or nowhere when this one has none."""
+    return _grammar_cache + suffix if _grammar_cache else False
+
+
 def _get_parser() -> Lark:
     global _parser
     if _parser is None:
