@@ -651,3 +651,52 @@ def test_latex_output_is_ascii_for_pdflatex(command):
     out = runner.invoke(app, [*command, "--format", "latex"])
     assert out.exit_code in (0, 1), out.output
     assert out.stdout.isascii(), sorted({c for c in out.stdout if not c.isascii()})
+
+
+# --- the red team's findings, each kept as a test -----------------------------------------------
+
+FOOLED = [
+    # a wrong answer, and how it tried to pass
+    ("x^T A x", "x", "x=n,A=n×n", "(A + A^T) x + (n-2)(n-3)(n-4) x"),  # zero at sizes 2 to 4
+    ("x^T A x", "x", "x=n,A=n×n", "(A + A^T) x + (n-3)(n-4) x"),
+    ("det(A)", "A", "A=n×n", "abs(det(A)) inv(A)^T"),  # right while det A > 0
+    ("x^T A x", "x", "x=n,A=n×n", "(A^T + A) x + relu(-tr(A)) x"),  # right while tr A > 0
+    ("x^T A x", "x", "x=n,A=n×n", "(A^T + A) x + relu(-det(A)) x"),
+    ("sum(exp(200 x))", "x", "x=n", "200 exp(200 x) + 1000 ones(n)"),  # lost in the large entries
+    ("x^T A x", "x", "x=n,A=n×n", "(A + A^T) x + 0.000000000005 x"),
+    ("cross_entropy(softmax(z), W x)", "z", "z=k,W=k×n,x=n", "softmax(z) - W x"),  # Σ Wx ≠ 1
+]
+
+
+@pytest.mark.parametrize(("function", "wrt", "shapes", "answer"), FOOLED)
+def test_a_wrong_answer_that_is_right_only_somewhere_is_incorrect(function, wrt, shapes, answer):
+    from derivtutor.grading.matrix_check import check_matrix
+
+    for _ in range(3):  # fresh instances each time: never once correct
+        assert check_matrix(function, answer, wrt=wrt, shapes=[shapes]).verdict == "incorrect"
+
+
+@pytest.mark.parametrize(
+    ("function", "wrt", "shapes", "answer"),
+    [
+        ("cross_entropy(softmax(z), W x)", "z", "z=k,W=k×n,x=n", "softmax(z) sum(W x) - W x"),
+        ("cross_entropy(softmax(z), y)", "y", "z=k,y=k", "-log_softmax(z)"),
+        ("tr(A)", "A", "A=n×n", "I"),
+        ("exp(tr(A))", "A", "A=n×n", "exp(tr(A)) I"),
+        ("log(det(X))", "X", "X=n×n", "inv(X)^T"),
+        ("e x^T x", "x", "x=n", "2 e x"),
+    ],
+)
+def test_a_right_answer_the_red_team_found_refused_is_correct(function, wrt, shapes, answer):
+    from derivtutor.grading.matrix_check import check_matrix
+
+    assert check_matrix(function, answer, wrt=wrt, shapes=[shapes]).verdict == "correct"
+
+
+def test_e_prints_as_e_and_scientific_notation_is_refused():
+    result = matrix_derivative("e x^T x", wrt="x", shapes=["x=n"])
+    assert matrix_text(result.result) == "2ex" and "π" not in matrix_text(result.expression)
+    with pytest.raises(InputError, match="scientific notation"):
+        parse_shaped("x^T x + 1e-3 x^T x", declared(["x=n"]))
+    with pytest.raises(InputError, match="at most"):
+        parse_arrays("x=[1e400,2]", declared(["x=n"]))

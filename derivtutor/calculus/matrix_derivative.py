@@ -210,12 +210,18 @@ def _check(
     sympy: bool = True,
 ) -> Checked:
     f, var = shaped.expr, derivation.var
-    found = mv.instances(
-        _symbols(f, var),
-        count=count,
-        seed=7,
-        symmetric=symmetric,
-        distributions=_distributions(f),
+    options: dict[str, Any] = {
+        "count": count,
+        "seed": 7,
+        "symmetric": symmetric,
+        "distributions": _distributions(f),
+    }
+    # Every other instance with a negative diagonal (tr X < 0, det X of either sign), where
+    # f is still defined there.
+    found = mv.usable(
+        f,
+        mv.instances(_symbols(f, var), flip=True, **options),
+        mv.instances(_symbols(f, var), **options),
     )
     failed: list[str] = []
     checks = 0

@@ -25,6 +25,7 @@ from derivtutor.engine.table import MATRIX_TABLE
 from derivtutor.errors import UsageError
 from derivtutor.language.matrix_functions import (
     Differential,
+    ElementSum,
     Norm,
     Softmax,
     elementwise,
@@ -643,19 +644,40 @@ class _Deriver:
 
     def _CrossEntropy(self, e: Any) -> Any:  # noqa: N802
         p, y = e.args
+        terms: Linear = ()
+        shown: list[Any] = []
+        steps: list[Step | None] = []
+        rule = "cross_entropy"
+        if self.depends(p):
+            if isinstance(p, Softmax):
+                z = p.arg
+                lin, step, dz = self.inner(z)
+                name = self.name_for(p, "p")
+                if isinstance(y, sp.MatrixSymbol):
+                    # A target named alone is a distribution, Σᵢ yᵢ = 1: the texts' p − y.
+                    row: Any = sp.Transpose(sp.MatAdd(name, _mul(-1, y)))
+                    rule = "softmax_cross_entropy"
+                else:
+                    # Any other target: (sum(y) p − y)ᵀ dz, which is p − y only when Σᵢ yᵢ = 1.
+                    row = sp.Transpose(sp.MatAdd(_mul(ElementSum(y), name), _mul(-1, y)))
+                terms += _left([row], lin)
+                shown.append(_mul(row, dz))
+                steps.append(step)
+            else:
+                lin, step, dp = self.inner(p)
+                factors = [T(y), sp.Inverse(_diag(p))]
+                terms += _scale(_left(factors, lin), -1)
+                shown.append(_mul(-1, *factors, dp))
+                steps.append(step)
         if self.depends(y):
-            raise NotDerived(
-                "cross_entropy(p, y) is derived for a target y that does not depend on the variable"
-            )
-        if isinstance(p, Softmax):
-            z = p.arg
-            lin, step, shown = self.inner(z)
-            name = self.name_for(p, "p")
-            row = sp.Transpose(sp.MatAdd(name, _mul(-1, y)))
-            return _left([row], lin), "softmax_cross_entropy", _mul(row, shown), [step]
-        lin, step, shown = self.inner(p)
-        factors = [T(y), sp.Inverse(_diag(p))]
-        return _scale(_left(factors, lin), -1), "cross_entropy", _mul(-1, *factors, shown), [step]
+            # Linear in the target: d(−yᵀ log p) = −(log p)ᵀ dy.
+            lin, step, dy = self.inner(y)
+            t = sp.Dummy("t", real=True)
+            logs = sp.Transpose(elementwise(sp.log(t), t, p))
+            terms += _scale(_left([logs], lin), -1)
+            shown.append(_mul(-1, logs, dy))
+            steps.append(step)
+        return terms, rule, _add(*shown), steps
 
     # -- vector functions
 
@@ -886,8 +908,9 @@ def _gradient(
             identity("trace_cyclic" if matrix else "scalar_transpose", f, current, after)
         )
         current = after
-    # df = Σ c·tr(L dX R) = tr(M dX), with M = Σ c·R L.
-    pieces = [(t.coefficient, (*t.right, *t.left)) for t in untransposed]
+    # df = Σ c·tr(L dX R) = tr(M dX), with M = Σ c·R L (an empty product is I: d tr(X) = tr(I dX)).
+    rows = _shape(var)[0]
+    pieces = [(t.coefficient, (*t.right, *t.left) or (sp.Identity(rows),)) for t in untransposed]
     d = Differential(var)
     m = collected(pieces)
     if matrix or any(t.right for t in untransposed):

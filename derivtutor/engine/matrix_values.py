@@ -78,11 +78,17 @@ def instances(
     distributions: Iterable[sp.Basic] = (),
     fixed: Mapping[sp.Basic, Any] | None = None,
     sizes: Mapping[sp.Symbol, int] | None = None,
+    flip: bool = False,
+    larger: bool = False,
 ) -> list[Instance]:
     """``count`` random instances. Square matrices get a heavy diagonal, so that each is
     invertible with a positive determinant (log det X and X⁻¹ are defined); ``symmetric``
     ones are symmetric; ``distributions`` (the targets y of a cross-entropy) have positive
-    entries that sum to 1. ``fixed`` values (from --at) and ``sizes`` are kept."""
+    entries that sum to 1. ``fixed`` values (from --at) and ``sizes`` are kept. With ``flip``,
+    of every three instances one has a heavy negative diagonal (a negative trace) and one a
+    single negative entry on it (a negative determinant); ``defined_at`` tells where a
+    function is still real there; with
+    ``larger``, every other instance's sizes are 5 to 8, for a size used as a number (n − 2)."""
     rng = random.Random(seed)
     symbols = sorted(set(symbols), key=str)
     symmetric, distributions = set(symmetric), set(distributions)
@@ -95,17 +101,20 @@ def instances(
     for k in range(count):
         chosen = dict(sizes or {})
         free = [s for s in letters if s not in chosen]
-        pool = [2, 3, 4]
+        pool = [5, 6, 7, 8] if larger and k % 2 else [2, 3, 4]
         for i, letter in enumerate(free):
             # Up to three letters get three different sizes, rotated from one instance to the
             # next, so that each letter takes each size; a fourth letter on takes any.
-            chosen[letter] = pool[(i + k + seed) % 3] if i < 3 else rng.randint(2, 4)
+            chosen[letter] = pool[(i + k + seed) % len(pool)] if i < 3 else rng.choice(pool)
         values: dict[sp.Basic, Any] = {}
         for s in symbols:
             if fixed and s in fixed:
                 values[s] = fixed[s]
             elif is_matrix(s):
-                values[s] = _matrix(s, chosen, rng, s in symmetric, s in distributions)
+                # Of every three instances: a positive diagonal, a negative one (tr X < 0),
+                # and one negative entry in a positive diagonal (det X < 0 at any size).
+                negative = (k % 3) if flip else 0
+                values[s] = _matrix(s, chosen, rng, s in symmetric, s in distributions, negative)
             elif isinstance(s, sp.Symbol) and s.is_integer:
                 continue
             else:
@@ -120,6 +129,7 @@ def _matrix(
     rng: random.Random,
     symmetric: bool,
     distribution: bool,
+    negative: int = 0,
 ) -> Any:
     rows, cols = (int(sp.sympify(d).xreplace(sizes)) for d in m.shape)
     with mpmath.workdps(DIGITS):
@@ -135,8 +145,39 @@ def _matrix(
             if symmetric:
                 a = (a + a.T) / 2
             for i in range(rows):
-                a[i, i] += rows + 1
+                flipped = negative == 1 or (negative == 2 and i == 0)
+                a[i, i] += -(rows + 1) if flipped else rows + 1
         return a
+
+
+def defined_at(e: Any, at: Instance) -> bool:
+    """Whether ``e`` is real and finite at the instance (log det X is not where det X < 0)."""
+    try:
+        v = value(e, at)
+    except (ZeroDivisionError, ValueError, TypeError, KeyError, AssertionError):
+        return False
+    entries = list(v) if isinstance(v, mpmath.matrix) else [v]
+    return all(isinstance(x, mpmath.mpf) and mpmath.isfinite(x) for x in entries)
+
+
+def usable(e: Any, flipped: list[Instance], plain: list[Instance]) -> list[Instance]:
+    """Each flipped instance where ``e`` is defined there, else its plain twin (the same
+    random entries, the diagonal positive)."""
+    return [f if defined_at(e, f) else p for f, p in zip(flipped, plain, strict=True)]
+
+
+def agree_exactly(a: Any, b: Any, tolerance: Any = None) -> bool:
+    """Equal entry by entry, each to a relative 1e−15 (both sides worked out at 30 digits, not
+    by a difference: a thousand added to an entry of 10⁸⁶ is not lost in the others' size)."""
+    a, b = _as_matrix(a), _as_matrix(b)
+    if (a.rows, a.cols) != (b.rows, b.cols):
+        return False
+    with mpmath.workdps(DIGITS):
+        tol = mpmath.mpf("1e-15") if tolerance is None else tolerance
+        floor = mpmath.mpf("1e-25")  # what 30 digits leave of a cancellation near zero
+        return all(
+            abs(x - y) <= tol * max(abs(x), abs(y)) + floor for x, y in zip(a, b, strict=True)
+        )
 
 
 def direction(shape: tuple[int, int], rng: random.Random) -> Any:

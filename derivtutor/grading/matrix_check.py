@@ -22,7 +22,7 @@ import sympy as sp
 
 from derivtutor.calculus.matrix_derivative import MatrixDerivative, matrix_derivative
 from derivtutor.engine import matrix_values as mv
-from derivtutor.errors import InputError
+from derivtutor.errors import InputError, UsageError
 from derivtutor.grading.verdict import CORRECT, INCORRECT
 from derivtutor.language.matrices import parse_shaped, shape
 from derivtutor.language.matrix_functions import CrossEntropy, is_matrix
@@ -30,7 +30,9 @@ from derivtutor.language.shapes import Shapes, shape_text
 
 __all__ = ["MATRIX_MISTAKES", "MatrixVerdict", "check_matrix"]
 
-INSTANCES = 4  # three seeded, one fresh
+INSTANCES = (
+    6  # three from a fixed seed, three from a fresh one (twice that where sizes are numbers)
+)
 
 # id -> the lesson, said when the mistake is named.
 MATRIX_MISTAKES: dict[str, str] = {
@@ -115,6 +117,13 @@ def check_matrix(
     derivative = matrix_derivative(
         function, wrt=wrt, shapes=shapes, symmetric=symmetric, explained=steps
     )
+    if derivative.checked.failed:
+        # The answer key itself failed its numeric check: no verdict is safe against it.
+        raise UsageError(
+            "derivtutor's own derivation of this function failed its numeric check "
+            f"({', '.join(derivative.checked.failed)}), so no answer can be graded against it: "
+            "please report it"
+        )
     declared_shapes = derivative.shaped.shapes
     rows, cols = shape(derivative.result)
     square = rows if rows == cols else None  # an answer of I alone has the result's size
@@ -193,6 +202,7 @@ class _World:
     targets: frozenset[Any]
     symmetric: frozenset[Any]
     sizes: Mapping[Any, int] | None = None
+    function: Any = None  # f, which must be defined at each instance drawn
 
 
 def _world(derivative: MatrixDerivative, shapes: Shapes | None = None) -> _World:
@@ -221,6 +231,7 @@ def _world(derivative: MatrixDerivative, shapes: Shapes | None = None) -> _World
         frozenset(targets),
         frozenset(swap(m) for m in derivative.derivation.symmetric),
         sizes,
+        f,
     )
 
 
@@ -233,20 +244,39 @@ def _instances(
         for s in e.free_symbols
         if not (isinstance(s, sp.Symbol) and s.is_integer) and s not in world.bind
     } | world.symbols
+    # A size used as a number ((n − 2)x) is tried at sizes 5 to 8 too, not only 2 to 4.
+    larger = world.sizes is None and any(_sizes_as_numbers(e) for e in (*exprs, world.function))
+    count = INSTANCES if larger else INSTANCES // 2  # from each of two seeds
     seeds = [11, 23, 37, int.from_bytes(os.urandom(4), "big")]
+    options: dict[str, Any] = {
+        "count": count,
+        "symmetric": (world.square if symmetric else frozenset()) | world.symmetric,
+        "distributions": world.targets,
+        "sizes": world.sizes,
+        "larger": larger,
+    }
     out: list[mv.Instance] = []
-    for seed in seeds[:INSTANCES]:
+    for seed in (seeds[0], seeds[-1]):
+        # Every other instance has a negative diagonal (tr X < 0, det X of either sign),
+        # where the function is still defined there.
+        flipped = mv.instances(symbols, seed=seed, flip=True, **options)
+        plain = mv.instances(symbols, seed=seed, **options)
         out.extend(
-            mv.instances(
-                symbols,
-                count=1,
-                seed=seed,
-                symmetric=(world.square if symmetric else frozenset()) | world.symmetric,
-                distributions=world.targets,
-                sizes=world.sizes,
-            )
+            mv.usable(world.function, flipped, plain) if world.function is not None else plain
         )
     return out
+
+
+def _sizes_as_numbers(e: Any) -> bool:
+    """Whether a size letter is used as a number in ``e`` (1/N, (n − 2)x), not only as a
+    shape."""
+    if e is None or not isinstance(e, sp.Basic):
+        return False
+    if isinstance(e, (sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix)):
+        return False
+    if isinstance(e, sp.Symbol):
+        return bool(e.is_integer and e.is_positive)
+    return any(_sizes_as_numbers(a) for a in e.args)
 
 
 def _values(world: _World, e: Any, inst: mv.Instance) -> Any:
@@ -256,7 +286,7 @@ def _values(world: _World, e: Any, inst: mv.Instance) -> Any:
 def _agrees(world: _World, a: Any, b: Any, *, symmetric: bool = False) -> bool:
     try:
         for inst in _instances(world, (a, b), symmetric=symmetric):
-            if not mv.agree(_values(world, a, inst), _values(world, b, inst)):
+            if not mv.agree_exactly(_values(world, a, inst), _values(world, b, inst)):
                 return False
     except (ZeroDivisionError, ValueError, TypeError, KeyError, AssertionError):
         return False
@@ -270,7 +300,7 @@ def _failure(world: _World, read: Any, expected: Any) -> Witness | None:
             got = _values(world, read, inst)
         except (ZeroDivisionError, ValueError):
             got = None
-        if got is not None and mv.agree(want, got):
+        if got is not None and mv.agree_exactly(want, got):
             continue
         return _witness(inst, want, got)
     return None

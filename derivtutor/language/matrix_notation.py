@@ -155,6 +155,8 @@ class _Printer:
             return self.name(e.name), _ATOM
         if isinstance(e, sp.Number):
             return self.number(e)
+        if e is sp.E:
+            return "e", _ATOM
         if isinstance(e, sp.NumberSymbol):
             return (r"\pi" if self.latex else "pi" if self.ascii else "π"), _ATOM
         if isinstance(e, sp.Identity):

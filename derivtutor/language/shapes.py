@@ -183,6 +183,7 @@ def _other_letter(used: set[str]) -> str:
 # --- values at a point: A=[[1,2],[3,4]],x=[1,-1],t=2 ---------------------------------------------
 
 MAX_ENTRIES = 10_000
+MAX_VALUE = 10**12
 _NUMBER = re.compile(r"\s*([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*")
 
 
@@ -272,7 +273,15 @@ def _value(text: str, at: int, depth: int = 0) -> tuple[object, int]:
             column=at + 1,
             suggestion="write numbers such as 1, -0.5 or 1e-3",
         )
-    return sp.Rational(match.group(1)), match.end()
+    number = sp.Rational(match.group(1))
+    if abs(number) > MAX_VALUE:
+        raise InputError(
+            f"a value is at most {MAX_VALUE:.0e} in size",
+            text=text,
+            column=at + 1,
+            suggestion="scale the problem: derivatives there overflow double precision",
+        )
+    return number, match.end()
 
 
 def _fit(
