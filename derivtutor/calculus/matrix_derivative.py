@@ -276,6 +276,10 @@ def _sympy_derivative(f: Any, var: Any) -> Any:
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     from sympy.matrices.expressions.diagonal import DiagMatrix
 
+    if var.shape[1] != 1:
+        # By a matrix, SymPy's answer is a 4-index array, not a matrix to compare with (and
+        # working it out costs more than the whole derivation): it has no opinion here.
+        return None
     g = f.replace(
         lambda e: isinstance(e, sp.Pow) and isinstance(e.base, Norm) and e.exp == 2,
         lambda e: sp.Trace(sp.MatMul(sp.Transpose(e.base.args[0]), e.base.args[0])),
