@@ -276,9 +276,12 @@ def _sympy_derivative(f: Any, var: Any) -> Any:
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     from sympy.matrices.expressions.diagonal import DiagMatrix
 
-    if var.shape[1] != 1:
-        # By a matrix, SymPy's answer is a 4-index array, not a matrix to compare with (and
-        # working it out costs more than the whole derivation): it has no opinion here.
+    traces = any(
+        isinstance(a, sp.Trace) and a.arg.shape != (1, 1) for a in sp.preorder_traversal(f)
+    )
+    if var.shape[1] != 1 and not traces:
+        # By a matrix, outside its trace identities, SymPy's answer is a 4-index array, not a
+        # matrix to compare with (and costs more than the whole derivation): no opinion.
         return None
     g = f.replace(
         lambda e: isinstance(e, sp.Pow) and isinstance(e.base, Norm) and e.exp == 2,
