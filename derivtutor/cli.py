@@ -193,7 +193,9 @@ def diff(
         terminal.start_engine()
         if shape:
             text = terminal.read_expression(expr)
-            return _show(_diff_matrix(text, wrt, shape, symmetric, at, order, entries), output)
+            full = detail is Detail.full  # SymPy's second opinion too
+            result = _diff_matrix(text, wrt, shape, symmetric, at, order, entries, full)
+            return _show(result, output)
         if entries:
             raise UsageError("--entries writes out a vector or matrix expression: give --shape")
         from derivtutor.calculus.differentiation import differentiate
@@ -210,6 +212,7 @@ def _diff_matrix(
     at: str | None,
     order: int,
     entries: bool = False,
+    second_opinion: bool = False,
 ) -> Any:
     """The derivative by a vector or matrix (calculus/matrix_derivative.py)."""
     from derivtutor.calculus.matrix_derivative import matrix_derivative
@@ -219,7 +222,13 @@ def _diff_matrix(
             "--order is for scalar functions; with --shape the derivative is first order"
         )
     return matrix_derivative(
-        text, wrt=wrt, shapes=shape, symmetric=symmetric or (), at=at, entries=entries
+        text,
+        wrt=wrt,
+        shapes=shape,
+        symmetric=symmetric or (),
+        at=at,
+        entries=entries,
+        second_opinion=second_opinion,
     )
 
 
