@@ -700,3 +700,12 @@ def test_e_prints_as_e_and_scientific_notation_is_refused():
         parse_shaped("x^T x + 1e-3 x^T x", declared(["x=n"]))
     with pytest.raises(InputError, match="at most"):
         parse_arrays("x=[1e400,2]", declared(["x=n"]))
+
+
+def test_sympy_s_opinion_is_shown_at_full_detail():
+    args = ["diff", "x^T A x", "--wrt", "x", "--shape", "x=n,A=n×n"]
+    assert "SymPy's own matrix derivative agrees" in runner.invoke(
+        app, [*args, "--detail", "full"]
+    ).output
+    plain = runner.invoke(app, [*args, "--format", "json"])
+    assert json.loads(plain.output)["checked"]["sympy"] == "not asked"

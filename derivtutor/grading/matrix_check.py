@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy as sp
@@ -111,9 +111,12 @@ def check_matrix(
     shapes: Iterable[str] | Mapping[str, str],
     symmetric: Iterable[str] = (),
     steps: bool = False,
+    thorough: bool = True,
 ) -> MatrixVerdict:
     """The verdict on ``answer`` as ∂(function)/∂(wrt); ``steps``: with the derivation as
-    ``diff`` explains it (checked at three instances, its symmetric form, SymPy's opinion)."""
+    ``diff`` explains it (checked at three instances, its symmetric form, SymPy's opinion).
+    ``thorough=False`` is for an answer key a bank's author wrote: compared at the three
+    instances of one fresh seed (a positive, a negative and a mixed diagonal) rather than six."""
     derivative = matrix_derivative(
         function, wrt=wrt, shapes=shapes, symmetric=symmetric, explained=steps
     )
@@ -132,7 +135,7 @@ def check_matrix(
     except InputError as refused:
         return _not_fitting(answer, derivative, refused)
     expected = derivative.result
-    world = _world(derivative)
+    world = replace(_world(derivative), thorough=thorough)
     got, want = shape(read), shape(expected)
     if got != want:
         transposed = (want[1], want[0])
@@ -203,6 +206,7 @@ class _World:
     symmetric: frozenset[Any]
     sizes: Mapping[Any, int] | None = None
     function: Any = None  # f, which must be defined at each instance drawn
+    thorough: bool = True
 
 
 def _world(derivative: MatrixDerivative, shapes: Shapes | None = None) -> _World:
@@ -256,7 +260,7 @@ def _instances(
         "larger": larger,
     }
     out: list[mv.Instance] = []
-    for seed in (seeds[0], seeds[-1]):
+    for seed in (seeds[0], seeds[-1]) if world.thorough else (seeds[-1],):
         # Every other instance has a negative diagonal (tr X < 0, det X of either sign),
         # where the function is still defined there.
         flipped = mv.instances(symbols, seed=seed, flip=True, **options)

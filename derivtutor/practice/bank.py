@@ -161,11 +161,21 @@ def load_and_verify(
     root, files = bank_files(path)
     task = partial(_read_and_verify, bound=bound, known=known or {})
     verdicts: dict[str, str | None] = dict(known or {})
-    reads = []
-    for read, found in (run or _serial)(task, files):
-        reads.append(read)
+    # The largest files first, so that no core is left with a long one at the end; the reads
+    # are put back in the files' order.
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
+    reads: list[Read | None] = [None] * len(files)
+    for index, (read, found) in zip(order, (run or _serial)(task, [files[i] for i in order])):
+        reads[index] = read
         verdicts.update(found)
-    return _assembled(root, reads), verdicts
+    return _assembled(root, [r for r in reads if r is not None]), verdicts
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 Read = tuple[str | None, str | None, list[Problem], list[BankError]]  # topic, title, ...

@@ -114,6 +114,7 @@ def _verify_matrix_problem(problem: Problem) -> str | None:
             verdict = check_matrix(
                 problem.function,
                 problem.answer[0],
+                thorough=False,
                 wrt=problem.wrt,
                 shapes=dict(problem.shapes),
                 symmetric=problem.symmetric,
