@@ -704,8 +704,9 @@ def test_e_prints_as_e_and_scientific_notation_is_refused():
 
 def test_sympy_s_opinion_is_shown_at_full_detail():
     args = ["diff", "x^T A x", "--wrt", "x", "--shape", "x=n,A=n×n"]
-    assert "SymPy's own matrix derivative agrees" in runner.invoke(
-        app, [*args, "--detail", "full"]
-    ).output
+    assert (
+        "SymPy's own matrix derivative agrees"
+        in runner.invoke(app, [*args, "--detail", "full"]).output
+    )
     plain = runner.invoke(app, [*args, "--format", "json"])
     assert json.loads(plain.output)["checked"]["sympy"] == "not asked"

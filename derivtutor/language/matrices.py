@@ -813,7 +813,26 @@ def _parser() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", lexer=_TokenList, cache=grammar_cache(".shaped"))
 
 
+_READ: dict[Any, Shaped] = {}
+MAX_CACHED = 512
+
+
 def parse_shaped(text: str, shapes: Shapes, *, repair: bool = False, unsized: Any = None) -> Shaped:
+    """``text`` read with ``shapes`` declared (see ``_parse_shaped``), each reading kept: a
+    bank's problem is read by its loading, its derivation and its check."""
+    key = (text, tuple(shapes.symbols.items()), shapes.symmetric, repair, unsized)
+    found = _READ.get(key)
+    if found is None:
+        found = _parse_shaped(text, shapes, repair=repair, unsized=unsized)
+        if len(_READ) >= MAX_CACHED:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = found
+    return found
+
+
+def _parse_shaped(
+    text: str, shapes: Shapes, *, repair: bool = False, unsized: Any = None
+) -> Shaped:
     """``text`` read with ``shapes`` declared. A 1×1 result is the scalar it is. With
     ``repair``, a product or sum that fits only with one side transposed is read so; an I
     whose size nothing tells (an answer that is I alone) is ``unsized``×``unsized``."""

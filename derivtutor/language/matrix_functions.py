@@ -122,10 +122,11 @@ def elementwise(body: sp.Expr, t: sp.Symbol, z: sp.MatrixExpr) -> sp.MatrixExpr:
         body = body.subs(t, _T)
     if body == _T:
         return z
-    c = sp.simplify(body / _T) if body.is_Mul else None
-    if c is not None and not c.has(_T):
-        # 2t entry by entry is twice the vector: 2u, a scalar multiple, not a function.
-        return sp.MatMul(c, z)
+    if body.is_Mul:
+        c, rest = body.as_independent(_T, as_Add=False)
+        if rest == _T:
+            # 2t entry by entry is twice the vector: 2u, a scalar multiple, not a function.
+            return sp.MatMul(c, z)
     return ElementwiseApplyFunction(sp.Lambda(_T, body), z)
 
 
