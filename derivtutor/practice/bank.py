@@ -165,7 +165,8 @@ def load_and_verify(
     # are put back in the files' order.
     order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
     reads: list[Read | None] = [None] * len(files)
-    for index, (read, found) in zip(order, (run or _serial)(task, [files[i] for i in order])):
+    results = (run or _serial)(task, [files[i] for i in order])
+    for index, (read, found) in zip(order, results, strict=True):
         reads[index] = read
         verdicts.update(found)
     return _assembled(root, [r for r in reads if r is not None]), verdicts
