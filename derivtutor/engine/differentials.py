@@ -922,7 +922,7 @@ def _gradient(
         if target != current:
             algebra.append(identity(rule, f, current, target))
             current = target
-    elif len(pieces) > 1 or m != _mul(*pieces[0][1]) * pieces[0][0]:
+    elif len(pieces) > 1 or m != _mul(pieces[0][0], *pieces[0][1]):
         target = _mul(m, d)
         if target != current:
             algebra.append(identity("collect", f, current, target))
