@@ -127,26 +127,32 @@ def matrix_derivative(
     explained: bool = True,
     entries: bool = False,
     second_opinion: bool = True,
+    verified: bool = True,
 ) -> MatrixDerivative:
     """Differentiate ``text`` by the vector or matrix ``wrt``, with ``shapes`` declared.
 
     ``explained=False`` is the derivation a grader needs: every step still checked, at one
     instance rather than three, without the symmetric form or SymPy's second opinion.
     ``second_opinion=False`` leaves out SymPy's opinion alone: its array machinery costs
-    60 ms to load, a fifth of a command's start."""
+    60 ms to load, a fifth of a command's start. ``verified=False`` leaves out the steps'
+    checks (bank validate's, which compares the bank's answers; the quiz checks the steps it
+    shows, and each grading its answer key)."""
     declared_shapes = declared(shapes, symmetric)
     shaped = parse_shaped(text, declared_shapes)
     var = _variable(wrt, shaped)
     sym = frozenset(declared_shapes.symbols[n] for n in declared_shapes.symmetric)
     taken = {str(s) for s in shaped.expr.free_symbols} | set(declared_shapes.symbols)
     derivation = derive_matrix(shaped.expr, var, symmetric=sym, taken=taken)
-    checked = _check(
-        shaped,
-        derivation,
-        sym,
-        count=INSTANCES if explained else 1,
-        sympy=explained and second_opinion,
-    )
+    if verified:
+        checked = _check(
+            shaped,
+            derivation,
+            sym,
+            count=INSTANCES if explained else 1,
+            sympy=explained and second_opinion,
+        )
+    else:
+        checked = Checked((), 0, (), "not asked")
     symmetric_form = _if_symmetric(shaped, var, derivation, taken) if explained else None
     point = _at(shaped, derivation, at) if at is not None else None
     entry = _entry(shaped, derivation, point) if entries else None

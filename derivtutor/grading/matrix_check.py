@@ -118,7 +118,7 @@ def check_matrix(
     ``thorough=False`` is for an answer key a bank's author wrote: compared at the three
     instances of one fresh seed (a positive, a negative and a mixed diagonal) rather than six."""
     derivative = matrix_derivative(
-        function, wrt=wrt, shapes=shapes, symmetric=symmetric, explained=steps
+        function, wrt=wrt, shapes=shapes, symmetric=symmetric, explained=steps, verified=thorough
     )
     if derivative.checked.failed:
         # The answer key itself failed its numeric check: no verdict is safe against it.
