@@ -674,6 +674,8 @@ def matrices(runs: int, repeats: int) -> list[tuple[str, str, str]]:
     command = [*_command(), "diff", "norm(W x - y)^2", "--wrt", "W", "--shape", "W=m×n,x=n,y=m"]
     diff_time, sympy_time = _alternate(command, floor, runs, env)
     ratio = diff_time / sympy_time
+    vector = [*_command(), "diff", "x^T A x", "--wrt", "x", "--shape", "x=n,A=n×n"]
+    vector_time, vector_floor = _alternate(vector, floor, runs, env)
     worst = max(times)
     return [
         (
@@ -685,6 +687,11 @@ def matrices(runs: int, repeats: int) -> list[tuple[str, str, str]]:
             'diff "norm(W x - y)^2" --wrt W --shape …',
             f"{diff_time * 1000:.0f} ms = {ratio:.2f}x floor",
             _verdict(ratio <= 1.5, "<= 1.5x, issue 14"),
+        ),
+        (
+            'diff "x^T A x" --wrt x --shape …',
+            f"{vector_time * 1000:.0f} ms = {vector_time / vector_floor:.2f}x floor",
+            _verdict(vector_time / vector_floor <= 1.5, "<= 1.5x, issue 14"),
         ),
         ("backprop by layers, two layers, warm", f"{network_time * 1000:.0f} ms", ""),
     ]
