@@ -442,40 +442,13 @@ def _at(shaped: Shaped, derivation: MatrixDerivation, text: str) -> PointValue:
         bind = dict(derivation.where)
         g = mv.value(derivation.result.xreplace(bind), inst)
         g = g if isinstance(g, mpmath.matrix) else mpmath.matrix([[g]])
-        fd = _difference(shaped.expr, var, inst, derivation.kind)
+        fd = mv.entrywise_difference(shaped.expr, var, inst, jacobian=derivation.kind == "jacobian")
     return PointValue(
         {str(k): v for k, v in values.items()},
         {str(k): v for k, v in sizes.items()},
         _floats(g),
         _floats(fd),
     )
-
-
-def _difference(f: Any, var: Any, inst: mv.Instance, kind: str) -> Any:
-    """Each entry's central difference: ∂f/∂X_ij, or for a Jacobian ∂f_i/∂x_j."""
-    import mpmath
-
-    x0 = inst.values[var]
-    h = mpmath.mpf("1e-10")
-    rows, cols = x0.rows, x0.cols
-    if kind == "jacobian":
-        out_rows = mv.value(f, inst).rows
-        out = mpmath.matrix(out_rows, rows)
-    else:
-        out = mpmath.matrix(rows, cols)
-    for i in range(rows):
-        for j in range(cols):
-            e = mpmath.matrix(rows, cols)
-            e[i, j] = 1
-            hi = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 + h * e}))
-            lo = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 - h * e}))
-            slope = (hi - lo) / (2 * h)
-            if kind == "jacobian":
-                for r in range(out_rows):
-                    out[r, i] = slope[r]
-            else:
-                out[i, j] = slope if not isinstance(slope, mpmath.matrix) else slope[0, 0]
-    return out
 
 
 def _floats(m: Any) -> list[list[float]]:

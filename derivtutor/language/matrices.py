@@ -42,11 +42,11 @@ from derivtutor.language.matrix_functions import (
 )
 from derivtutor.language.parse import grammar_cache
 from derivtutor.language.scan import (
-    _SCIENTIFIC,
     MAX_DEPTH,
     MAX_LENGTH,
     MAX_LITERAL_DIGITS,
     normalise,
+    refuse_scientific,
 )
 from derivtutor.language.shapes import Shapes, shape_text
 from derivtutor.language.vocabulary import CONSTANTS, FUNCTIONS, classify, variable
@@ -222,16 +222,7 @@ def _scan(text: str, shapes: Shapes) -> list[Token]:
         if kind == "number":
             if len(value.replace(".", "")) > MAX_LITERAL_DIGITS:
                 raise InputError("this number is too long", text=text, column=col(start))
-            exponent = _SCIENTIFIC.match(norm, pos)
-            if exponent:
-                # 1e-3 would otherwise read as 1·e − 3: refused, as the scalar grammar does.
-                raise InputError(
-                    "scientific notation is not supported",
-                    text=text,
-                    column=col(pos),
-                    suggestion=f"write {value}*10^({exponent.group(1).replace('+', '')}) "
-                    "for a power of ten.",
-                )
+            refuse_scientific(norm, pos, value, text, col(pos))
             tokens.append(_token("NUMBER", value, col(start), col(pos - 1) + 1))
         elif kind == "op":
             tokens.append(_token(_OPS[value], value, col(start), col(start) + len(value)))

@@ -154,6 +154,19 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
+def refuse_scientific(norm: str, pos: int, value: str, text: str, column: int) -> None:
+    """1e-3 would otherwise read as 1·e − 3: refused, as 1e3 is (for both grammars)."""
+    exponent = _SCIENTIFIC.match(norm, pos)
+    if exponent:
+        raise InputError(
+            "scientific notation is not supported",
+            text=text,
+            column=column,
+            suggestion=f"write {value}*10^({exponent.group(1).replace('+', '')}) "
+            "for a power of ten.",
+        )
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """The text mapped to the ASCII grammar, with each character's column in what was typed
     (for the shaped grammar, matrices.py, which shares this first stage)."""
@@ -295,16 +308,7 @@ def scan(text: str) -> list[Token]:
                     column=col(start),
                     suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
                 )
-            exponent = _SCIENTIFIC.match(norm, pos)
-            if exponent:
-                # 1e-3 would otherwise read as 1·e − 3: refuse it as 1e3 is refused.
-                raise InputError(
-                    "scientific notation is not supported",
-                    text=text,
-                    column=col(pos),
-                    suggestion=f"write {value}*10^({exponent.group(1).replace('+', '')}) "
-                    "for a power of ten.",
-                )
+            refuse_scientific(norm, pos, value, text, col(pos))
             tokens.append(_token("NUMBER", value, col(start), end))
         elif kind == "name" and (base := _LOG_BASE.fullmatch(value)) and norm[pos : pos + 1] == "(":
             tokens.append(_token("FUNC", "log", col(start), end))

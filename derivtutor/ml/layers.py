@@ -126,7 +126,9 @@ def layers(
             step = next(b for b in backward if b.symbol == parameter)
             ours = mv.value(_substituted(step.value, bind, backward), inst)
             gradients[parameter.name] = _floats(ours)
-            difference[parameter.name] = _floats(_difference(shaped.expr, parameter, inst))
+            difference[parameter.name] = _floats(
+                mv.entrywise_difference(shaped.expr, parameter, inst)
+            )
             again = derive_matrix(shaped.expr, parameter, taken=taken)
             theirs = mv.value(again.result.xreplace(dict(again.where)), inst)
             whole[parameter.name] = mv.agree(ours, theirs)
@@ -341,25 +343,6 @@ def _point(shaped: Shaped, at: str | None) -> tuple[dict[Any, Any], dict[Any, in
             for k, v in values.items()
         }
     return as_mp, dict(sizes), {str(k): v for k, v in values.items()}
-
-
-def _difference(f: Any, var: Any, inst: mv.Instance) -> Any:
-    with mpmath.workdps(mv.DIGITS):
-        return _central(f, var, inst)
-
-
-def _central(f: Any, var: Any, inst: mv.Instance) -> Any:
-    x0 = inst.values[var]
-    h = mpmath.mpf("1e-10")
-    out = mpmath.matrix(x0.rows, x0.cols)
-    for i in range(x0.rows):
-        for j in range(x0.cols):
-            e = mpmath.matrix(x0.rows, x0.cols)
-            e[i, j] = 1
-            hi = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 + h * e}))
-            lo = mv.value(f, mv.Instance(inst.sizes, {**inst.values, var: x0 - h * e}))
-            out[i, j] = (hi - lo) / (2 * h)
-    return out
 
 
 def _floats(m: Any) -> list[list[float]]:
