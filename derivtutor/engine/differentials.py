@@ -417,12 +417,6 @@ def _shape(e: Any) -> tuple[Any, Any]:
     return tuple(e.shape) if is_matrix(e) else (sp.Integer(1), sp.Integer(1))
 
 
-def _chain_shape(t: Term, var: Any) -> tuple[Any, Any]:
-    d = sp.Transpose(var) if t.transposed else var
-    chain = [*t.left, d, *t.right]
-    return (_shape(chain[0])[0], _shape(chain[-1])[1])
-
-
 def _diag(v: Any) -> Any:
     return DiagMatrix(v)
 
@@ -915,7 +909,7 @@ def _gradient(
     m = collected(pieces)
     if matrix or any(t.right for t in untransposed):
         if matrix:
-            target = sp.Trace(_mul(m, d)) if not _is_one_by_one(m, var) else _mul(m, d)
+            target = sp.Trace(_mul(m, d))
         else:
             target = _mul(m, d)
         rule = "trace_cyclic" if matrix else "scalar_transpose"
@@ -940,10 +934,6 @@ def _gradient(
     return MatrixDerivation(
         f, var, kind, step, tuple(algebra), read, gradient, tuple(deriver.where), symmetric
     )
-
-
-def _is_one_by_one(m: Any, var: Any) -> bool:
-    return False
 
 
 def _jacobian(
