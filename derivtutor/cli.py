@@ -38,7 +38,7 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """A calculus tutor for the maths behind machine learning: derivatives step by step.
@@ -200,8 +200,21 @@ def diff(
             raise UsageError("--entries writes out a vector or matrix expression: give --shape")
         from derivtutor.calculus.differentiation import differentiate
 
-        result = differentiate(terminal.read_expression(expr), wrt=wrt, order=order, at=at)
+        text, wrt = _operator_read(terminal.read_expression(expr), wrt)
+        result = differentiate(text, wrt=wrt, order=order, at=at)
         _show(result, output, detail=detail)
+
+
+def _operator_read(text: str, wrt: str | None) -> tuple[str, str | None]:
+    """d/dx x^2: the function, and x as --wrt (which may not name another variable)."""
+    from derivtutor.language.inputs import leading_derivative
+
+    named, function = leading_derivative(text)
+    if named is None:
+        return text, wrt
+    if wrt is not None and wrt != named:
+        raise UsageError(f"the expression says d/d{named}, and --wrt says {wrt}: give one")
+    return function, named
 
 
 def _diff_matrix(
@@ -956,7 +969,9 @@ def main() -> None:
 
     terminal.bound_process()
     defer_tensors()  # SymPy's first sum would load its tensor module: 60 ms that diff needs
-    _only(sys.argv[1] if len(sys.argv) > 1 else "")
+    first = sys.argv[1] if len(sys.argv) > 1 else ""
+    _not_a_command(first)
+    _only(first)
     try:
         app()
     except SystemExit as done:
@@ -973,6 +988,28 @@ def _only(name: str) -> None:
     if commands or groups:
         app.registered_commands = commands
         app.registered_groups = groups
+
+
+def _not_a_command(first: str) -> None:
+    """derivtutor "x^2", with no command: an expression where a command was expected is
+    answered with the command it surely meant, not Click's "no such command"."""
+    names = {_command_name(c) for c in app.registered_commands} | {
+        str(g.name) for g in app.registered_groups
+    }
+    if not first or first.startswith("-") or first in names:
+        return
+    word = first.replace("-", "").replace("_", "")
+    if word.isalpha() and len(word) > 1:
+        return  # a mistyped command: Click names the commands
+    from derivtutor.controls import visible
+
+    quoted = f'"{first}"' if '"' not in first and "$" not in first else f"'{first}'"
+    typer.echo(
+        f"error: {visible(quoted)} is not a command: did you mean derivtutor diff "
+        f"{visible(quoted)}?",
+        err=True,
+    )
+    terminal.exit_now(2)
 
 
 def _command_name(command: Any) -> str:

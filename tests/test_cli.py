@@ -595,3 +595,70 @@ def test_grad_of_a_quadratic_form_is_refused_not_misread() -> None:
     assert result.exit_code == 2
     assert "reads as a transpose" in result.stderr
     assert "∂" not in result.stdout
+
+
+# --- scientific notation (issue 15 §1) -----------------------------------------------------------
+
+
+def test_scientific_notation_in_an_expression_is_read_and_echoed() -> None:
+    out = _ok(["diff", "2.5e-3 x^2"])
+    assert out.splitlines()[0] == "d/dx [(1/400)x²]   (2.5e-3 read as 0.0025)"
+    assert "= x/200" in out
+    checked = runner.invoke(app, ["check", "1e-3 x^2", "2e-3 x"])
+    assert checked.exit_code == 0
+    assert "(2e-3 read as 0.002)" in checked.stdout
+
+
+def test_scientific_notation_in_options() -> None:
+    at = _ok(["diff", "x^2", "--at", "x=1e-3", "--format", "json"])
+    assert json.loads(at)["at"]["value"] == pytest.approx(2e-3)
+    descent = _ok(["descend", "x^2", "--start", "x=3", "--lr", "1e-2", "--iterations", "2"])
+    assert "η = 0.01" in descent
+    domain = runner.invoke(app, ["check", "log(x)", "1/x", "--domain", "1e-3:2"])
+    assert domain.exit_code == 0, domain.output
+
+
+def test_a_power_of_ten_past_a_double_is_refused() -> None:
+    result = runner.invoke(app, ["diff", "1e400 x"])
+    assert result.exit_code == 2
+    assert "the power of ten in 1e400 is too large" in result.stderr
+
+
+# --- what students naturally type (issue 15 §1) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt", "derivative"),
+    [
+        ("d/dx x^2", None, "2*x"),
+        ("d/dx (x^2)", None, "2*x"),
+        ("d/dt [t sin(t)]", None, "t*cos(t) + sin(t)"),
+        ("∂/∂y x^2 y^3", None, "3*x**2*y**2"),
+        ("d/dx x^2", "x", "2*x"),
+    ],
+)
+def test_a_leading_operator_names_the_variable(text: str, wrt: str | None, derivative: str) -> None:
+    args = ["diff", text, "--format", "json"] + (["--wrt", wrt] if wrt else [])
+    data = json.loads(_ok(args))
+    assert sp.simplify(sp.sympify(data["derivative"]) - sp.sympify(derivative)) == 0
+
+
+def test_a_leading_operator_and_another_wrt_are_refused() -> None:
+    result = runner.invoke(app, ["diff", "d/dx x^2", "--wrt", "y"])
+    assert result.exit_code == 2
+    assert "the expression says d/dx, and --wrt says y" in result.stderr
+
+
+@pytest.mark.parametrize("first", ["x^2", "sin(x)", "x"])
+def test_an_expression_without_a_command_suggests_diff(first: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "derivtutor", first], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f'error: "{first}" is not a command: did you mean derivtutor diff "{first}"?'
+    )
+
+
+def test_dash_v_is_the_version() -> None:
+    assert _ok(["-V"]).strip() == f"derivtutor {derivtutor.__version__}"

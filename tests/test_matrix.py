@@ -693,11 +693,12 @@ def test_a_right_answer_the_red_team_found_refused_is_correct(function, wrt, sha
     assert check_matrix(function, answer, wrt=wrt, shapes=[shapes]).verdict == "correct"
 
 
-def test_e_prints_as_e_and_scientific_notation_is_refused():
+def test_e_prints_as_e_and_scientific_notation_is_a_number():
     result = matrix_derivative("e x^T x", wrt="x", shapes=["x=n"])
     assert matrix_text(result.result) == "2ex" and "π" not in matrix_text(result.expression)
-    with pytest.raises(InputError, match="scientific notation"):
-        parse_shaped("x^T x + 1e-3 x^T x", declared(["x=n"]))
+    # 1e-3 is 0.001, never e − 3: the red team's misreading.
+    result = matrix_derivative("x^T x + 1e-3 x^T x", wrt="x", shapes=["x=n"])
+    assert matrix_text(result.result) == "(1001/500)x"
     with pytest.raises(InputError, match="at most"):
         parse_arrays("x=[1e400,2]", declared(["x=n"]))
 

@@ -728,9 +728,10 @@ def test_descend_plot_of_a_path_that_leaves_the_domain_at_once(plotext: Any) -> 
     assert "gradient descent, η = 1: diverged" in result.stdout
 
 
-def test_range_in_scientific_notation_is_refused_not_misread(plotext: Any) -> None:
-    message = _fails(["plot", "x", "--range", "1e-3:1"])
-    assert "scientific notation" in message
+def test_range_in_scientific_notation_is_read_as_a_number(plotext: Any) -> None:
+    # 1e-3 is 0.001, never 1·e − 3 (issue 15): a range from a thousandth to 1.
+    result = runner.invoke(app, ["plot", "x", "--range", "1e-3:1"])
+    assert result.exit_code == 0, result.output
 
 
 def test_the_derivative_is_not_drawn_where_f_is_undefined() -> None:

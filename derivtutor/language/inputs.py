@@ -12,6 +12,7 @@ Each reader is told which API parameter its text came from (``at``, ``start``, `
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -356,3 +357,18 @@ def _named(
             + ", ".join(v.name for v in found)
         )
     return tuple(symbols)
+
+
+_OPERATOR = re.compile(r"\s*[d∂]\s*/\s*[d∂]\s*([A-Za-zα-ωθ][A-Za-z0-9_]*)(?=[\s(\[])\s*")
+
+
+def leading_derivative(text: str) -> tuple[str | None, str]:
+    """``d/dx x^2``, ``d/dx (x^2)`` and ``d/dx [x^2]``, as students write a derivative (and as
+    derivtutor prints one): the variable and the function. ``(None, text)`` without one."""
+    match = _OPERATOR.match(text)
+    if match is None or not text[match.end() :].strip():
+        return None, text
+    rest = text[match.end() :].strip()
+    if rest.startswith("[") and rest.endswith("]") and rest.count("[") == 1:
+        rest = rest[1:-1]
+    return match.group(1), rest

@@ -41,13 +41,7 @@ from derivtutor.language.matrix_functions import (
     scalar,
 )
 from derivtutor.language.parse import grammar_cache
-from derivtutor.language.scan import (
-    MAX_DEPTH,
-    MAX_LENGTH,
-    MAX_LITERAL_DIGITS,
-    normalise,
-    refuse_scientific,
-)
+from derivtutor.language.scan import MAX_DEPTH, MAX_LENGTH, normalise, number_literal
 from derivtutor.language.shapes import Shapes, shape_text
 from derivtutor.language.vocabulary import CONSTANTS, FUNCTIONS, classify, variable
 
@@ -140,7 +134,7 @@ def shape(value: Any) -> tuple[sp.Expr, sp.Expr]:
 _TOKEN_RE = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
+  | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<name>[A-Za-zσ]+(?:_[A-Za-z0-9]+|[0-9]+)*)
   | (?P<op>\*\*|[-+*/(),^@⊙‖])
     """,
@@ -220,9 +214,7 @@ def _scan(text: str, shapes: Shapes) -> list[Token]:
         if kind == "space":
             continue
         if kind == "number":
-            if len(value.replace(".", "")) > MAX_LITERAL_DIGITS:
-                raise InputError("this number is too long", text=text, column=col(start))
-            refuse_scientific(norm, pos, value, text, col(pos))
+            number_literal(value, text, col(start))
             tokens.append(_token("NUMBER", value, col(start), col(pos - 1) + 1))
         elif kind == "op":
             tokens.append(_token(_OPS[value], value, col(start), col(start) + len(value)))

@@ -154,17 +154,44 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
-def refuse_scientific(norm: str, pos: int, value: str, text: str, column: int) -> None:
-    """1e-3 would otherwise read as 1·e − 3: refused, as 1e3 is (for both grammars)."""
-    exponent = _SCIENTIFIC.match(norm, pos)
-    if exponent:
+MAX_TEN_POWER = 300  # 1e300, as a double reaches; a literal 1e100000 would be a huge integer
+
+
+def number_literal(value: str, text: str, column: int) -> None:
+    """A number as typed, 2.5 or 1e-3 (scientific notation, as ML writes learning rates: 1e-3
+    is 0.001, never 1·e − 3; e alone is still Euler's number). Refused past its bounds: more
+    than MAX_LITERAL_DIGITS digits, or a power of ten past MAX_TEN_POWER."""
+    mantissa, _, power = value.lower().partition("e")
+    if len(mantissa.replace(".", "").lstrip("0")) > MAX_LITERAL_DIGITS:
         raise InputError(
-            "scientific notation is not supported",
+            f"the number {value[:12]}... is too long (at most {MAX_LITERAL_DIGITS} digits)",
             text=text,
             column=column,
-            suggestion=f"write {value}*10^({exponent.group(1).replace('+', '')}) "
-            "for a power of ten.",
+            suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
         )
+    if power and abs(int(power)) > MAX_TEN_POWER:
+        raise InputError(
+            f"the power of ten in {value} is too large (at most {MAX_TEN_POWER})",
+            text=text,
+            column=column,
+            suggestion="scale the problem so that its numbers fit a double",
+        )
+
+
+def scientific_readings(text: str) -> list[tuple[str, str]]:
+    """Each number written in scientific notation, with how it was read: ("1e-3", "0.001")."""
+    from decimal import Decimal
+
+    norm, _ = _normalise(text)
+    out = []
+    for match in _TOKEN_RE.finditer(norm):
+        value = match.group("number")
+        if value and "e" in value.lower():
+            decimal = format(Decimal(value), "f")
+            if "." in decimal:
+                decimal = decimal.rstrip("0").rstrip(".")
+            out.append((value, decimal))
+    return out
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -179,7 +206,7 @@ _GREEK_CHARS = "".join(GREEK_LETTERS) + "σπ"
 _TOKEN_RE = re.compile(
     rf"""
     (?P<space>\s+)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
+  | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<name>[A-Za-z{_GREEK_CHARS}]+(?:_[A-Za-z0-9]+|[0-9]+)?)
   | (?P<pow>\*\*|\^)
   | (?P<op>[-+*/(),|])
@@ -275,9 +302,6 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
     return InputError(f"unknown name '{name}'", text=text, column=column, suggestion=hint)
 
 
-_SCIENTIFIC = re.compile(r"[eE]([+-][0-9]+)")
-
-
 def scan(text: str) -> list[Token]:
     """Tokens for the grammar, with column numbers pointing into the original text."""
     norm, cols = _normalise(text)
@@ -300,15 +324,7 @@ def scan(text: str) -> list[Token]:
         if kind == "space":
             continue
         if kind == "number":
-            digits = value.replace(".", "")
-            if len(digits.lstrip("0")) > MAX_LITERAL_DIGITS:
-                raise InputError(
-                    f"the number {value[:12]}... is too long (at most {MAX_LITERAL_DIGITS} digits)",
-                    text=text,
-                    column=col(start),
-                    suggestion="round it, or write it with a power of ten, e.g. 3*10^24.",
-                )
-            refuse_scientific(norm, pos, value, text, col(pos))
+            number_literal(value, text, col(start))
             tokens.append(_token("NUMBER", value, col(start), end))
         elif kind == "name" and (base := _LOG_BASE.fullmatch(value)) and norm[pos : pos + 1] == "(":
             tokens.append(_token("FUNC", "log", col(start), end))

@@ -69,6 +69,16 @@ def _sections(result: Differentiation, detail: str) -> Iterator[Section]:
         yield _pattern_section(result, result.pattern)
 
 
+def read_numbers(text: str) -> list[ex.Segment]:
+    """How the numbers in scientific notation were read: "   (2.5e-3 read as 0.0025)"."""
+    from derivtutor.language.scan import scientific_readings
+
+    readings = scientific_readings(text)
+    if not readings:
+        return []
+    return ["   (" + ", ".join(f"{typed} read as {value}" for typed, value in readings) + ")"]
+
+
 def _heading(result: Differentiation, order: Order) -> list[ex.Segment]:
     """d/dx [f], with what the other letters are: constants, held constant, or absent."""
     var, partial, k = result.variable, result.partial, order.order
@@ -78,6 +88,7 @@ def _heading(result: Differentiation, order: Order) -> list[ex.Segment]:
     heading.append(ex.D(result.expression, var, partial, k))
     if k > 1:
         return [*heading, " = ", ex.D(order.expression, var, partial)]
+    heading += read_numbers(result.input)
     held = result.held_constant
     if not held:
         return heading

@@ -15,6 +15,7 @@ from derivtutor.language.shapes import shape_text
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Derivation, Gap, Heading, Line
 from derivtutor.render.numbers import number
+from derivtutor.render.summary import read_numbers
 
 
 def math(e: Any) -> ex.Formula:
@@ -50,7 +51,17 @@ def _title(result: MatrixDerivative) -> list[Block]:
     symmetric = sorted(m.name for m in result.derivation.symmetric)
     kind = "a scalar" if not is_matrix(f) else f"{_shape(f)}"
     lines: list[Block] = [
-        Line(["f = ", math(f), ", with ", *shapes, f", so f is {kind}."], role="title")
+        Line(
+            [
+                "f = ",
+                math(f),
+                ", with ",
+                *shapes,
+                f", so f is {kind}.",
+                *read_numbers(result.input),
+            ],
+            role="title",
+        )
     ]
     if symmetric:
         lines.append(Line([", ".join(symmetric) + " symmetric (Aᵀ = A)."]))

@@ -15,11 +15,12 @@ from derivtutor.grading.mistakes import Diagnosis
 from derivtutor.grading.verdict import CORRECT, POINTS, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
+from derivtutor.render.summary import read_numbers
 
 
 def lines(verdict: Verdict) -> list[list[ex.Segment]]:
     out: list[list[ex.Segment]] = [
-        ["Read as:  ", ex.Math(verdict.answer, typed=True)],
+        ["Read as:  ", ex.Math(verdict.answer, typed=True), *read_numbers(verdict.answer_text)],
         ["Verdict:  ", verdict.verdict],
     ]
     out.extend(message(verdict))
