@@ -554,3 +554,37 @@ def test_scientific_readings_are_echoed_as_decimals() -> None:
 
     assert scientific_readings("2.5e-3 x^2 + 1E4") == [("2.5e-3", "0.0025"), ("1E4", "10000")]
     assert scientific_readings("2e x") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("integrate(x)", "derivtutor does derivatives"),
+        ("int(x)", "derivtutor does derivatives"),
+        ("limit(x)", "not limits"),
+        ("solve(x)", "not equations"),
+        ("min(x, 1)", "min(a, b) = (a + b - |a - b|)/2"),
+    ],
+)
+def test_what_derivtutor_does_not_do_is_said(text: str, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert words in (caught.value.suggestion or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("sine(x)", "did you mean sin?"),
+        ("tanhh(x)", "did you mean tanh?"),
+        ("sigmod(x)", "did you mean sigmoid?"),
+        ("xyz", "did you mean x*y*z?"),
+        # No silly suggestions: nothing near, or a product of many letters no one means.
+        ("clear", "variables are single letters"),
+        ("frobnicate(x)", "the functions known are listed"),
+    ],
+)
+def test_suggestions_are_near_and_real(text: str, suggestion: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert (caught.value.suggestion or "").startswith(suggestion)

@@ -243,6 +243,30 @@ def _split_suffix(name: str) -> tuple[str, ...] | None:
     return None
 
 
+def _near(name: str, known: list[str]) -> str | None:
+    """The known name a typo most likely meant, within a small edit distance (one edit for a
+    name of up to four letters, two past that): sine is sin; limit is nothing."""
+    bound = 1 if len(name) <= 4 else 2
+    best: tuple[int, str] | None = None
+    for candidate in known:
+        if abs(len(candidate) - len(name)) > bound:
+            continue
+        distance = _edits(name.lower(), candidate.lower())
+        if distance <= bound and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance, for the short names a typo is made in."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
 def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputError:
     if name in NOT_SUPPORTED:
         return InputError(
@@ -264,6 +288,8 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
         return text[: column - 1] + replacement + text[column - 1 + len(name) :]
 
     parts = _split_name(name)
+    if parts is not None and len(parts) > 3 and all(len(p) == 1 for p in parts):
+        parts = None  # clear is not c*l*e*a*r: a product of many letters is no one's meaning
     ends_in_function = parts is not None and classify(parts[-1]) == Name("FUNC", parts[-1])
     if parts is not None and len(parts) > 1 and (next_char != "(" or ends_in_function):
         if classify(parts[0]) == Name("FUNC", parts[0]) and not ends_in_function:
@@ -281,21 +307,13 @@ def _unknown_name(name: str, text: str, column: int, next_char: str) -> InputErr
             "Write a space or * between factors.",
         )
     if next_char == "(":
-        import difflib  # here, not at the top: it costs ~5 ms of start-up, and only errors use it
-
-        close = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
-        hint = (
-            f"did you mean {close[0]}?"
-            if close
-            else "the functions known are listed in the README."
-        )
+        near = _near(name, list(FUNCTIONS))
+        hint = f"did you mean {near}?" if near else "the functions known are listed in the README."
         return InputError(f"unknown function '{name}'", text=text, column=column, suggestion=hint)
-    import difflib
-
-    close = difflib.get_close_matches(name, [*FUNCTIONS, *CONSTANTS, *GREEK_NAMES], n=1)
+    near = _near(name, [*FUNCTIONS, *CONSTANTS, *GREEK_NAMES])
     hint = (
-        f"did you mean {close[0]}?"
-        if close
+        f"did you mean {near}?"
+        if near
         else "variables are single letters (x, y, θ), written-out Greek letters (theta) "
         "or indexed names (x1, z_2)."
     )

@@ -109,6 +109,10 @@ GREEK_LETTERS.update(
 GREEK_LETTERS["ς"] = "sigma"  # final sigma is not sigmoid; treated like the written name below
 
 # Names a student may try that are not functions here, with the advice to give.
+_DERIVATIVES_ONLY = (
+    "derivtutor does derivatives; for an integral F of f, check it by differentiating: "
+    'derivtutor check "F" "f".'
+)
 NOT_SUPPORTED = {
     "f": "f(x) is not defined here: type the expression itself, e.g. x^2 + 1.",
     "g": "g(x) is not defined here: type the expression itself, e.g. x^2 + 1.",
@@ -118,6 +122,14 @@ NOT_SUPPORTED = {
     "log10": "use log(x, 10) for the base-10 logarithm.",
     "log2": "use log(x, 2) for the base-2 logarithm.",
     "max": "use relu(x) for max(0, x).",
+    "min": "use -relu(-x) for min(0, x), or min(a, b) = (a + b - |a - b|)/2.",
+    "integrate": _DERIVATIVES_ONLY,
+    "integral": _DERIVATIVES_ONLY,
+    "int": _DERIVATIVES_ONLY,
+    "limit": "derivtutor does derivatives, not limits.",
+    "lim": "derivtutor does derivatives, not limits.",
+    "solve": "derivtutor does derivatives, not equations; for dy/dx from an equation, use "
+    "derivtutor implicit.",
     "tg": "use tan(x).",
     "ctg": "use cot(x).",
     "cosec": "use csc(x).",
