@@ -530,7 +530,9 @@ def test_the_quiz_passes_over_a_problem_too_large_to_show(
         '  - id: t.slow\n    level: 1\n    function: "cot^2(((5)^(820.9268844 )) (x^511.29^x))"\n'
     )
     result = runner.invoke(app, ["quiz", "--bank", str(tmp_path / "bank"), "--count", "1"])
-    assert "t.slow is passed over: the function is too large to work with" in result.output
+    # Past the bound while it is checked or while it is derived: either way, passed over.
+    assert "t.slow is passed over:" in result.output
+    assert "too large to work with" in result.output
     assert "Traceback" not in result.output
 
 
