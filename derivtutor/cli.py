@@ -479,8 +479,13 @@ def _checked(
     steps: bool = False,
 ) -> Any:
     """check's forms for one function, by which of its arguments were given: a gradient, one
-    answer, or (with shapes) a vector or matrix answer."""
+    answer, or (with shapes) a vector or matrix answer. An answer's left side (f'(x) =, y =)
+    is dropped, as the quiz drops it."""
+    from derivtutor.language.inputs import answer_side
+
     read = terminal.read_expression
+    if answer is not None:
+        answer = answer_side(read(answer))
     if shape and function is not None and answer is not None:
         from derivtutor.grading.matrix_check import check_matrix
 

@@ -122,6 +122,10 @@ class ExpressionCommand(TyperCommand):
                 fail(_unknown_option(name, known))
             else:
                 positional.append(arg)
+        arguments = [p for p in params if getattr(p, "param_type_name", "") == "argument"]
+        if len(arguments) == 1 and len(positional) > 1:
+            # derivtutor diff x^2 + 1: the words of one expression, as a shell user means.
+            positional = [" ".join(positional)]
         return super().parse_args(ctx, [*options, "--", *positional])
 
 

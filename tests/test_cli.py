@@ -662,3 +662,15 @@ def test_an_expression_without_a_command_suggests_diff(first: str) -> None:
 
 def test_dash_v_is_the_version() -> None:
     assert _ok(["-V"]).strip() == f"derivtutor {derivtutor.__version__}"
+
+
+@pytest.mark.parametrize("answer", ["f'(x) = 2x", "y' = 2x", "dy/dx = 2x", "f(x) = 2x", "y = 2x"])
+def test_check_drops_an_answer_s_left_side_as_the_quiz_does(answer: str) -> None:
+    result = runner.invoke(app, ["check", "x^2", answer])
+    assert result.exit_code == 0, result.output
+    assert "Read as:  2x" in result.stdout
+
+
+def test_unquoted_words_are_one_expression() -> None:
+    assert _ok(["diff", "x^2", "+", "1"]).splitlines()[0] == "d/dx [x² + 1]"
+    assert _ok(["diff", "x^2", "+", "1", "--wrt", "x"]).splitlines()[0] == "d/dx [x² + 1]"

@@ -372,3 +372,18 @@ def leading_derivative(text: str) -> tuple[str | None, str]:
     if rest.startswith("[") and rest.endswith("]") and rest.count("[") == 1:
         rest = rest[1:-1]
     return match.group(1), rest
+
+
+# f'(x) = ..., y' = ..., dy/dx = ..., ∂f/∂x = ..., f(x) = ..., y = ...: students write the left
+# side of an answer too.
+_LEFT_SIDE = re.compile(
+    r"^\s*(?:[a-zA-Z]['′]+(?:\([^()=]*\))?|[d∂][a-zA-Z]*/[d∂][a-zA-Z0-9_]+(?:\([^()=]*\))?"
+    r"|[a-zA-Z](?:\([^()=]*\))?)"
+    r"\s*=(?!=)\s*(?P<answer>[^=]+)$"
+)
+
+
+def answer_side(text: str) -> str:
+    """The answer without a left side such as f'(x) =, dy/dx = or y =."""
+    match = _LEFT_SIDE.match(text)
+    return match.group("answer") if match else text

@@ -11,7 +11,6 @@ hint is Hard, right at once is Good.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.errors import DerivtutorError, InputError, Message, Parameter, UsageError
 from derivtutor.grading.matrix_check import MatrixVerdict
 from derivtutor.grading.verdict import CORRECT, INCORRECT, Verdict, check
-from derivtutor.language.inputs import split_components
+from derivtutor.language.inputs import answer_side, split_components
 from derivtutor.practice.problem import Problem
 
 if TYPE_CHECKING:
@@ -339,7 +338,7 @@ class Quiz:
         assert self._current is not None
         current = self._current
         try:
-            graded = grade(current.problem, _answer_side(text))
+            graded = grade(current.problem, answer_side(text))
         except DerivtutorError as err:
             return [Unreadable(text, _command_typo(text) or err)]
         if any(v.verdict not in (CORRECT, INCORRECT) for v in graded.verdicts):
@@ -369,19 +368,6 @@ class Quiz:
         if rating == Rating.GOOD:
             self._first_try += 1
         return [graded, *self._next(now)]
-
-
-# f'(x) = ..., y' = ..., dy/dx = ..., ∂f/∂x = ...: students write the left side too.
-_LEFT_SIDE = re.compile(
-    r"^\s*(?:[a-zA-Z]['′]+(?:\([^()=]*\))?|[d∂][a-zA-Z]*/[d∂][a-zA-Z0-9_]+(?:\([^()=]*\))?)"
-    r"\s*=(?!=)\s*(?P<answer>[^=]+)$"
-)
-
-
-def _answer_side(text: str) -> str:
-    """The answer without a left side such as f'(x) = or dy/dx =."""
-    match = _LEFT_SIDE.match(text)
-    return match.group("answer") if match else text
 
 
 def _command_typo(text: str) -> DerivtutorError | None:
