@@ -123,7 +123,7 @@ class ExpressionCommand(TyperCommand):
             else:
                 positional.append(arg)
         arguments = [p for p in params if getattr(p, "param_type_name", "") == "argument"]
-        if len(arguments) == 1 and len(positional) > 1:
+        if len(arguments) == 1 and getattr(arguments[0], "nargs", 1) == 1 and len(positional) > 1:
             # derivtutor diff x^2 + 1: the words of one expression, as a shell user means.
             positional = [" ".join(positional)]
         return super().parse_args(ctx, [*options, "--", *positional])
