@@ -776,7 +776,7 @@ MORE_EXPRESSIONS: list[tuple[str, str]] = [
     ("(sin(x) + cos(x))^2", "x"),
     ("1/sqrt(x)", "x"),
     ("x sqrt(x)", "x"),
-    ("x^-1/2", "x"),
+    ("x^(-1)/2", "x"),
     ("(x^2)^(1/3)", "x"),
     ("x^(2/3)", "x"),
     ("x^e", "x"),

@@ -114,6 +114,20 @@ ACCEPTED: list[tuple[str, str, sp.Expr]] = [
     ("log-base-2", "log(x,2)", sp.log(x) / sp.log(2)),
     ("ln", "ln(x)", sp.log(x)),
     ("log-natural", "log(x)", sp.log(x)),
+    ("log2", "log2(x)", sp.log(x) / sp.log(2)),
+    ("log10", "log10(x^2)", sp.log(x**2) / sp.log(10)),
+    # max and min, read through relu
+    ("max-zero-x", "max(0, x)", relu(x)),
+    ("max-x-zero", "max(x, 0)", relu(x)),
+    ("min-zero-x", "min(0, x)", -relu(-x)),
+    ("max-general", "max(x^2, 1)", 1 + relu(x**2 - 1)),
+    ("min-general", "min(x, y)", x - relu(x - y)),
+    ("max-constants", "max(2, 3)", sp.Integer(3)),
+    # a power divided, where the other reading cannot be meant
+    ("power-whole-fraction", "x^2/2", x**2 / 2),
+    ("power-spaced-fraction", "x^3 / 2", x**3 / 2),
+    ("exp-fraction", "e^x/2", sp.exp(x) / 2),
+    ("power-parenthesised", "x^(-1/2)", x ** sp.Rational(-1, 2)),
     ("sqrt", "sqrt(x)", sp.sqrt(x)),
     ("sqrt-sum", "sqrt(x^2+1)", sp.sqrt(x**2 + 1)),
     # decimals are exact rationals
@@ -307,18 +321,27 @@ REJECTED: list[tuple[str, str, int, str | None, str | None]] = [
     ("empty-parens", "()", 2, None, None),
     ("scientific-too-large", "1e400 x", 1, "fit a double", "power of ten"),
     ("square-brackets", "[x]", 1, "( )", "'['"),
-    ("braces", "{x}", 1, "( )", None),
+    ("braces-unclosed", "{x", 1, "'}'", "never closed"),
+    ("brace-unopened", "x}", 2, "'{'", "no matching"),
     ("factorial", "x!", 2, "4*3*2*1", "factorial"),
     ("snowman", "x ☃ 1", 3, "+ - * /", "☃"),
     ("euro", "x€", 2, None, "€"),
     ("partial", "x ∂ y", 3, None, "∂"),
     ("less-equal", "x ≤ 1", 3, None, "≤"),
-    ("backslash", "\\sin(x)", 1, None, None),
+    ("backslash-unknown", "\\foo(x)", 1, None, "\\foo"),
+    ("backslash-near", "\\fraq{1}{x}", 1, "\\frac", None),
+    ("backslash-alone", "x \\", 3, None, "backslash"),
     ("bad-underscore", "x_", 2, None, "'_'"),
-    ("max", "max(x, 0)", 1, "relu(x)", "max"),
+    ("max-one-arg", "max(x)", 1, "max(a, b)", "2 arguments"),
+    ("log2-no-parens", "log2 x", 1, "log2(x)", None),
+    # x^-1/2 is refused as 1/2 x is: written tight, both readings are meant by someone.
+    ("power-neg-fraction", "x^-1/2", 2, "x^(-1/2)", "ambiguous"),
+    ("power-fraction", "x^1/2", 2, "(x^1)/2", "ambiguous"),
+    ("power-three-halves", "3x^3/2 + 1", 3, "3x^(3/2) + 1", "ambiguous"),
+    ("power-neg-var-fraction", "e^-x/2", 2, "e^(-x/2)", "ambiguous"),
+    ("power-of-group-fraction", "(x+1)^-1/2", 6, "(x+1)^(-1/2)", "ambiguous"),
     ("sigma-name", "sigma(x)", 1, "sigmoid", None),
     ("lg", "lg(x)", 1, "log(x, 10)", None),
-    ("log10", "log10(x)", 1, "log(x, 10)", None),
     ("tg", "tg(x)", 1, "tan(x)", None),
     ("cosec", "cosec(x)", 1, "csc(x)", None),
     ("diff", "diff(x^2)", 1, "differentiates", None),
@@ -550,10 +573,10 @@ def test_scientific_notation_is_read_as_the_number_it_is(text: str, expected: sp
 
 
 def test_scientific_readings_are_echoed_as_decimals() -> None:
-    from derivtutor.language.scan import scientific_readings
+    from derivtutor.language.scan import readings
 
-    assert scientific_readings("2.5e-3 x^2 + 1E4") == [("2.5e-3", "0.0025"), ("1E4", "10000")]
-    assert scientific_readings("2e x") == []
+    assert readings("2.5e-3 x^2 + 1E4") == [("2.5e-3", "0.0025"), ("1E4", "10000")]
+    assert readings("2e x") == []
 
 
 @pytest.mark.parametrize(

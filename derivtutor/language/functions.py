@@ -98,3 +98,30 @@ class softplus(sp.Function):  # type: ignore[misc]  # noqa: N801
     def _latex(self, printer: Any, exp: str | None = None) -> str:
         tex = rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def maximum(u: sp.Expr, v: sp.Expr, evaluate: bool = True) -> sp.Expr:
+    """max(u, v) in a function the rules know: max(0, u) = relu(u), and in general
+    max(u, v) = v + relu(u − v)."""
+    if u.is_zero or v.is_zero:
+        return relu(v if u.is_zero else u, evaluate=evaluate)
+    return sp.Add(v, relu(_minus(u, v, evaluate), evaluate=evaluate), evaluate=evaluate)
+
+
+def minimum(u: sp.Expr, v: sp.Expr, evaluate: bool = True) -> sp.Expr:
+    """min(u, v) in a function the rules know: min(0, u) = −relu(−u), and in general
+    min(u, v) = u − relu(u − v)."""
+    if u.is_zero or v.is_zero:
+        w = v if u.is_zero else u
+        return _negated(relu(_negated(w, evaluate), evaluate=evaluate), evaluate)
+    return sp.Add(
+        u, _negated(relu(_minus(u, v, evaluate), evaluate=evaluate), evaluate), evaluate=evaluate
+    )
+
+
+def _negated(u: sp.Expr, evaluate: bool) -> sp.Expr:
+    return sp.Mul(sp.Integer(-1), u, evaluate=evaluate)
+
+
+def _minus(u: sp.Expr, v: sp.Expr, evaluate: bool) -> sp.Expr:
+    return sp.Add(u, _negated(v, evaluate), evaluate=evaluate)

@@ -362,9 +362,21 @@ def _named(
 _OPERATOR = re.compile(r"\s*[d∂]\s*/\s*[d∂]\s*([A-Za-zα-ωθ][A-Za-z0-9_]*)(?=[\s(\[])\s*")
 
 
+# \frac{d}{dx}, \dfrac{\mathrm{d}}{\mathrm{d}x}, \frac{\partial}{\partial x}: the same in LaTeX.
+_D = r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)"
+_LATEX_OPERATOR = re.compile(
+    rf"\s*\$?\s*\\[dt]?frac\s*\{{\s*{_D}\s*\}}\s*\{{\s*{_D}\s*([A-Za-z])\s*\}}\s*"
+)
+
+
 def leading_derivative(text: str) -> tuple[str | None, str]:
     """``d/dx x^2``, ``d/dx (x^2)`` and ``d/dx [x^2]``, as students write a derivative (and as
-    derivtutor prints one): the variable and the function. ``(None, text)`` without one."""
+    derivtutor prints one), and ``\\frac{d}{dx}`` in LaTeX: the variable and the function.
+    ``(None, text)`` without one."""
+    latex = _LATEX_OPERATOR.match(text)
+    if latex is not None and text[latex.end() :].strip(" $"):
+        rest = text[latex.end() :].strip()
+        return latex.group(1), ("$" + rest if text.lstrip().startswith("$") else rest)
     match = _OPERATOR.match(text)
     if match is None or not text[match.end() :].strip():
         return None, text
@@ -378,7 +390,8 @@ def leading_derivative(text: str) -> tuple[str | None, str]:
 # side of an answer too.
 _LEFT_SIDE = re.compile(
     r"^\s*(?:[a-zA-Z]['′]+(?:\([^()=]*\))?|[d∂][a-zA-Z]*/[d∂][a-zA-Z0-9_]+(?:\([^()=]*\))?"
-    r"|[a-zA-Z](?:\([^()=]*\))?)"
+    r"|[a-zA-Z](?:\([^()=]*\))?"
+    r"|\$?\\[dt]?frac\{\s*(?:d|\\partial)\s*[a-zA-Z]*\s*\}\{\s*(?:d|\\partial)\s*[a-zA-Z]\s*\})"
     r"\s*=(?!=)\s*(?P<answer>[^=]+)$"
 )
 
@@ -386,4 +399,7 @@ _LEFT_SIDE = re.compile(
 def answer_side(text: str) -> str:
     """The answer without a left side such as f'(x) =, dy/dx = or y =."""
     match = _LEFT_SIDE.match(text)
-    return match.group("answer") if match else text
+    if match is None:
+        return text
+    answer = match.group("answer")
+    return "$" + answer if text.lstrip().startswith("$") else answer  # $y = …$ keeps its $…$

@@ -285,7 +285,7 @@ def _apply(func: Token, args: list[sp.Expr]) -> sp.Expr:
         raise _error_at(
             func,
             f"{name} takes {wanted} argument{'s' if arities != (1,) else ''}, not {len(args)}",
-            suggestion="log(x, b) is the only function with two arguments (the base b).",
+            suggestion="log(x, b), max(a, b) and min(a, b) take two arguments; the others one.",
         )
     if name == "log" and len(args) == 2:
         base = args[1]

@@ -19,6 +19,7 @@ from functools import lru_cache
 from lark import Token
 
 from derivtutor.errors import InputError, Message, Parameter
+from derivtutor.language.latex import from_latex, is_latex
 from derivtutor.language.vocabulary import (
     CONSTANTS,
     FUNCTIONS,
@@ -72,6 +73,16 @@ _OPERATORS = {
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
+    """Map LaTeX and Unicode to the ASCII grammar. Returns the text and, per character, its
+    source column."""
+    if not is_latex(text):
+        return _normalise_plain(text)
+    plain, latex_columns = from_latex(text)
+    norm, columns = _normalise_plain(plain)
+    return norm, [latex_columns[c - 1] if c <= len(plain) else len(text) + 1 for c in columns]
+
+
+def _normalise_plain(text: str) -> tuple[str, list[int]]:
     """Map Unicode to the ASCII grammar. Returns the text and, per character, its source column."""
     out: list[str] = []
     cols: list[int] = []
@@ -135,7 +146,7 @@ def _normalise(text: str) -> tuple[str, list[int]]:
             # A space first, so that x√x reads as x·√x, not as the name 'xsqrt'.
             if j > i + 1:
                 # The root's argument is read as any text is (√sin(x²) holds x^2, not x2).
-                inner, inner_cols = _normalise(text[i + 1 : j])
+                inner, inner_cols = _normalise_plain(text[i + 1 : j])
                 piece = " sqrt(" + inner + ")"
                 out.append(piece)
                 cols.extend([i + 1] * 6 + [i + 1 + c for c in inner_cols] + [j])
@@ -178,19 +189,26 @@ def number_literal(value: str, text: str, column: int) -> None:
         )
 
 
-def scientific_readings(text: str) -> list[tuple[str, str]]:
-    """Each number written in scientific notation, with how it was read: ("1e-3", "0.001")."""
+# Functions read through others, with what the reading says.
+_REWRITTEN = {"max": ("max(u, v)", "v + relu(u − v)"), "min": ("min(u, v)", "u − relu(u − v)")}
+
+
+def readings(text: str) -> list[tuple[str, str]]:
+    """What was read otherwise than typed, to be echoed: each number in scientific notation
+    ("1e-3", "0.001"), and max and min, read through relu ("max(u, v)", "v + relu(u − v)")."""
     from decimal import Decimal
 
     norm, _ = _normalise(text)
     out = []
     for match in _TOKEN_RE.finditer(norm):
-        value = match.group("number")
+        value, name = match.group("number"), match.group("name")
         if value and "e" in value.lower():
             decimal = format(Decimal(value), "f")
             if "." in decimal:
                 decimal = decimal.rstrip("0").rstrip(".")
             out.append((value, decimal))
+        elif name in _REWRITTEN and _REWRITTEN[name] not in out:
+            out.append(_REWRITTEN[name])
     return out
 
 
@@ -377,6 +395,7 @@ def scan(text: str) -> list[Token]:
     tokens = _insert_implicit_products(tokens, text)
     _check_ambiguous_division(tokens, text)
     _check_ambiguous_exponent(tokens, text)
+    _check_ambiguous_power_fraction(tokens, text)
     return tokens
 
 
@@ -401,7 +420,7 @@ def _is_function(name: str) -> bool:
     return named is not None and named.kind == "FUNC"
 
 
-_LOG_BASE = re.compile(r"log_([0-9]+)")
+_LOG_BASE = re.compile(r"log_?([0-9]+)")  # log_10(x), log₁₀(x) and log10(x)
 
 
 def _with_bases(tokens: list[Token], bases: dict[int, str]) -> list[Token]:
@@ -705,6 +724,72 @@ def _check_ambiguous_exponent(tokens: list[Token], text: str) -> None:
                     suggestion=f"write e^({exponent}) for the exponential of {exponent}, "
                     f"or e^{exponent[: -len(str(factor))]}*{str(factor)} for a product.",
                 )
+
+
+def _check_ambiguous_power_fraction(tokens: list[Token], text: str) -> None:
+    """Refuse x^-1/2 and x^1/2, as 1/2 x is refused: by precedence each is a power divided by
+    2, but written tight it is as often meant as the power -1/2 or 1/2. Read as written when
+    the other reading cannot be meant: x^2/2 (x^(2/2) would be x), x^2 / 2 spaced, e^x/2."""
+    for i, tok in enumerate(tokens):
+        if tok.type != "POW" or i == 0:
+            continue
+        j = i + 1
+        signed = j < len(tokens) and tokens[j].type in ("SUB", "ADD")
+        j += signed
+        if j + 2 >= len(tokens):
+            continue
+        power, slash, below = tokens[j], tokens[j + 1], tokens[j + 2]
+        if (
+            power.type not in ("NUMBER", "VAR", "CONST")
+            or slash.type != "DIV"
+            or below.type not in ("NUMBER", "VAR", "CONST")
+            or end_column(power) != slash.column
+            or end_column(slash) != below.column
+        ):
+            continue
+        if not signed:
+            if power.type != "NUMBER" or below.type != "NUMBER":
+                continue
+            if _is_whole(str(power), str(below)):
+                continue
+        start, stop = _base_column(tokens, i - 1), end_column(below)
+        head, tail = text[: start - 1], text[stop - 1 :]
+        base = text[start - 1 : (tok.column or 1) - 1].strip()
+        exponent = text[(tokens[i + 1].column or 1) - 1 : stop - 1]
+        above = text[(tokens[i + 1].column or 1) - 1 : end_column(power) - 1]
+        raise InputError(
+            f"{base}^{exponent} is ambiguous: a power of {exponent}, or {base}^{above} "
+            f"divided by {below!s}?",
+            text=text,
+            column=tok.column,
+            suggestion=f"write {head}{base}^({exponent}){tail} for the power, or "
+            f"{head}({base}^{above})/{below!s}{tail} for the quotient.",
+        )
+
+
+def _is_whole(numerator: str, denominator: str) -> bool:
+    from fractions import Fraction
+
+    try:
+        quotient = Fraction(numerator) / Fraction(denominator)
+    except (ValueError, ZeroDivisionError):
+        return True  # not ours to judge: the parser reports it
+    return quotient.denominator == 1
+
+
+def _base_column(tokens: list[Token], k: int) -> int:
+    """The column where the operand ending at token k starts: a name, a number, a group or a
+    call."""
+    if tokens[k].type in ("RPAR", "RBAR"):
+        depth = 0
+        while k >= 0:
+            depth += {"RPAR": 1, "RBAR": 1, "LPAR": -1, "LBAR": -1}.get(tokens[k].type, 0)
+            if depth == 0:
+                break
+            k -= 1
+        if k > 0 and tokens[k - 1].type == "FUNC":
+            k -= 1
+    return tokens[max(k, 0)].column or 1
 
 
 def _skip_power(tokens: list[Token], j: int) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-from derivtutor.language.functions import relu, sigmoid, softplus
+from derivtutor.language.functions import maximum, minimum, relu, sigmoid, softplus
 
 # name -> (SymPy callable, allowed argument counts)
 FUNCTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
@@ -66,6 +66,9 @@ FUNCTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
     "σ": (sigmoid, (1,)),
     "relu": (relu, (1,)),
     "softplus": (softplus, (1,)),
+    # max(0, x) is relu(x), as ML writes it; max and min in general through relu too.
+    "max": (maximum, (2,)),
+    "min": (minimum, (2,)),
 }
 
 # f^-1 notation: sin^-1(x) is arcsin, not 1/sin(x).
@@ -119,10 +122,8 @@ NOT_SUPPORTED = {
     "h": "h(x) is not defined here: type the expression itself, e.g. x^2 + 1.",
     "sigma": "use sigmoid(x) or σ(x) for the sigmoid.",
     "lg": "use log(x, 10) for the base-10 logarithm, or ln(x) for the natural one.",
-    "log10": "use log(x, 10) for the base-10 logarithm.",
-    "log2": "use log(x, 2) for the base-2 logarithm.",
-    "max": "use relu(x) for max(0, x).",
-    "min": "use -relu(-x) for min(0, x), or min(a, b) = (a + b - |a - b|)/2.",
+    "log10": "write log10(x) or log(x, 10) for the base-10 logarithm.",
+    "log2": "write log2(x) or log(x, 2) for the base-2 logarithm.",
     "integrate": _DERIVATIVES_ONLY,
     "integral": _DERIVATIVES_ONLY,
     "int": _DERIVATIVES_ONLY,

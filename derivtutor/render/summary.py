@@ -70,13 +70,14 @@ def _sections(result: Differentiation, detail: str) -> Iterator[Section]:
 
 
 def read_numbers(text: str) -> list[ex.Segment]:
-    """How the numbers in scientific notation were read: "   (2.5e-3 read as 0.0025)"."""
-    from derivtutor.language.scan import scientific_readings
+    """What was read otherwise than typed: "   (2.5e-3 read as 0.0025)",
+    "   (max(u, v) read as v + relu(u − v))"."""
+    from derivtutor.language.scan import readings
 
-    readings = scientific_readings(text)
-    if not readings:
+    found = readings(text)
+    if not found:
         return []
-    return ["   (" + ", ".join(f"{typed} read as {value}" for typed, value in readings) + ")"]
+    return ["   (" + ", ".join(f"{typed} read as {value}" for typed, value in found) + ")"]
 
 
 def _heading(result: Differentiation, order: Order) -> list[ex.Segment]:
