@@ -803,13 +803,14 @@ def quiz(
 ) -> None:
     """Practise: one problem at a time, with hints, steps after a miss, and saved progress.
 
-    At the prompt, type your answer, or hint, steps, skip, quit or help.
+    Without --level, --problem or --seed, the learning path: topics in curriculum order, each
+    from level 1, a level up after 3 right in a row at the first try. At the prompt, type your
+    answer, or hint, steps, skip, quit or help.
 
     Example: [bold]derivtutor quiz --topic chain-rule --count 5[/bold]
     """
     with terminal.errors(debug, bounded=False):
-        from derivtutor.practice.quiz import select
-        from derivtutor.practice.session import gradable, open_store, usable
+        from derivtutor.practice.session import gradable, open_store, planned, usable
         from derivtutor.practice.validation import loaded_bank
 
         terminal.start_engine()
@@ -824,9 +825,11 @@ def quiz(
                 raise UsageError(f"no generator for {topic!r}. Topics: {', '.join(TOPICS)}")
             terminal.quiz(generated(topic, level, seed), count, open_store())
             return
-        loaded = usable(loaded_bank(bank))
-        picked = select(loaded, topic=topic, level=level, count=count, problem=problem, seed=seed)
-        terminal.quiz(gradable(picked, terminal.say, terminal.row_bound), len(picked), open_store())
+        store, loaded = open_store(), usable(loaded_bank(bank))
+        problems, total, path = planned(
+            loaded, store, topic=topic, level=level, count=count, problem=problem, seed=seed
+        )
+        terminal.quiz(gradable(problems, terminal.say, terminal.row_bound), total, store, path)
 
 
 @app.command()

@@ -665,14 +665,16 @@ def exit_code(result: Any) -> int:
     return {CORRECT: 0, INCORRECT: 1}.get(result.verdict, 2)
 
 
-def quiz(problems: Iterator[Any], total: int | None, store: Any) -> None:
-    """Run the quiz loop at this terminal: its line editing, its styles, its Ctrl-C."""
+def quiz(problems: Iterator[Any], total: int | None, store: Any, path: Any = None) -> None:
+    """Run the quiz loop at this terminal: its line editing, its styles, its Ctrl-C.
+    ``path``: the learning path the problems come from, if any."""
     from derivtutor.practice.session import practise
     from derivtutor.render.quiz import QuizWriter
 
     writer = QuizWriter(ascii=ascii_only())
     screen = QuizScreen(writer, styled=output_format(None) is Format.rich)
-    practise(problems, total, store, read=line_reader(), show=screen, hint_texts=writer.hints)
+    read, hints = line_reader(), writer.hints
+    practise(problems, total, store, read=read, show=screen, hint_texts=hints, path=path)
 
 
 def confirm(question: str) -> bool:

@@ -252,19 +252,29 @@ def test_a_gradient_is_answered_with_comma_separated_components() -> None:
 def test_the_sequence_is_repeatable() -> None:
     out = _quiz(SEQUENCE, "skip\nskip\nskip\n")
     assert _posed(out) == [(n, 3, p.id) for n, p in enumerate(PICKED, 1)]
-    assert "No answers given (3 posed, 3 skipped)." in out
-    assert _stored() == ([], [])  # skipping untried problems records nothing
+    assert "Problems: 3 posed, 3 missed (3 of them skipped)." in out
+    # A skip shows the answer, so it counts as missed and the problem comes back soon.
+    assert _attempts() == [(p.id, None, "revealed", None, 0) for p in PICKED]
+    assert _ratings() == [(p.id, 1) for p in PICKED]
 
 
-def test_skip_moves_on_and_records_nothing_for_the_skipped_problem() -> None:
+def test_skip_shows_the_answer_and_the_steps_and_counts_a_miss() -> None:
     first, second, third = PICKED
     out = _quiz(SEQUENCE, f"skip\n{second.answer[0]}\nquit\n")
     assert [pid for _, _, pid in _posed(out)] == [first.id, second.id, third.id]
-    assert out.count("  Skipped.") == 1
-    assert "Score: 1 of 1 right" in out
-    assert re.search(rf"^Problems: 3 posed, 1 skipped\. {SUMMARY_TIME}$", out, re.M)
-    assert _attempts() == [(second.id, second.answer[0], "correct", None, 0)]
-    assert _ratings() == [(second.id, 3)]
+    assert out.count("  Skipped (this one counts as missed). The answer:") == 1
+    shown = out[out.index("The answer:") : out.index(f"[{second.id}]")]
+    assert "    d/dx [e^(x²)] = 2x·e^(x²)" in shown  # the answer, then the derivation
+    assert "1. Chain rule" in shown and "Result: d/dx [e^(x²)] = 2x·e^(x²)" in shown
+    assert "Score: 1 of 2 right" in out
+    assert re.search(
+        rf"^Problems: 3 posed, 1 missed \(1 of them skipped\)\. {SUMMARY_TIME}$", out, re.M
+    )
+    assert _attempts() == [
+        (first.id, None, "revealed", None, 0),
+        (second.id, second.answer[0], "correct", None, 0),
+    ]
+    assert _ratings() == [(first.id, 1), (second.id, 3)]
 
 
 @pytest.mark.parametrize(
@@ -302,7 +312,11 @@ def test_ctrl_c_while_a_verdict_is_printed_still_ends_with_the_summary(
     ("lines", "score", "problems"),
     [
         ("cos(x^2)\n2x cos(x^2)\n", "Score: 1 of 1 right", "Problems: 1 posed."),
-        ("cos(x^2)\nskip\n", "Score: 0 of 1 right.", "Problems: 1 posed, 1 missed."),
+        (
+            "cos(x^2)\nskip\n",
+            "Score: 0 of 1 right.",
+            "Problems: 1 posed, 1 missed (1 of them skipped).",
+        ),
         ("cos(x^2)\nsteps\n", "Score: 0 of 1 right.", "Problems: 1 posed, 1 missed."),
         ("cos(x^2)\nquit\n", "Score: 0 of 1 right.", "Problems: 1 posed, 1 missed."),
         ("cos(x^2)\n", "Score: 0 of 1 right.", "Problems: 1 posed, 1 missed."),
@@ -325,7 +339,9 @@ def test_the_summary_counts_mistakes_by_type_across_problems() -> None:
     out = _quiz(SEQUENCE, "e^(x^2)\n2x e^(x^2)\n1/(x^2+1)\nx/(x^2+1)\nskip\nquit\n")
     summary = out[out.index("\nScore:") :]
     assert "Score: 1 of 2 right" in summary
-    assert re.search(rf"^Problems: 3 posed, 1 missed\. {SUMMARY_TIME}$", summary, re.M)
+    assert re.search(
+        rf"^Problems: 3 posed, 1 missed \(1 of them skipped\)\. {SUMMARY_TIME}$", summary, re.M
+    )
     assert (
         "Mistakes by type: missing_chain_factor ×1, log_missing_inner ×1, constant_factor ×1."
         in summary
@@ -403,9 +419,10 @@ def test_generate_poses_endless_new_problems_and_never_schedules_them() -> None:
     assert all(total is None for _, total, _ in posed)  # no "of N": endless
     assert all(pid.startswith("gen.chain-rule.") for _, _, pid in posed)
     assert " · chain-rule · level 1 " in out
-    second = posed[1][2]
+    first, second = posed[0][2], posed[1][2]
     attempts, reviews = _stored()
     assert [(a["problem"], a["answer"], a["verdict"]) for a in attempts] == [
+        (first, None, "revealed"),
         (second, "x^2", "incorrect"),
         (second, None, "revealed"),
     ]
@@ -426,7 +443,7 @@ def test_generate_with_a_seed_is_repeatable() -> None:
 def test_generate_with_a_count_stops_after_that_many() -> None:
     out = _quiz([*GENERATE, "--count", "2"], "skip\nskip\n")
     assert [(n, total) for n, total, _ in _posed(out)] == [(1, 2), (2, 2)]
-    assert "No answers given (2 posed, 2 skipped)." in out
+    assert "Problems: 2 posed, 2 missed (2 of them skipped)." in out
 
 
 # --- stats ----------------------------------------------------------------------------------------
@@ -520,7 +537,6 @@ def test_review_on_a_fresh_home_mixes_new_level_1_problems_from_different_topics
     assert {level for *_, level, _ in posed} == {"1"}
     topics = [topic for _, _, topic, _, _ in posed]
     assert len(set(topics)) == 4
-    assert _stored() == ([], [])
 
 
 def test_review_poses_a_missed_problem_first_once_it_is_due(

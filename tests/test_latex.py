@@ -164,6 +164,27 @@ def test_the_books_latex_reads_as_its_plain_form(item: dict[str, str]) -> None:
     assert parse(item["latex"]).doit() == parse(item["plain"]).doit()
 
 
+ANSWERED = [item for item in ITEMS if "answer_latex" in item]
+
+
+@pytest.mark.parametrize("item", ANSWERED, ids=[i["id"] for i in ANSWERED])
+def test_the_books_latex_answer_is_graded_correct(item: dict[str, str]) -> None:
+    """The book's answer, pasted as LaTeX, is the derivative of its function, pasted as LaTeX."""
+    from derivtutor import check
+
+    verdict = check(
+        item["latex"], item["answer_latex"], wrt=item["variable"], domain=item.get("domain")
+    )
+    assert verdict.verdict == "correct", verdict.message
+
+
+def test_the_book_set_is_large_and_varied() -> None:
+    assert len(ITEMS) >= 100 and len(ANSWERED) >= 100
+    text = "".join(item["latex"] for item in ITEMS)
+    for construct in (r"\dfrac", r"\sqrt[", r"\left", r"\cdot", "^{", r"\sin"):
+        assert construct in text
+
+
 # --- through the command line ----------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation
 from derivtutor.errors import DerivtutorError
@@ -199,9 +200,9 @@ RIGHT_SIN = RIGHT[SIN.id]
         (["hint", WRONG_SIN, RIGHT_SIN], [Rating.AGAIN], 1, 0, 0, 0),
         (["steps"], [Rating.AGAIN], 0, 0, 1, 0),
         (["hint", "steps"], [Rating.AGAIN], 0, 0, 1, 0),
-        (["skip"], [], 0, 0, 0, 1),
-        (["hint", "skip"], [], 0, 0, 0, 1),
-        ([WRONG_SIN, "skip"], [Rating.AGAIN], 0, 0, 1, 0),
+        (["skip"], [Rating.AGAIN], 0, 0, 1, 1),
+        (["hint", "skip"], [Rating.AGAIN], 0, 0, 1, 1),
+        ([WRONG_SIN, "skip"], [Rating.AGAIN], 0, 0, 1, 1),
         (["sin(", RIGHT_SIN], [Rating.GOOD], 1, 1, 0, 0),
         (["help", "", RIGHT_SIN], [Rating.GOOD], 1, 1, 0, 0),
     ],
@@ -213,8 +214,8 @@ RIGHT_SIN = RIGHT[SIN.id]
         "hint-wrong-right-again",
         "steps-again",
         "hint-then-steps-again",
-        "skip-untried-no-review",
-        "skip-after-hint-no-review",
+        "skip-untried-again",
+        "skip-after-hint-again",
         "skip-after-wrong-again",
         "parse-error-is-not-an-attempt",
         "help-and-blank-are-not-attempts",
@@ -276,10 +277,20 @@ def test_steps_records_a_revealed_attempt_and_poses_the_next() -> None:
     ]
 
 
-def test_skip_shows_skipped_and_poses_the_next() -> None:
+def test_skip_shows_the_answer_counts_a_miss_and_poses_the_next() -> None:
+    """As rustlings shows a solution: the answer and its steps, and the problem comes back."""
     quiz, _ = start(SIN, CUBE)
-    assert quiz.handle("skip", now=START + 1) == [Skipped(SIN), Posed(CUBE, 2, 2)]
-    assert quiz.take_records() == []
+    events = quiz.handle("skip", now=START + 1)
+    assert events == [Skipped(SIN), Posed(CUBE, 2, 2)]
+    assert (
+        events[0]
+        .derivations[0]
+        .derivative.equals(2 * sp.Symbol("x", real=True) * sp.cos(sp.Symbol("x", real=True) ** 2))
+    )
+    assert quiz.take_records() == [
+        Attempt(START + 1, SIN, None, REVEALED, None, 0, 1.0),
+        Review(START + 1, SIN, Rating.AGAIN),
+    ]
 
 
 @pytest.mark.parametrize("total", [1, None], ids=["total-reached", "problems-run-out"])

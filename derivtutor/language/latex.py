@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 
 from derivtutor.errors import InputError
+from derivtutor.language.vocabulary import classify
 
 # Deeper brace nesting than the grammar's own bound is refused before the translation recurses.
 MAX_BRACES = 40
@@ -124,7 +125,7 @@ _REFUSED = {
     "sum": "write the terms out: x_1 + x_2 + x_3.",
     "prod": "write the factors out: x_1 x_2 x_3.",
     "infty": "infinity is not a number to work with: give a function of a variable.",
-    "partial": "give the function alone (derivtutor diff takes --wrt for a partial derivative).",
+    "partial": "give the function alone, and name the variable to differentiate by.",
     "pm": "± stands for two expressions: give one of them.",
     "mp": "∓ stands for two expressions: give one of them.",
     "cdots": "write every term out.",
@@ -278,8 +279,38 @@ class _Translation:
             self.write(")", tok.column)
         elif tok.value == "~":
             self.write(" ", tok.column)
+        elif tok.value.isascii() and tok.value.isalpha():
+            self.letters(tok)
+        elif tok.value.isdigit() and self._after_a_factor():
+            self.write("*" + tok.value, tok.column)  # (x + 1) 2^x: TeX sets a product
         else:
             self.write(tok.value, tok.column)
+
+    def letters(self, first: _Token) -> None:
+        """A run of letters: a name the plain syntax knows (sin, theta, pi) as it is, else one
+        variable per letter, as TeX sets them (2xe^{x^2} is 2·x·e^(x²))."""
+        run = [first]
+        while self.at < len(self.tokens):
+            tok = self.tokens[self.at]
+            if not (tok.kind == "char" and tok.value.isascii() and tok.value.isalpha()):
+                break
+            run.append(tok)
+            self.at += 1
+        word = "".join(t.value for t in run)
+        if len(run) == 1 or classify(word) is not None:
+            self.write(word, first.column)
+            return
+        for tok in run:
+            self.write(" " + tok.value, tok.column)
+        self.write(" ", run[-1].column)
+
+    def _after_a_factor(self) -> bool:
+        """A number that follows a closed group or a name across a space or a brace."""
+        before = self.tokens[self.at - 2] if self.at >= 2 else None
+        if before is None or not (before.kind == "}" or before.value.isspace()):
+            return False
+        written = "".join(self.out).rstrip()
+        return bool(written) and (written[-1] == ")" or written[-1].isalpha())
 
     def braced(self, opening: _Token, before: str, after: str) -> None:
         """A {…} group, already opened, written between ``before`` and ``after``."""
@@ -369,11 +400,7 @@ class _Translation:
             if name in ("left", "right") and nxt is not None and nxt.value == ".":
                 self.take(skip_spaces=False)  # \left. or \right.: no delimiter at all
         elif name in _FRACTIONS:
-            self.write("(", tok.column)
-            self.argument(tok)
-            self.write("/", tok.column)
-            self.argument(tok)
-            self.write(")", tok.column)
+            self.fraction(tok)
         elif name == "sqrt":
             self.root(tok)
         elif name in _FUNCTIONS:
@@ -390,6 +417,25 @@ class _Translation:
             self.write("|", tok.column)
         else:
             raise self.unknown(tok)
+
+    def fraction(self, tok: _Token) -> None:
+        """\\frac{a}{b} as ((a)/(b)); \\frac{d}{dx} is refused here: as an operator it is
+        read only at the start, before the function (inputs.leading_derivative)."""
+        above = self.captured(lambda: self.argument(tok))
+        below = self.captured(lambda: self.argument(tok))
+        if "".join(above[0]).replace(" ", "") in ("(d)", "(∂)") and re.fullmatch(
+            r"\(d[A-Za-z]\)", "".join(below[0]).replace(" ", "")
+        ):
+            raise self.error(
+                f"\\{tok.value}{{d}}{{d…}} is an operator, not part of the function",
+                tok.column,
+                "give the function alone, or put the operator first: \\frac{d}{dx} x^2.",
+            )
+        self.write("(", tok.column)
+        self.restore(above)
+        self.write("/", tok.column)
+        self.restore(below)
+        self.write(")", tok.column)
 
     def unknown(self, tok: _Token) -> InputError:
         name = tok.value

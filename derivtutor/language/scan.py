@@ -645,8 +645,12 @@ def _insert_implicit_products(tokens: list[Token], text: str) -> list[Token]:
                 kinds[-3:] == ["FUNC", "POW", "NUMBER"]
                 or kinds[-4:] == ["FUNC", "POW", "SUB", "NUMBER"]
             )
+            # (x + 1) 2^x and x 2^x: a power of a number is a factor like any other.
+            power_of_number = (
+                tok.type == "NUMBER" and i + 1 < len(tokens) and tokens[i + 1].type == "POW"
+            )
             if not in_function_power:
-                if tok.type == "NUMBER":
+                if tok.type == "NUMBER" and not power_of_number:
                     # Swapping is advice for x 2 (-> 2x); for 2 3 it would give 32, and 1.2.3
                     # is a mistyped decimal.
                     if prev.type != "NUMBER":
@@ -728,8 +732,9 @@ def _check_ambiguous_exponent(tokens: list[Token], text: str) -> None:
 
 def _check_ambiguous_power_fraction(tokens: list[Token], text: str) -> None:
     """Refuse x^-1/2 and x^1/2, as 1/2 x is refused: by precedence each is a power divided by
-    2, but written tight it is as often meant as the power -1/2 or 1/2. Read as written when
-    the other reading cannot be meant: x^2/2 (x^(2/2) would be x), x^2 / 2 spaced, e^x/2."""
+    2, but a signed exponent run into a slash, or the power 1 that no one writes, is as often
+    meant as the power -1/2 or 1/2. Otherwise precedence holds, as everywhere: x^2/3 is x²/3,
+    x^-1 / 2 spaced is half of x⁻¹, and x³/2, set as a power, is a quotient."""
     for i, tok in enumerate(tokens):
         if tok.type != "POW" or i == 0:
             continue
@@ -747,11 +752,10 @@ def _check_ambiguous_power_fraction(tokens: list[Token], text: str) -> None:
             or end_column(slash) != below.column
         ):
             continue
-        if not signed:
-            if power.type != "NUMBER" or below.type != "NUMBER":
-                continue
-            if _is_whole(str(power), str(below)):
-                continue
+        if text[(power.column or 1) - 1] in SUPERSCRIPTS:
+            continue  # x³/2 is set as a power, then a quotient: nothing to ask
+        if not signed and not (str(power) == "1" and below.type == "NUMBER"):
+            continue
         start, stop = _base_column(tokens, i - 1), end_column(below)
         head, tail = text[: start - 1], text[stop - 1 :]
         base = text[start - 1 : (tok.column or 1) - 1].strip()
@@ -765,16 +769,6 @@ def _check_ambiguous_power_fraction(tokens: list[Token], text: str) -> None:
             suggestion=f"write {head}{base}^({exponent}){tail} for the power, or "
             f"{head}({base}^{above})/{below!s}{tail} for the quotient.",
         )
-
-
-def _is_whole(numerator: str, denominator: str) -> bool:
-    from fractions import Fraction
-
-    try:
-        quotient = Fraction(numerator) / Fraction(denominator)
-    except (ValueError, ZeroDivisionError):
-        return True  # not ours to judge: the parser reports it
-    return quotient.denominator == 1
 
 
 def _base_column(tokens: list[Token], k: int) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from derivtutor.calculus.differentiation import Differentiation, differentiate
 from derivtutor.errors import DerivtutorError, InputError, Message, Parameter, UsageError
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 COMMANDS = {
     "hint": "show the next hint",
     "steps": "show the whole derivation (the problem counts as missed)",
-    "skip": "go on to the next problem",
+    "skip": "show the answer and the steps, then go on (the problem counts as missed)",
     "quit": "end the session (exit and Ctrl-D work too)",
     "help": "show this list",
 }
@@ -50,12 +50,33 @@ class Rating(IntEnum):
 
 
 @dataclass(frozen=True)
+class Climb:
+    """The learner moved on because they were fluent at ``fluent_at`` in ``after``: now
+    ``level`` of ``topic`` (another topic when ``after`` was finished)."""
+
+    topic: str
+    level: int
+    fluent_at: int
+    after: str
+
+
+@dataclass(frozen=True)
 class Posed:
     problem: Problem
     number: int  # 1-based
     total: int | None  # None: endless (generated problems)
     # The engine's, one per component: what a renderer shows; not part of the event's identity.
     derivations: tuple[Differentiation, ...] = field(default=(), compare=False, repr=False)
+    climb: Climb | None = None  # on a learning path, how the learner got here
+
+
+class Path(Protocol):
+    """Problems chosen as the learner goes (practice/path.py): told which problem is posed,
+    and each rating."""
+
+    def posed(self, problem: Problem) -> Climb | None: ...
+
+    def rated(self, problem: Problem, rating: Rating) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -103,7 +124,10 @@ class Steps:
 
 @dataclass(frozen=True)
 class Skipped:
+    """Skipped: the answer and the steps are shown, and the problem counts as missed."""
+
     problem: Problem
+    derivations: tuple[Differentiation, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -204,6 +228,7 @@ class Quiz:
     started: float
     # Problem -> the hints to give, in order, for a problem whose author wrote none.
     hint_texts: Callable[[Problem, tuple[Differentiation, ...]], Sequence[str]] | None = None
+    path: Path | None = None  # a learning path, told of each problem and rating
     records: list[Record] = field(default_factory=list)
     finished: bool = False
     _current: _Current | None = None
@@ -252,7 +277,7 @@ class Quiz:
             return []
         current = self._current
         if current is not None and current.wrong:
-            self.records.append(Review(now, current.problem, Rating.AGAIN))
+            self._rate(now, current.problem, Rating.AGAIN)
             self._missed += 1
         self._current = None
         self.finished = True
@@ -285,7 +310,13 @@ class Quiz:
             return self.stop(now)
         self._number += 1
         self._current = _Current(problem, now)
-        return [Posed(problem, self._number, self.total, self.derivations(problem))]
+        climb = self.path.posed(problem) if self.path is not None else None
+        return [Posed(problem, self._number, self.total, self.derivations(problem), climb)]
+
+    def _rate(self, now: float, problem: Problem, rating: Rating) -> None:
+        self.records.append(Review(now, problem, rating))
+        if self.path is not None:
+            self.path.rated(problem, rating)
 
     def _hint(self) -> Event:
         assert self._current is not None
@@ -312,27 +343,28 @@ class Quiz:
         """The text of a Hint event (None when the hints are used up)."""
         return self._hints(event.problem)[event.number - 1] if event.number else None
 
-    def _reveal(self, now: float) -> list[Event]:
+    def _reveal(self, now: float, *, skipped: bool = False) -> list[Event]:
+        """The steps asked for, or the problem skipped: either way its answer and derivation
+        are shown, as rustlings shows a solution, and it counts as missed (it comes back
+        soon)."""
         assert self._current is not None
         current = self._current
         self.records.append(
             Attempt(now, current.problem, None, REVEALED, None, current.hints, now - current.since)
         )
-        self.records.append(Review(now, current.problem, Rating.AGAIN))
+        self._rate(now, current.problem, Rating.AGAIN)
         self._missed += 1
-        steps = Steps(current.problem, self.derivations(current.problem))
-        return [steps, *self._next(now)]
+        self._skipped += skipped
+        derivations = self.derivations(current.problem)
+        shown: Event = (
+            Skipped(current.problem, derivations)
+            if skipped
+            else Steps(current.problem, derivations)
+        )
+        return [shown, *self._next(now)]
 
     def _skip(self, now: float) -> list[Event]:
-        assert self._current is not None
-        current = self._current
-        if current.wrong:
-            # Giving up after a wrong answer is a miss, and the problem comes back soon.
-            self.records.append(Review(now, current.problem, Rating.AGAIN))
-            self._missed += 1
-        else:
-            self._skipped += 1
-        return [Skipped(current.problem), *self._next(now)]
+        return self._reveal(now, skipped=True)
 
     def _answer(self, text: str, now: float) -> list[Event]:
         assert self._current is not None
@@ -363,7 +395,7 @@ class Quiz:
             rating = Rating.AGAIN
         else:
             rating = Rating.HARD if current.hints else Rating.GOOD
-        self.records.append(Review(now, current.problem, rating))
+        self._rate(now, current.problem, rating)
         self._solved += 1
         if rating == Rating.GOOD:
             self._first_try += 1
@@ -554,12 +586,19 @@ def select(
             hint = f". Did you mean {', '.join(near)}?" if near else ""
             raise UsageError(f"no problem {problem!r} in {bank.root}{hint}")
         return [found]
+    known_topic(bank, topic)
+    pool = bank.select(topic, level)
+    if not pool:
+        raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
+    return choose(pool, count or 10, seed)
+
+
+def known_topic(bank: Bank, topic: str | None) -> None:
+    """Raises UsageError, with the nearest names, for a topic that is not in ``bank``."""
+    import difflib
+
     if topic is not None and topic not in bank.titles:
         near = [t for t in bank.topics() if t.lower() == topic.lower()]
         near = near or difflib.get_close_matches(topic, bank.topics(), n=3)
         hint = f" Did you mean {', '.join(near)}?" if near else ""
         raise UsageError(f"no topic {topic!r}.{hint} Topics: {', '.join(bank.topics())}")
-    pool = bank.select(topic, level)
-    if not pool:
-        raise UsageError(f"no problems at level {level} in {topic or 'the bank'}")
-    return choose(pool, count or 10, seed)

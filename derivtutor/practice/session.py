@@ -15,9 +15,10 @@ from typing import Any
 
 from derivtutor.errors import DerivtutorError, ProgressError, TooLarge, UsageError
 from derivtutor.practice.bank import Bank
+from derivtutor.practice.path import LearningPath
 from derivtutor.practice.problem import Problem, verify_problem
 from derivtutor.practice.progress import Progress
-from derivtutor.practice.quiz import Attempt, Event, Finished, Quiz, iso
+from derivtutor.practice.quiz import Attempt, Event, Finished, Path, Quiz, iso, known_topic, select
 
 Show = Callable[[Quiz, list[Event]], None]
 
@@ -42,6 +43,30 @@ def usable(bank: Bank) -> Bank:
             f"Run derivtutor bank validate {shlex.quote(bank.root)} for the full report."
         )
     return bank
+
+
+def planned(
+    bank: Bank,
+    store: Progress,
+    *,
+    topic: str | None = None,
+    level: int | None = None,
+    count: int | None = None,
+    problem: str | None = None,
+    seed: int | None = None,
+) -> tuple[Iterable[Problem], int, LearningPath | None]:
+    """What a quiz poses, how many, and the learning path that chooses them (if one does).
+
+    With no level, problem or seed, the learning path: the topics in curriculum order (or
+    ``topic`` alone), each from the learner's own level up. Otherwise the selection asked for,
+    at random: a level, one problem by id, or a seed's repeatable draw."""
+    if level is not None or problem is not None or seed is not None:
+        picked = select(bank, topic=topic, level=level, count=count, problem=problem, seed=seed)
+        return picked, len(picked), None
+    known_topic(bank, topic)
+    history = [(r["problem"], r["rating"]) for r in store.reviews()]
+    path = LearningPath(bank.problems, history, frozenset(store.seen()), topic)
+    return path, count or 10, path
 
 
 def gradable(
@@ -87,9 +112,11 @@ def practise(
     read: Callable[[], str],
     show: Show,
     hint_texts: Any,
+    path: Path | None = None,
 ) -> None:
-    """Pose ``problems`` until they run out or the learner stops, saving every record."""
-    session = Quiz(problems, total, time.time(), hint_texts=hint_texts)
+    """Pose ``problems`` until they run out or the learner stops, saving every record.
+    ``path``: the learning path the problems come from, told of each rating."""
+    session = Quiz(problems, total, time.time(), hint_texts=hint_texts, path=path)
     show(session, session.start())
     unsaved: list[Any] = []
 

@@ -84,7 +84,10 @@ class QuizWriter:
         p = event.problem
         of = f" of {event.total}" if event.total else ""
         head = f"Problem {event.number}{of} · {p.topic} · level {p.level}   [{p.id}]"
-        out: Lines = [("", ""), (self.prose(head), "bold cyan")]
+        out: Lines = [("", "")]
+        if event.climb is not None:
+            out.append((self.prose(self.climbed(event.climb)), "bold green"))
+        out.append((self.prose(head), "bold cyan"))
         if p.shapes:
             return out + self.posed_matrix(event)
         function = as_written(event.derivations[0].expression)
@@ -124,6 +127,17 @@ class QuizWriter:
             where = ", ".join(self.writer.notation.show(v) for v in sampled)
             out.append((self.prose(f"  (answers are checked for {low} ≤ {where} ≤ {high})"), "dim"))
         return out
+
+    def climbed(self, climb: q.Climb) -> str:
+        from derivtutor.practice.path import FLUENT
+
+        because = f"{FLUENT} right in a row at the first try at level {climb.fluent_at}"
+        if climb.after != climb.topic:
+            return (
+                f"Every level of {climb.after} is done ({because}): "
+                f"on to {climb.topic}, level {climb.level}."
+            )
+        return f"Level up in {climb.topic} ({because}): on to level {climb.level}."
 
     def posed_matrix(self, event: q.Posed) -> Lines:
         """∂f/∂W = ? for f = ‖Wx − y‖², with its shapes and the layout."""
@@ -216,11 +230,31 @@ class QuizWriter:
         return out
 
     def steps(self, event: q.Steps) -> Lines:
-        from derivtutor.render.formats.text import render_differentiation
-
         out: Lines = [(self.prose("  The derivation (this one counts as missed):"), "bold")]
+        return out + self.derivation(event.problem, event.derivations)
+
+    def skipped(self, event: q.Skipped) -> Lines:
+        """The answer first, then how it is found (the problem counts as missed)."""
+        out: Lines = [(self.prose("  Skipped (this one counts as missed). The answer:"), "bold")]
         for result in event.derivations:
             if event.problem.shapes:
+                from derivtutor.render.say.matrix import derivative_name, math
+
+                matrix: Any = result
+                name = self.text(derivative_name(matrix)).split(" = ")[-1]
+                out.append(("    " + self.text([name, " = ", math(matrix.result)]), "bold green"))
+                continue
+            function = as_written(result.expression)
+            d = ex.D(function, result.variable, bool(result.held_constant), result.order)
+            out.append(("    " + self.text([d, " = ", ex.Math(result.derivative)]), "bold green"))
+        return out + self.derivation(event.problem, event.derivations)
+
+    def derivation(self, problem: Problem, derivations: tuple[Differentiation, ...]) -> Lines:
+        from derivtutor.render.formats.text import render_differentiation
+
+        out: Lines = []
+        for result in derivations:
+            if problem.shapes:
                 from derivtutor.render.formats.text import TextPrinter
                 from derivtutor.render.say.matrix import matrix_blocks
 
@@ -231,9 +265,6 @@ class QuizWriter:
             out.append(("", ""))
             out += [("  " + line if line else "", "") for line in body.rstrip().splitlines()]
         return out
-
-    def skipped(self, event: q.Skipped) -> Lines:
-        return [(self.prose("  Skipped."), "dim")]
 
     def help(self) -> Lines:
         out: Lines = [
@@ -269,9 +300,8 @@ class QuizWriter:
         out: Lines = [("", ""), (self.prose(f"Score: {score}."), "bold")]
         extra = []
         if summary.missed:
-            extra.append(f"{summary.missed} missed")
-        if summary.skipped:
-            extra.append(f"{summary.skipped} skipped")
+            skipped = f" ({summary.skipped} of them skipped)" if summary.skipped else ""
+            extra.append(f"{summary.missed} missed{skipped}")
         out.append(
             (
                 self.prose(
