@@ -866,19 +866,21 @@ def review(
 
 @app.command()
 def stats(output: FormatOption = None) -> None:
-    """Your progress per topic: attempts, accuracy, last practised, current streak.
+    """Your progress per topic: level, accuracy, right in a row, when next due; what is due
+    today and this week, the days in a row, and your mistakes by type.
 
     Example: [bold]derivtutor stats --format json[/bold]
     """
     import time
 
     with terminal.errors(debug=False, bounded=False):
+        from derivtutor.practice.report import report
         from derivtutor.practice.session import open_store
         from derivtutor.render.show import show_stats
 
-        store = open_store(create=False)
-        due, fmt = len(store.due(time.time())), terminal.output_format(output).value
-        terminal.emit(show_stats(store.stats(), due, fmt))
+        found = report(open_store(create=False), time.time())
+        fmt = terminal.output_format(output).value
+        terminal.emit(show_stats(found, fmt, ascii=terminal.ascii_only()))
 
 
 progress_app = typer.Typer(

@@ -469,6 +469,10 @@ def test_stats_json_on_a_fresh_home_is_empty(home: Path) -> None:
         "topics": [],
         "total": {"attempts": 0, "correct": 0, "accuracy": None},
         "due": 0,
+        "due_today": 0,
+        "due_this_week": 0,
+        "days_in_a_row": 0,
+        "mistakes": [],
     }
     assert not (home / "progress.sqlite3").exists()
 
@@ -477,23 +481,64 @@ def test_stats_text_show_each_topic_after_a_quiz() -> None:
     _practise_two_topics()
     out = _run(["stats"]).stdout
     lines = out.splitlines()
-    assert lines[0].split() == ["topic", "attempts", "accuracy", "last", "practised", "streak"]
+    assert lines[0].split() == [
+        "topic",
+        "level",
+        "attempts",
+        "accuracy",
+        "in",
+        "a",
+        "row",
+        "next",
+        "due",
+    ]
     rows = {line.split()[0]: line.split() for line in lines[1 : lines.index("")]}
     assert set(rows) == {"chain-rule", "gradients"}
-    last = {a["topic"]: a["time"] for a in _stored()[0]}  # the latest of each topic
     for topic, attempts, accuracy, streak in [("chain-rule", 3, 67, 2), ("gradients", 1, 100, 1)]:
-        when = datetime.fromisoformat(last[topic]).astimezone().strftime("%Y-%m-%d %H:%M")
-        assert rows[topic] == [topic, str(attempts), f"{accuracy}%", *when.split(), str(streak)]
-    assert "4 attempts, 75% correct." in out
+        # Each was last answered a moment ago: its review is due today, a minute or so on.
+        assert rows[topic][:5] == [topic, "1", str(attempts), f"{accuracy}%", str(streak)]
+        assert rows[topic][5] in ("today", "tomorrow")  # tomorrow only just before midnight
+    assert "4 attempts, 75% correct. Practised 1 day in a row." in out
+    assert "Due for review: 0 now, " in out
+    assert re.search(r"^Mistakes by type$", out, re.M) or "missing_chain_factor" in out
+    mistakes = out[out.index("mistake") :].splitlines()
+    assert mistakes[1].split() == ["missing_chain_factor", "1", "100%"]
+
+
+def test_stats_draw_a_bar_per_topic_on_a_terminal_only() -> None:
+    _practise_two_topics()
+    from derivtutor.practice.progress import Progress
+    from derivtutor.practice.report import report
+    from derivtutor.render.show import show_stats
+
+    with Progress() as store:
+        found = report(store, time.time())
+    from rich.console import Console
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(show_stats(found, "rich"))
+    drawn = console.export_text()
+    assert "█████░░░ 67%" in drawn and "████████ 100%" in drawn
+    assert "█" not in _run(["stats"]).stdout  # piped: no bars
+    ascii = show_stats(found, "rich", ascii=True)
+    console = Console(width=80, record=True, color_system=None)
+    console.print(ascii)
+    assert "#####... 67%" in console.export_text()
 
 
 def test_stats_json_shape_and_what_is_due(monkeypatch: pytest.MonkeyPatch) -> None:
     _practise_two_topics()
     data = json.loads(_run(["stats", "--format", "json"]).stdout)
-    assert set(data) == {"topics", "total", "due"}
+    assert set(data) == {
+        "topics",
+        "total",
+        "due",
+        "due_today",
+        "due_this_week",
+        "days_in_a_row",
+        "mistakes",
+    }
     assert [t["topic"] for t in data["topics"]] == ["chain-rule", "gradients"]
-    for row in data["topics"]:
-        assert set(row) == {"topic", "attempts", "correct", "accuracy", "last_practised", "streak"}
     chain, gradients = data["topics"]
     attempts, _ = _stored()
     assert chain == {
@@ -503,14 +548,22 @@ def test_stats_json_shape_and_what_is_due(monkeypatch: pytest.MonkeyPatch) -> No
         "accuracy": 0.6667,
         "last_practised": attempts[-2]["time"],
         "streak": 2,
+        "level": 1,
+        "levels_fluent": 0,
+        "next_due": chain["next_due"],
     }
+    assert chain["next_due"] > attempts[-2]["time"]
     assert gradients["attempts"] == 1 and gradients["accuracy"] == 1.0
     assert gradients["last_practised"] == attempts[-1]["time"]
     assert data["total"] == {"attempts": 4, "correct": 3, "accuracy": 0.75}
-    assert isinstance(data["due"], int)
+    assert (data["due"], data["due_this_week"], data["days_in_a_row"]) == (0, 3, 1)
+    assert data["mistakes"] == [{"mistake": "missing_chain_factor", "count": 1, "share": 1.0}]
     _later(monkeypatch, YEAR)  # by then every card of the three problems is due
-    assert json.loads(_run(["stats", "--format", "json"]).stdout)["due"] == 3
-    assert "3 problems due for review: derivtutor review" in _run(["stats"]).stdout
+    later = json.loads(_run(["stats", "--format", "json"]).stdout)
+    assert (later["due"], later["due_today"], later["days_in_a_row"]) == (3, 3, 0)
+    assert "Due for review: 3 now, 3 today, 3 this week. Start with: derivtutor review" in (
+        _run(["stats"]).stdout
+    )
 
 
 def test_stats_streak_counts_back_from_the_latest_answer() -> None:

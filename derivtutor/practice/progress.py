@@ -104,6 +104,9 @@ class TopicStats:
     correct: int
     last: str | None  # ISO time of the last attempt
     streak: int  # correct answers in a row, counting back from the latest
+    level: int | None = None  # on the learning path; None when every level is fluent
+    fluent: int = 0  # the levels done
+    next_due: str | None = None  # the earliest review due among its problems
 
     @property
     def accuracy(self) -> float:
@@ -373,6 +376,13 @@ class Progress:
             return None
         rows = self._db.execute("SELECT problem, due FROM cards ORDER BY due")
         return next((r["due"] for r in rows if among is None or r["problem"] in among), None)
+
+    def schedule(self) -> list[tuple[str, str]]:
+        """(problem id, due time) of every card, the earliest first."""
+        if self._db is None:
+            return []
+        rows = self._db.execute("SELECT problem, due FROM cards ORDER BY due")
+        return [(r["problem"], r["due"]) for r in rows]
 
     def seen(self) -> set[str]:
         """Every problem id with an attempt."""

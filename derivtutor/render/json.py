@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from derivtutor.ml.descent import Descent, Iterate
     from derivtutor.ml.softmax import SoftmaxJacobian
     from derivtutor.practice.bank import Bank
-    from derivtutor.practice.progress import TopicStats
+    from derivtutor.practice.report import Report
     from derivtutor.practice.sheet import Result, RowError, Sheet
     from derivtutor.practice.validated import Validation
     from derivtutor.render import explain as ex
@@ -502,9 +502,8 @@ def bank_dict(bank: Bank) -> dict[str, Any]:
     }
 
 
-def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
-    attempts = sum(r.attempts for r in rows)
-    correct = sum(r.correct for r in rows)
+def stats_dict(found: Report) -> dict[str, Any]:
+    attempts, correct = found.attempts, found.correct
     return {
         "topics": [
             {
@@ -514,15 +513,25 @@ def stats_dict(rows: list[TopicStats], due: int) -> dict[str, Any]:
                 "accuracy": round(r.accuracy, 4),
                 "last_practised": r.last,
                 "streak": r.streak,
+                "level": r.level,
+                "levels_fluent": r.fluent,
+                "next_due": r.next_due,
             }
-            for r in rows
+            for r in found.topics
         ],
         "total": {
             "attempts": attempts,
             "correct": correct,
             "accuracy": round(correct / attempts, 4) if attempts else None,
         },
-        "due": due,
+        "due": found.due_now,
+        "due_today": found.due_today,
+        "due_this_week": found.due_week,
+        "days_in_a_row": found.days,
+        "mistakes": [
+            {"mistake": m.mistake, "count": m.count, "share": round(m.share, 4)}
+            for m in found.mistakes
+        ],
     }
 
 

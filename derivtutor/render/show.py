@@ -12,7 +12,7 @@ from derivtutor.render.kinds import is_a
 if TYPE_CHECKING:
     from derivtutor.engine.table import Entry
     from derivtutor.practice.bank import Bank
-    from derivtutor.practice.progress import TopicStats
+    from derivtutor.practice.report import Report
     from derivtutor.practice.validated import Validation
 
 
@@ -89,18 +89,19 @@ def show_rules(rows: tuple[Entry, ...], fmt: str, *, ascii: bool = False) -> Any
     return printer(fmt, ascii=ascii).print(rules_blocks(rows))
 
 
-def show_stats(rows: list[TopicStats], due: int, fmt: str, *, ascii: bool = False) -> Any:
-    """Progress per topic in ``fmt``. Loads no SymPy."""
+def show_stats(found: Report, fmt: str, *, ascii: bool = False) -> Any:
+    """A learner's report in ``fmt``; on a terminal (rich) with a bar per topic."""
     from derivtutor.render.json import dumps, stats_dict
 
     if fmt == "json":
-        return dumps(stats_dict(rows, due))
+        return dumps(stats_dict(found))
     if fmt == "latex":
         raise UsageError("stats have no LaTeX form; use --format markdown, text or json")
     from derivtutor.render.formats import printer
     from derivtutor.render.say.progress import stats_blocks
 
-    return printer(fmt, ascii=ascii).print(stats_blocks(rows, due))
+    blocks = stats_blocks(found, bars=fmt == "rich", ascii=ascii)
+    return printer(fmt, ascii=ascii).print(blocks)
 
 
 def show_bank(bank: Bank, fmt: str, *, ascii: bool = False) -> Any:
