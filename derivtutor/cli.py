@@ -112,6 +112,13 @@ SymmetricOption = Annotated[
     typer.Option("--symmetric", metavar="NAME", help="A declared square matrix that is symmetric."),
 ]
 StepsOption = Annotated[bool, typer.Option("--steps", help="Show the derivation of every entry.")]
+AnswerOption = Annotated[
+    bool,
+    typer.Option(
+        "--answer",
+        help="Print only the result: SymPy syntax for text, the LaTeX alone for latex.",
+    ),
+]
 SizeOption = Annotated[
     str,
     typer.Option("--size", metavar="WxH", help="The size of a saved PNG, in pixels."),
@@ -131,14 +138,24 @@ BankPath = Annotated[
 
 
 def _show(
-    result: Any, output: Format | None, *, steps: bool = False, detail: Detail = Detail.normal
+    result: Any,
+    output: Format | None,
+    *,
+    steps: bool = False,
+    detail: Detail = Detail.normal,
+    answer: bool = False,
 ) -> None:
-    """Render a result once, in the format asked for, and write it."""
+    """Render a result once, in the format asked for, and write it (only its result, with
+    ``answer``)."""
+    fmt = terminal.output_format(output).value
+    if answer:
+        from derivtutor.render.answer import show_answer
+
+        return terminal.emit(show_answer(result, fmt))
     from derivtutor.render.show import show
 
-    fmt = terminal.output_format(output).value
     ascii = terminal.ascii_only()
-    terminal.emit(show(result, fmt, ascii=ascii, steps=steps, detail=detail.value))
+    terminal.emit(show(result, fmt, ascii=ascii, steps=steps, detail=detail.value), fmt)
 
 
 # --- derivatives: diff, grad, jacobian, hessian, implicit, check, rules --------------------------
@@ -180,6 +197,7 @@ def diff(
             help="With --shape: also one entry, written out and derived by the scalar rules.",
         ),
     ] = False,
+    answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -195,14 +213,14 @@ def diff(
             text = terminal.read_expression(expr)
             full = detail is Detail.full  # SymPy's second opinion too
             result = _diff_matrix(text, wrt, shape, symmetric, at, order, entries, full)
-            return _show(result, output)
+            return _show(result, output, answer=answer)
         if entries:
             raise UsageError("--entries writes out a vector or matrix expression: give --shape")
         from derivtutor.calculus.differentiation import differentiate
 
         text, wrt = _operator_read(terminal.read_expression(expr), wrt)
         result = differentiate(text, wrt=wrt, order=order, at=at)
-        _show(result, output, detail=detail)
+        _show(result, output, detail=detail, answer=answer)
 
 
 def _operator_read(text: str, wrt: str | None) -> tuple[str, str | None]:
@@ -260,6 +278,7 @@ def grad(
     detail: DetailOption = Detail.normal,
     shape: ShapeOption = None,
     symmetric: SymmetricOption = None,
+    answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -272,10 +291,11 @@ def grad(
         terminal.start_engine()
         if shape:
             text = terminal.read_expression(expr)
-            return _show(_diff_matrix(text, vars, shape, symmetric, at, 1), output)
+            return _show(_diff_matrix(text, vars, shape, symmetric, at, 1), output, answer=answer)
         from derivtutor.calculus.multivar import gradient
 
-        _show(gradient(terminal.read_expression(expr), vars, at), output, detail=detail)
+        result = gradient(terminal.read_expression(expr), vars, at)
+        _show(result, output, detail=detail, answer=answer)
 
 
 @app.command(cls=ExpressionCommand)
@@ -294,6 +314,7 @@ def jacobian(
     ] = None,
     steps: StepsOption = False,
     detail: DetailOption = Detail.normal,
+    answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -310,12 +331,12 @@ def jacobian(
                 raise UsageError("give either expressions or --softmax, not both")
             from derivtutor.ml.softmax import softmax_jacobian
 
-            _show(softmax_jacobian(softmax), output, steps=steps, detail=detail)
+            _show(softmax_jacobian(softmax), output, steps=steps, detail=detail, answer=answer)
         else:
             from derivtutor.calculus.multivar import jacobian as jacobian_of
 
             texts = [terminal.read_expression(e) for e in exprs or []]
-            _show(jacobian_of(texts, vars), output, steps=steps, detail=detail)
+            _show(jacobian_of(texts, vars), output, steps=steps, detail=detail, answer=answer)
 
 
 @app.command(cls=ExpressionCommand)
@@ -324,6 +345,7 @@ def hessian(
     vars: VarsOption = None,
     steps: StepsOption = False,
     detail: DetailOption = Detail.normal,
+    answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -335,7 +357,8 @@ def hessian(
         from derivtutor.calculus.multivar import hessian as hessian_of
 
         terminal.start_engine()
-        _show(hessian_of(terminal.read_expression(expr), vars), output, steps=steps, detail=detail)
+        result = hessian_of(terminal.read_expression(expr), vars)
+        _show(result, output, steps=steps, detail=detail, answer=answer)
 
 
 @app.command(cls=ExpressionCommand)
@@ -351,6 +374,7 @@ def implicit(
         typer.Option("--dependent", metavar="VAR", help="The variable that is a function of it."),
     ] = "y",
     detail: DetailOption = Detail.normal,
+    answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -363,7 +387,8 @@ def implicit(
 
         terminal.start_engine()
         text = terminal.read_expression(equation)
-        _show(implicit_of(text, wrt=wrt, dependent=dependent), output, detail=detail)
+        result = implicit_of(text, wrt=wrt, dependent=dependent)
+        _show(result, output, detail=detail, answer=answer)
 
 
 @app.command(cls=ExpressionCommand)
@@ -536,7 +561,7 @@ def rules(
         if not rows:
             raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
         fmt = terminal.output_format(output).value
-        terminal.emit(show_rules(rows, fmt, ascii=terminal.ascii_only()))
+        terminal.emit(show_rules(rows, fmt, ascii=terminal.ascii_only()), fmt)
 
 
 # --- problem banks -------------------------------------------------------------------------------
@@ -565,7 +590,8 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
 
     with terminal.errors(debug=False, bounded=False):
         bank = load_bank(path)
-        terminal.emit(show_bank(bank, terminal.output_format(output).value))
+        fmt = terminal.output_format(output).value
+        terminal.emit(show_bank(bank, fmt), fmt)
         if bank.errors:
             count = len(bank.errors)
             terminal.fail(
@@ -591,7 +617,8 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
         found = validation(
             path, bound=terminal.row_bound, run=_on_every_core, prepare=terminal.start_engine
         )
-        terminal.emit(show_validation(found, terminal.output_format(output).value))
+        fmt = terminal.output_format(output).value
+        terminal.emit(show_validation(found, fmt), fmt)
         if found.errors:
             terminal.fail(f"the bank at {found.root} has errors")
 
@@ -880,7 +907,7 @@ def stats(output: FormatOption = None) -> None:
 
         found = report(open_store(create=False), time.time())
         fmt = terminal.output_format(output).value
-        terminal.emit(show_stats(found, fmt, ascii=terminal.ascii_only()))
+        terminal.emit(show_stats(found, fmt, ascii=terminal.ascii_only()), fmt)
 
 
 progress_app = typer.Typer(

@@ -195,6 +195,21 @@ def line_reader() -> Callable[[], str]:
     return plain
 
 
+def columns(stream: Any = None) -> int | None:
+    """The width to fold text at: COLUMNS where it is set, else the terminal's, else None
+    (piped output is not folded, unless COLUMNS asks for it)."""
+    stream = sys.stdout if stream is None else stream
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) >= 20:
+        return int(given)
+    try:
+        if stream.isatty():
+            return max(20, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
 def terminal_size() -> tuple[int, int]:
     """Columns and rows for a terminal plot: the terminal's width, a readable height."""
     import shutil
@@ -218,9 +233,15 @@ def console(*, ascii: bool = False) -> Any:
     return (AsciiConsole if ascii else Console)(highlight=False)
 
 
-def emit(output: Any) -> None:
-    """Write a renderer's output: text as it is, a Rich renderable through a console."""
+def emit(output: Any, fmt: str | None = None) -> None:
+    """Write a renderer's output: text folded to the terminal's width (the ``text`` format;
+    the others are read by programs, or folded by Rich), a Rich renderable through a
+    console."""
     if isinstance(output, str):
+        if fmt == "text":
+            from derivtutor.render.wrapping import wrap_text
+
+            output = wrap_text(output, columns())
         typer.echo(output, nl=False)
         return
     console(ascii=ascii_only()).print(output)
@@ -228,7 +249,9 @@ def emit(output: Any) -> None:
 
 def say(text: str) -> None:
     """A line for the user on stderr (a warning, where a file was saved), not the output."""
-    typer.echo(text, err=True)
+    from derivtutor.render.wrapping import wrap_text
+
+    typer.echo(wrap_text(text, columns(sys.stderr)), err=True)
 
 
 class QuizScreen:
@@ -244,13 +267,18 @@ class QuizScreen:
 
     def print(self, lines: list[tuple[str, str]]) -> None:
         if self.console is None:
+            from derivtutor.render.wrapping import wrap_text
+
+            width = columns()
             for text, _ in lines:
-                typer.echo(text)
+                typer.echo(wrap_text(text, width))
             return
         from rich.text import Text
 
+        from derivtutor.render.formats.rich import Folded
+
         for text, style in lines:
-            self.console.print(Text(text, style=style))
+            self.console.print(Folded(Text(text, style=style)))
 
 
 # --- errors as exit codes --------------------------------------------------------------------
@@ -281,8 +309,21 @@ FLAGS = {
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {visible(message)}", err=True)  # a caret's echo is never obeyed
+    """The message on stderr, folded to the terminal (but for an echoed input and its caret),
+    in red on a terminal; then exit with ``code``."""
+    from derivtutor.render.wrapping import wrap_message
+
+    text = wrap_message(f"error: {visible(message)}", columns(sys.stderr))  # an echo never obeyed
+    typer.secho(text, err=True, fg="red" if _coloured(sys.stderr) else None)
     raise typer.Exit(code)
+
+
+def _coloured(stream: Any) -> bool:
+    """Colour on this stream: a terminal, and NO_COLOR not set."""
+    try:
+        return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+    except (AttributeError, ValueError):
+        return False
 
 
 # Every command that works on one input finishes within these (DESIGN.md's 5 s and 1 GB).
@@ -547,7 +588,7 @@ def report_sheet(
         from derivtutor.render.say.verdict import marked_blocks
 
         print_ = printer(fmt, ascii=ascii_only()).print
-        emit(print_(marked_blocks(source.path, results, errors)))
+        emit(print_(marked_blocks(source.path, results, errors)), fmt)
     if counts["errors"]:
         return 2
     return 1 if counts["incorrect"] else 0

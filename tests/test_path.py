@@ -108,7 +108,12 @@ def test_a_finished_topic_names_the_next_one() -> None:
 def test_a_topic_keeps_the_path_in_it() -> None:
     path = LearningPath(TOY, topic="chain-rule")
     assert path.place() == ("chain-rule", 1)
-    assert {next(path).topic for _ in range(5)} == {"chain-rule"}
+    topics = set()
+    for _ in range(5):
+        problem = next(path)
+        path.posed(problem)
+        topics.add(problem.topic)
+    assert topics == {"chain-rule"}
 
 
 def test_when_everything_is_fluent_the_longest_unpractised_comes_back() -> None:
@@ -182,3 +187,16 @@ def test_an_unknown_topic_is_refused_with_the_nearest() -> None:
     result = runner.invoke(app, ["quiz", "--topic", "chain_rule"], input="quit\n")
     assert result.exit_code == 2
     assert "Did you mean chain-rule" in result.stderr
+
+
+def test_a_problem_passed_over_is_not_offered_again() -> None:
+    """gradable() passes over a problem that fails its check: the path must move on, not offer
+    it for ever."""
+    path = LearningPath(TOY[:1])
+    assert next(path).id == "c1a"
+    with pytest.raises(StopIteration):
+        next(path)  # c1a was never posed: passed over
+    path = LearningPath(TOY)
+    first = next(path)
+    second = next(path)  # the first was passed over
+    assert first.id == "p1a" and second.id == "p1b"

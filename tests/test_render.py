@@ -468,3 +468,39 @@ def test_a_chain_step_does_not_repeat_a_form_that_reads_the_same() -> None:
 def test_results_inside_a_written_quotient_keep_their_own_order() -> None:
     out = text.render_differentiation(differentiate("e^(sin(x)^2)/(1+x^4)"))
     assert "(2·sin(x)·cos(x)·e^(sin²(x))·(1 + x⁴) − e^(sin²(x))·4x³)/(1 + x⁴)²" in out
+
+
+# --- the rules' formulas in the derivation's own variable (issue 15 §3) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "wrt", "formula"),
+    [
+        ("t^2 sin(t)", "t", "d/dt [f·g] = f'·g + f·g'"),
+        ("sin(t)/t", "t", "d/dt [f/g] = (f'·g − f·g')/g²"),
+        ("theta^3", "theta", "Power rule (d/dθ θⁿ = n·θⁿ⁻¹)"),
+        ("2^t", "t", "Exponential rule (d/dt aᵗ = aᵗ·ln(a))"),
+        ("log(t, 2)", "t", "d/dt log_b(t) = 1/(t·ln(b))"),
+        ("x^2 y^3 sin(y)", "y", "∂/∂y [f₁·g₁] = f₁'·g₁ + f₁·g₁'"),
+        ("x^2 sin(x)", "x", "d/dx [f·g] = f'·g + f·g'"),
+    ],
+)
+def test_a_rules_formula_speaks_of_the_problems_variable(
+    function: str, wrt: str, formula: str
+) -> None:
+    from derivtutor import differentiate
+    from derivtutor.render.formats.text import render_differentiation
+
+    text = render_differentiation(differentiate(function, wrt=wrt), detail="full")
+    assert formula in text
+    if wrt != "x":
+        assert "d/dx" not in text
+
+
+def test_a_rules_formula_in_latex_names_the_variable() -> None:
+    from derivtutor import differentiate
+    from derivtutor.render.show import show
+
+    tex = show(differentiate("t^2 sin(t)"), "latex")
+    assert r"\frac{d}{dt}\left[f g\right] = f' g + f g'" in tex
+    assert r"\tfrac{d}{dt} t^n = n t^{n-1}" in tex

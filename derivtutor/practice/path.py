@@ -113,26 +113,25 @@ class LearningPath:
         return self
 
     def __next__(self) -> Problem:
+        # A problem offered but never posed was passed over (it failed its check as it was
+        # posed): it is not offered again, or a bank of one such problem would never end.
+        usable = [p for p in self._scope if p.id in self._posed or p.id not in self._offered]
         place = self.place()
-        if place is None:
-            pool = self._scope  # all fluent: practise what was met longest ago
-        else:
-            pool = [p for p in self._scope if (p.topic, p.level) == place]
+        pool = [p for p in usable if (p.topic, p.level) == place]
+        # All fluent, or this level's problems all passed over: what was met longest ago.
+        pool = pool or usable
         if not pool:
             raise StopIteration
         problem = min(pool, key=self._freshness)
         self._offered.add(problem.id)
         return problem
 
-    def _freshness(self, problem: Problem) -> tuple[int, int, int]:
-        """Never seen before anything seen; then the least recently practised; the problem
-        just posed last of all, and one offered but passed over (it failed its check) after
-        that. Bank order breaks ties."""
-        passed_over = problem.id in self._offered and problem.id not in self._posed
+    def _freshness(self, problem: Problem) -> tuple[bool, bool, int]:
+        """Never seen before anything seen, then the least recently practised, and the problem
+        just posed last of all. Bank order breaks ties."""
         just_posed = bool(self._posed) and self._posed[-1] == problem.id
         met = problem.id in self.seen or problem.id in self._posed
-        recency = self._last_seen.get(problem.id, -1)
-        return (2 * passed_over + just_posed, met, recency)
+        return (just_posed, met, self._last_seen.get(problem.id, -1))
 
     # --- told by the quiz ---------------------------------------------------------------------
 

@@ -104,6 +104,7 @@ def lines(node: Node, number: str = "1", labels: tuple[str, ...] = ()) -> Iterat
 
 # Only to decide whether two forms would read the same; each format prints them itself.
 _PLAIN = Notation()
+_ASCII = Notation(ascii=True)
 
 # Operators written between the segments of a line that bind tighter than + and −.
 _PRODUCT = ("·", "*", "×")
@@ -145,6 +146,7 @@ def explain(order: Order, *, partial: bool = False, detail: str = "full") -> Nod
     explainer = _Explainer(
         partial, order.shown, order.algebra_steps, fold=detail != "full", written=order.written
     )
+    explainer.operator = _Operator.of(order.step.variable, partial)
     return explainer.node(order.step)
 
 
@@ -184,6 +186,8 @@ class _Explainer:
         self.fold = fold
         self.written = written
         self._named = 0  # product and quotient rules named so far: each gets its own letters
+        # The derivative in the rules' formulas: d/dt [f·g] in a derivation in t.
+        self.operator = _Operator.of(sp.Symbol("x"), partial)
 
     def algebra_lines(self, step: s.Step) -> list[list[Segment]]:
         """The algebra after a conclusion, a line per step with its reason."""
@@ -376,12 +380,13 @@ class _Explainer:
 
     def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
         n = step.exponent
+        o = self.operator
         head: list[Segment] = [
             "Power rule ",
             Formula(
-                "(d/dx xⁿ = n·xⁿ⁻¹)",
-                r"\left(\tfrac{d}{dx} x^n = n x^{n-1}\right)",
-                "(d/dx x^n = n*x^(n-1))",
+                f"({o.text} {o.var}ⁿ = n·{o.var}ⁿ⁻¹)",
+                rf"\left({o.tex} {o.var_tex}^n = n {o.var_tex}^{{n-1}}\right)",
+                f"({o.ascii} {o.var_ascii}^n = n*{o.var_ascii}^(n-1))",
             ),
         ]
         head += [": ", *self.lhs(step, label), " = "]
@@ -408,7 +413,7 @@ class _Explainer:
                 head.append(" and " if i == len(names) - 1 else ", ")
             head += [f"{name} = ", Math(factor, typed=True), *self.inline([f"{name}'"], part)]
         head.append(":")
-        formula = _product_formula(names)
+        formula = _product_formula(names, self.operator)
         children = [
             c for n, p in zip(names, step.parts, strict=True) for c in self.child(p, [f"{n}'"])
         ]
@@ -485,7 +490,7 @@ class _Explainer:
                 *self.inline([f"{d}'"], dg_step),
                 ":",
             ],
-            notes=[[_quotient_formula(n, d)]],
+            notes=[[_quotient_formula(n, d, self.operator)]],
             children=[*self.child(df_step, [f"{n}'"]), *self.child(dg_step, [f"{d}'"])],
             algebra=algebra,
             algebra_rules=[a.rule for a in self.algebra_steps(step)],
@@ -548,14 +553,15 @@ class _Explainer:
         return self._table_rule("Exponential rule", step, label)
 
     def _explain_ExponentialRule(self, step: s.ExponentialRule, label: list[Segment]) -> Node:
+        o = self.operator
         return Node(
             step.rule,
             [
                 "Exponential rule ",
                 Formula(
-                    "(d/dx aˣ = aˣ·ln(a))",
-                    r"\left(\tfrac{d}{dx} a^x = a^x \ln a\right)",
-                    "(d/dx a^x = a^x*ln(a))",
+                    f"({o.text} a{o.raised} = a{o.raised}·ln(a))",
+                    rf"\left({o.tex} a^{{{o.var_tex}}} = a^{{{o.var_tex}}} \ln a\right)",
+                    f"({o.ascii} a^{o.var_ascii} = a^{o.var_ascii}*ln(a))",
                 ),
                 ": ",
                 *self.lhs(step, label),
@@ -574,12 +580,7 @@ class _Explainer:
                 "Log rule for base ",
                 Math(step.base),
                 " ",
-                Formula(
-                    "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x·ln(b)))",
-                    r"\left(\log_b x = \frac{\ln x}{\ln b}, \text{ so } "
-                    r"\tfrac{d}{dx}\log_b x = \frac{1}{x \ln b}\right)",
-                    "(log_b(x) = ln(x)/ln(b), so d/dx log_b(x) = 1/(x*ln(b)))",
-                ),
+                _log_base_formula(self.operator),
                 ": ",
                 *self.lhs(step, label),
                 " = ",
@@ -878,18 +879,56 @@ def _ascii(text: str) -> str:
     return text.translate(_PLAIN_DIGITS)
 
 
-def _quotient_formula(f: str, g: str) -> Formula:
-    text = f"d/dx [{f}/{g}] = ({f}'·{g} − {f}·{g}')/{g}²"
-    tf, tg = _tex(f), _tex(g)
+_RAISED = dict(zip("xyztuvwsnk", "ˣʸᶻᵗᵘᵛʷˢⁿᵏ", strict=True))
+
+
+@dataclass(frozen=True)
+class _Operator:
+    """d/dt and t, as a rule's formula writes them in a derivation in t (∂/∂x for a partial
+    derivative), in text, LaTeX and ASCII."""
+
+    text: str
+    tex: str
+    ascii: str
+    var: str
+    var_tex: str
+    var_ascii: str
+
+    @property
+    def raised(self) -> str:
+        """The variable as an exponent: aˣ, aᵗ; a^(θ) where no superscript letter exists."""
+        return _RAISED.get(self.var, f"^({self.var})")
+
+    @classmethod
+    def of(cls, var: sp.Symbol, partial: bool) -> _Operator:
+        v, va, vt = _PLAIN.show(var), _ASCII.show(var), sp.latex(var)
+        d = "∂" if partial else "d"
+        tex = rf"\tfrac{{\partial}}{{\partial {vt}}}" if partial else rf"\tfrac{{d}}{{d{vt}}}"
+        return cls(f"{d}/{d}{v}", tex, f"d/d{va}", v, vt, va)
+
+
+def _log_base_formula(o: _Operator) -> Formula:
+    v, vt, va = o.var, o.var_tex, o.var_ascii
     return Formula(
-        text,
-        rf"\frac{{d}}{{dx}}\left[\frac{{{tf}}}{{{tg}}}\right] = "
-        rf"\frac{{{tf}' {tg} - {tf} {tg}'}}{{{tg}^2}}",
-        _ascii(f"d/dx [{f}/{g}] = ({f}'*{g} - {f}*{g}')/{g}^2"),
+        f"(log_b({v}) = ln({v})/ln(b), so {o.text} log_b({v}) = 1/({v}·ln(b)))",
+        rf"\left(\log_b {vt} = \frac{{\ln {vt}}}{{\ln b}}, \text{{ so }} "
+        rf"{o.tex}\log_b {vt} = \frac{{1}}{{{vt} \ln b}}\right)",
+        f"(log_b({va}) = ln({va})/ln(b), so {o.ascii} log_b({va}) = 1/({va}*ln(b)))",
     )
 
 
-def _product_formula(names: list[str]) -> Formula:
+def _quotient_formula(f: str, g: str, o: _Operator) -> Formula:
+    text = f"{o.text} [{f}/{g}] = ({f}'·{g} − {f}·{g}')/{g}²"
+    tf, tg = _tex(f), _tex(g)
+    return Formula(
+        text,
+        rf"{o.tex.replace('tfrac', 'frac')}\left[\frac{{{tf}}}{{{tg}}}\right] = "
+        rf"\frac{{{tf}' {tg} - {tf} {tg}'}}{{{tg}^2}}",
+        _ascii(f"{o.ascii} [{f}/{g}] = ({f}'*{g} - {f}*{g}')/{g}^2"),
+    )
+
+
+def _product_formula(names: list[str], o: _Operator) -> Formula:
     terms_text, terms_tex = [], []
     for i in range(len(names)):
         text = "·".join(n + ("'" if j == i else "") for j, n in enumerate(names))
@@ -898,11 +937,11 @@ def _product_formula(names: list[str]) -> Formula:
         terms_tex.append(tex)
     product = "·".join(names)
     return Formula(
-        f"d/dx [{product}] = " + " + ".join(terms_text),
-        rf"\frac{{d}}{{dx}}\left[{' '.join(_tex(n) for n in names)}\right] = "
+        f"{o.text} [{product}] = " + " + ".join(terms_text),
+        rf"{o.tex.replace('tfrac', 'frac')}\left[{' '.join(_tex(n) for n in names)}\right] = "
         + " + ".join(terms_tex),
         _ascii(
-            f"d/dx [{product.replace('·', '*')}] = "
+            f"{o.ascii} [{product.replace('·', '*')}] = "
             + " + ".join(t.replace("·", "*") for t in terms_text)
         ),
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
@@ -28,6 +29,7 @@ from derivtutor.render.blocks import (
 )
 from derivtutor.render.formats.base import Printer
 from derivtutor.render.formats.text import TextWriter
+from derivtutor.render.wrapping import cuts, hanging
 
 if TYPE_CHECKING:
     from derivtutor.calculus.differentiation import Differentiation
@@ -56,6 +58,31 @@ def _text(writer: TextWriter, segments: list[ex.Segment], style: str = "") -> Te
     return text
 
 
+class Folded:
+    """A Text folded where wrapping.cuts says, at the width Rich gives it: between the parts
+    of an equation, never inside a bracket, each continuation under the text it continues.
+    (Rich alone folds at any space, |2x + / 1| included, and back at the margin.)"""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        for line in self.text.split("\n", allow_blank=True):
+            hang = hanging(line.plain, width)
+            pieces = line.divide(cuts(line.plain, width, hang))
+            for k, piece in enumerate(pieces):
+                if k:
+                    blank = len(piece.plain) - len(piece.plain.lstrip(" "))
+                    piece = Text(" " * hang) + piece[blank:]
+                piece.rstrip()
+                piece.overflow = "fold"  # a word longer than the line: folded, never cut off
+                yield piece
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
+
+
 def _label(writer: TextWriter, node: ex.Node, number: str) -> Text:
     label = Text()
     label.append(number + ("." if "." not in number else "") + " ", style="bold")
@@ -67,13 +94,13 @@ def _label(writer: TextWriter, node: ex.Node, number: str) -> Text:
 
 
 def _grow(tree: Tree, writer: TextWriter, node: ex.Node, number: str) -> None:
-    branch = tree.add(_label(writer, node, number))
+    branch = tree.add(Folded(_label(writer, node, number)))
     for i, child in enumerate(node.children, start=1):
         _grow(branch, writer, child, f"{number}.{i}")
     if node.conclusion is not None:
-        branch.add(_text(writer, node.conclusion, CONCLUSION_STYLE))
+        branch.add(Folded(_text(writer, node.conclusion, CONCLUSION_STYLE)))
     for step in node.algebra:
-        branch.add(_text(writer, step, CONCLUSION_STYLE))
+        branch.add(Folded(_text(writer, step, CONCLUSION_STYLE)))
 
 
 def render_differentiation(
@@ -85,7 +112,7 @@ def render_differentiation(
     parts: list[RenderableType] = []
     for section in summary.sections(result, detail):
         if section.heading or section.tree is not None:
-            tree = Tree(_text(writer, section.heading, "bold"), guide_style="dim")
+            tree = Tree(Folded(_text(writer, section.heading, "bold")), guide_style="dim")
             if section.tree is not None:
                 _grow(tree, writer, section.tree, "1")
             parts.append(tree)
@@ -94,14 +121,15 @@ def render_differentiation(
             if i:
                 lines.append("\n")
             lines.append_text(_text(writer, line))
-        parts.append(Panel(lines, title="Result", title_align="left", border_style="green"))
+        panel = Panel(Folded(lines), title="Result", title_align="left", border_style="green")
+        parts.append(panel)
     if result.at is not None:
         check = Text(overflow="fold")
         for i, line in enumerate(summary.gradient_check_lines(result, result.at)):
             if i:
                 check.append("\n")
             check.append_text(_text(writer, line))
-        parts.append(check)
+        parts.append(Folded(check))
     return Group(*parts)
 
 
@@ -125,7 +153,7 @@ class RichPrinter(Printer):
 
     def _print_Line(self, block: Line) -> list[RenderableType]:  # noqa: N802
         style = STYLES.get(block.role, "")
-        return [Text(self.writer.line(block.segments), style=style, overflow="fold")]
+        return [Folded(Text(self.writer.line(block.segments), style=style, overflow="fold"))]
 
     def _print_Heading(self, block: Heading) -> list[RenderableType]:  # noqa: N802
         rule = self.writer.prose("──")

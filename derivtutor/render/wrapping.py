@@ -1,0 +1,121 @@
+"""Long lines folded at the terminal's width, as a teacher breaks them on the board: between the
+parts of a sentence or an equation, never inside a word or an expression's brackets, and each
+continuation indented under the text it continues (a hanging indent).
+
+Plain text in, plain text out: no maths. The text printer's output, the quiz's lines and the
+error messages are folded here at the edge; the rich format folds its tree labels with the same
+cuts (``cuts``), at the width Rich gives each label.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPENING = "([{⟨"
+_CLOSING = ")]}⟩"
+# After one of these (with a space before it), a line is not cut: the operator starts the next
+# line instead, as a book sets a long sum.
+_OPERATORS = set("+-−=×·/→<>≤≥")
+# A label the continuation lines are indented past: a step's number, "Result:", a hint's head.
+_LABEL = re.compile(
+    r"\s*(?:\d+(?:\.\d+)*\.?|Result:|Read as:|Verdict:|Hint \d+ of \d+:|error:|[✓✗•-]|so)\s+"
+)
+MIN_TEXT = 24  # a continuation keeps at least this many columns for its text
+
+
+def hanging(line: str, width: int) -> int:
+    """How far a line's continuations are indented: past its label, else two past its own
+    indent; never so far that less than MIN_TEXT columns are left."""
+    label = _LABEL.match(line)
+    indent = label.end() if label else len(line) - len(line.lstrip(" ")) + 2
+    return max(0, min(indent, width - MIN_TEXT))
+
+
+def cuts(line: str, width: int, hang: int | None = None) -> list[int]:
+    """Where to cut ``line`` (at spaces, which are dropped) so that every piece fits ``width``
+    columns, continuations indented by ``hang``. Cuts are made between top-level parts (not
+    inside brackets or |bars|, not after an operator); where none fits, at any space; a word
+    longer than the line overflows on a line of its own rather than being split."""
+    if hang is None:
+        hang = hanging(line, width)
+    good, spaces = _places(line)
+    out: list[int] = []
+    start, room = 0, width
+    while len(line) - start > room:
+        limit = start + room
+        fitting = [i for i in good if start < i <= limit] or [
+            i for i in spaces if start < i <= limit
+        ]
+        # A word longer than the room: it overflows alone, and the line goes on after it.
+        beyond = [i for i in spaces if i > limit][:1]
+        if not (fitting or beyond):
+            break
+        cut = (fitting or beyond)[-1]
+        out.append(cut)
+        start = cut + 1
+        while start < len(line) and line[start] == " ":
+            start += 1
+        room = width - hang
+    return out
+
+
+def _places(line: str) -> tuple[list[int], list[int]]:
+    """The spaces of ``line``: those between top-level parts, and all of them (past the
+    indent)."""
+    depth, bars = 0, 0
+    good: list[int] = []
+    spaces: list[int] = []
+    indent = len(line) - len(line.lstrip(" "))
+    for i, ch in enumerate(line):
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        elif ch == "|":
+            # A bar opens where a term starts and closes where one ends: |2x + 1|.
+            opens = i + 1 < len(line) and line[i + 1] != " " and (i == 0 or line[i - 1] in " (")
+            bars = bars + 1 if opens or bars == 0 else bars - 1
+        elif ch == " " and i > indent and line[i - 1] != " ":
+            spaces.append(i)
+            after_operator = line[i - 1] in _OPERATORS and (i < 2 or line[i - 2] == " ")
+            operator_call = line[i + 1 : i + 2] == "["  # d/dx [f]: the operator and its bracket
+            if depth == 0 and bars == 0 and not after_operator and not operator_call:
+                good.append(i)
+    return good, spaces
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """``line`` folded to ``width`` columns, continuations under its text."""
+    if len(line) <= width:
+        return [line]
+    hang = hanging(line, width)
+    pieces: list[str] = []
+    start = 0
+    for cut in [*cuts(line, width, hang), len(line)]:
+        piece = line[start:cut].rstrip()
+        pieces.append(piece if not pieces else " " * hang + piece.lstrip())
+        start = cut + 1
+    return pieces
+
+
+def wrap_text(text: str, width: int | None) -> str:
+    """Every line of ``text`` folded to ``width`` (None: as it is)."""
+    if width is None:
+        return text
+    end = "\n" if text.endswith("\n") else ""
+    lines = text[: len(text) - len(end)].split("\n")
+    return "\n".join(piece for line in lines for piece in wrap(line, width)) + end
+
+
+def wrap_message(text: str, width: int | None) -> str:
+    """An error message folded to ``width``, but for the input it echoes and the caret under
+    it, which must stay as they are to point at the column."""
+    if width is None:
+        return text
+    lines = text.split("\n")
+    caret = {n for n, line in enumerate(lines) if line.strip() == "^"}
+    kept = caret | {n - 1 for n in caret}
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.extend([line] if n in kept else wrap(line, width))
+    return "\n".join(out)
