@@ -7,6 +7,7 @@ Heavy modules (SymPy and everything that uses it) are imported inside the comman
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -21,11 +22,25 @@ from derivtutor.terminal import Detail, ExpressionCommand, Format, ReportFormat
 app = typer.Typer(
     name="derivtutor",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _topics(incomplete: str) -> list[str]:
+    """Shell completion of --topic: the bundled bank's topics."""
+    from derivtutor.practice.names import topics
+
+    return [t for t in topics() if t.startswith(incomplete)]
+
+
+def _problem_ids(incomplete: str) -> list[str]:
+    """Shell completion of --problem: the bundled bank's problem ids."""
+    from derivtutor.practice.names import problem_ids
+
+    return [p for p in problem_ids() if p.startswith(incomplete)]
 
 
 def _version(value: bool) -> None:
@@ -40,11 +55,16 @@ def _main(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page the output (anywhere on the line).")
+    ] = False,
 ) -> None:
     """A calculus tutor for the maths behind machine learning: derivatives step by step.
 
     Example: [bold]derivtutor diff "1/(1+exp(-x))"[/bold]
     """
+    if no_pager:
+        terminal.paging = False
 
 
 # --- the options that several commands share -----------------------------------------------------
@@ -67,11 +87,13 @@ ReportFormatOption = Annotated[
     ),
 ]
 DetailOption = Annotated[
-    Detail,
+    Detail | None,
     typer.Option(
         "--detail",
-        help="brief: the rules and the result; normal: bookkeeping folded; full: every step.",
+        help="brief: the rules and the result; normal (the default): bookkeeping folded; "
+        "full: every step.",
         case_sensitive=False,
+        show_default=False,
     ),
 ]
 DebugOption = Annotated[
@@ -142,20 +164,20 @@ def _show(
     output: Format | None,
     *,
     steps: bool = False,
-    detail: Detail = Detail.normal,
+    detail: Detail | None = None,
     answer: bool = False,
 ) -> None:
     """Render a result once, in the format asked for, and write it (only its result, with
     ``answer``)."""
     fmt = terminal.output_format(output).value
     if answer:
-        from derivtutor.render.answer import show_answer
+        from derivtutor.render.show import show_answer
 
         return terminal.emit(show_answer(result, fmt))
     from derivtutor.render.show import show
 
-    ascii = terminal.ascii_only()
-    terminal.emit(show(result, fmt, ascii=ascii, steps=steps, detail=detail.value), fmt)
+    ascii, shown = terminal.ascii_only(), terminal.detail(detail).value
+    terminal.emit(show(result, fmt, ascii=ascii, steps=steps, detail=shown), fmt)
 
 
 # --- derivatives: diff, grad, jacobian, hessian, implicit, check, rules --------------------------
@@ -187,7 +209,7 @@ def diff(
             help="Evaluate there, beside a finite-difference estimate (e.g. x=0.5 or x=1,y=2).",
         ),
     ] = None,
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     shape: ShapeOption = None,
     symmetric: SymmetricOption = None,
     entries: Annotated[
@@ -211,7 +233,7 @@ def diff(
         terminal.start_engine()
         if shape:
             text = terminal.read_expression(expr)
-            full = detail is Detail.full  # SymPy's second opinion too
+            full = terminal.detail(detail) is Detail.full  # SymPy's second opinion too
             result = _diff_matrix(text, wrt, shape, symmetric, at, order, entries, full)
             return _show(result, output, answer=answer)
         if entries:
@@ -275,7 +297,7 @@ def grad(
             help="Evaluate there, beside a finite difference for each component.",
         ),
     ] = None,
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     shape: ShapeOption = None,
     symmetric: SymmetricOption = None,
     answer: AnswerOption = False,
@@ -313,7 +335,7 @@ def jacobian(
         ),
     ] = None,
     steps: StepsOption = False,
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
@@ -344,7 +366,7 @@ def hessian(
     expr: Annotated[str, typer.Argument(help='The function, e.g. "x^2 y + sin(y)".')],
     vars: VarsOption = None,
     steps: StepsOption = False,
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
@@ -373,7 +395,7 @@ def implicit(
         str,
         typer.Option("--dependent", metavar="VAR", help="The variable that is a function of it."),
     ] = "y",
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     answer: AnswerOption = False,
     output: FormatOption = None,
     debug: DebugOption = False,
@@ -433,7 +455,7 @@ def check(
         bool, typer.Option("--steps", help="Also show the correct derivation.")
     ] = False,
     order: OrderOption = 1,
-    detail: DetailOption = Detail.normal,
+    detail: DetailOption = None,
     shape: ShapeOption = None,
     symmetric: SymmetricOption = None,
     output: ReportFormatOption = None,
@@ -459,7 +481,7 @@ def check(
                 answer,
                 wrt=wrt,
                 grad=grad,
-                domain=domain,
+                domain=terminal.domain(domain),
                 order=order,
                 shape=shape,
                 symmetric=symmetric,
@@ -562,6 +584,22 @@ def rules(
             raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
         fmt = terminal.output_format(output).value
         terminal.emit(show_rules(rows, fmt, ascii=terminal.ascii_only()), fmt)
+
+
+@app.command("config")
+def config_command(output: FormatOption = None) -> None:
+    """The settings in force (format, detail, domain, color, pager) and where each comes
+    from: the defaults, your config.toml, or NO_COLOR. Command-line options win over them.
+
+    Example: [bold]derivtutor config[/bold]
+    """
+    from derivtutor import config
+    from derivtutor.render.show import show_config
+
+    with terminal.errors(debug=False):
+        found, where = list(config.settings().values()), config.path()
+        fmt = terminal.output_format(output).value
+        terminal.emit(show_config(found, str(where), where.exists(), fmt), fmt)
 
 
 # --- problem banks -------------------------------------------------------------------------------
@@ -799,7 +837,10 @@ def plot(
 @app.command()
 def quiz(
     topic: Annotated[
-        str | None, typer.Option("--topic", metavar="T", help="Only this topic (see bank list).")
+        str | None,
+        typer.Option(
+            "--topic", metavar="T", help="Only this topic (see bank list).", autocompletion=_topics
+        ),
     ] = None,
     level: Annotated[
         int | None, typer.Option("--level", min=1, max=5, metavar="L", help="Only this level, 1-5.")
@@ -814,7 +855,10 @@ def quiz(
         ),
     ] = None,
     problem: Annotated[
-        str | None, typer.Option("--problem", metavar="ID", help="Just this problem, by id.")
+        str | None,
+        typer.Option(
+            "--problem", metavar="ID", help="Just this problem, by id.", autocompletion=_problem_ids
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", metavar="S", help="Seed for a repeatable selection.")
@@ -1006,6 +1050,8 @@ def main() -> None:
 
     terminal.bound_process()
     defer_tensors()  # SymPy's first sum would load its tensor module: 60 ms that diff needs
+    _no_pager_anywhere()
+    _completion_for_the_shell_named()
     first = sys.argv[1] if len(sys.argv) > 1 else ""
     _not_a_command(first)
     _only(first)
@@ -1013,6 +1059,30 @@ def main() -> None:
         app()
     except SystemExit as done:
         terminal.exit_now(done.code)
+
+
+def _no_pager_anywhere() -> None:
+    """--no-pager is git's switch before the command; here it is taken anywhere before a
+    '--' (after one, it would be an expression)."""
+    words = sys.argv[1:]
+    end = words.index("--") if "--" in words else len(words)
+    if "--no-pager" in words[:end]:
+        terminal.paging = False
+        words.remove("--no-pager")
+        sys.argv[1:] = words
+
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion_for_the_shell_named() -> None:
+    """`derivtutor --show-completion zsh` prints zsh's script. Typer takes a shell name only
+    with its shell detection off; on, it prints the script of the shell it detects and leaves
+    the name as a stray argument. A name given is the one meant."""
+    words = sys.argv[1:]
+    for n, word in enumerate(words[:-1]):
+        if word in ("--show-completion", "--install-completion") and words[n + 1] in _SHELLS:
+            os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
 
 
 def _only(name: str) -> None:

@@ -1,6 +1,7 @@
 """Where derivtutor keeps the user's files: ``$DERIVTUTOR_HOME`` when it is set (tests always
 set it), else the platform's own directories (platformdirs). The one place that knows them.
 
+- config: the configuration file, config.toml;
 - data: the progress store;
 - history: the quiz's line-editing history, beside the store;
 - cache: the parser's analysed grammar, and what bank validate found (validation_dir).
@@ -40,6 +41,16 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP)
+
+
+def config_dir() -> Path:
+    """The directory of the configuration file (config.py)."""
+    home = _home()
+    if home is not None:
+        return home
+    from platformdirs import user_config_path
+
+    return user_config_path(APP)
 
 
 def progress_path() -> Path:

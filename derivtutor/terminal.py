@@ -63,12 +63,35 @@ class ReportFormat(str, Enum):
 
 
 def output_format(requested: Format | None) -> Format:
-    """The format asked for; by default rich on a terminal, text when piped or NO_COLOR is set."""
+    """The format asked for, else the configuration's; by default rich on a terminal, text
+    when piped or where colour is off (NO_COLOR, color = "never"); color = "always" is rich
+    even when piped."""
+    from derivtutor import config
+
     if requested is not None:
         return requested
-    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+    if config.value("format") is not None:
+        return Format(config.value("format"))
+    colour = config.value("color")
+    if colour == "always":
+        return Format.rich
+    if colour == "never" or not sys.stdout.isatty():
         return Format.text
     return Format.rich
+
+
+def domain(requested: str | None) -> str | None:
+    """Where check samples: as asked, else the configuration's (None: the default)."""
+    from derivtutor import config
+
+    return requested if requested is not None else config.value("domain")
+
+
+def detail(requested: Detail | None) -> Detail:
+    """How much of a derivation to show: as asked, else the configuration's (normal)."""
+    from derivtutor import config
+
+    return requested if requested is not None else Detail(config.value("detail"))
 
 
 _COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
@@ -230,21 +253,85 @@ def console(*, ascii: bool = False) -> Any:
         def encoding(self) -> str:
             return "ascii"
 
-    return (AsciiConsole if ascii else Console)(highlight=False)
+    from derivtutor import config
+
+    colour = config.value("color")
+    forced = {"always": True, "never": None}.get(colour)
+    return (AsciiConsole if ascii else Console)(
+        highlight=False, force_terminal=forced, no_color=colour == "never"
+    )
 
 
 def emit(output: Any, fmt: str | None = None) -> None:
     """Write a renderer's output: text folded to the terminal's width (the ``text`` format;
     the others are read by programs, or folded by Rich), a Rich renderable through a
-    console."""
+    console. Output taller than the terminal goes through the pager, as git's does."""
     if isinstance(output, str):
         if fmt == "text":
             from derivtutor.render.wrapping import wrap_text
 
             output = wrap_text(output, columns())
-        typer.echo(output, nl=False)
+        if not page(output):
+            typer.echo(output, nl=False)
         return
-    console(ascii=ascii_only()).print(output)
+    shown = console(ascii=ascii_only())
+    if pager() is None:
+        shown.print(output)
+        return
+    with shown.capture() as captured:  # rendered for this terminal, colours and all
+        shown.print(output)
+    text = captured.get()
+    if not page(text):
+        sys.stdout.write(text)
+
+
+paging = True  # --no-pager turns it off for the run
+
+
+def pager() -> str | None:
+    """The command to page with, or None where output is not paged: not a terminal, paging
+    turned off (--no-pager, pager = false), or no pager to be found. As git: the config's
+    command, else $PAGER, else less."""
+    if not paging or not sys.stdout.isatty():
+        return None
+    import shlex
+    import shutil
+
+    from derivtutor import config
+
+    setting = config.value("pager")
+    if setting is False:
+        return None
+    command = setting if isinstance(setting, str) else os.environ.get("PAGER", "less")
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or words[0] == "cat" or shutil.which(words[0]) is None:
+        return None
+    return command
+
+
+def page(text: str) -> bool:
+    """Show ``text`` through the pager if it is taller than the terminal; False when it was
+    not paged (and is still to be written)."""
+    command = pager()
+    if command is None or text.count("\n") < os.get_terminal_size(sys.stdout.fileno()).lines:
+        return False
+    import subprocess
+
+    environment = dict(os.environ)
+    environment.setdefault("LESS", "FRX")  # git's: quit if one screen, keep colours, no clear
+    sys.stdout.flush()
+    with subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environment) as run:
+        try:
+            assert run.stdin is not None
+            run.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+            run.stdin.close()
+        except BrokenPipeError:
+            pass  # the reader quit the pager early (q in less)
+        run.wait()
+    return True
 
 
 def say(text: str) -> None:
@@ -314,14 +401,25 @@ def fail(message: str, code: int = 2) -> NoReturn:
     from derivtutor.render.wrapping import wrap_message
 
     text = wrap_message(f"error: {visible(message)}", columns(sys.stderr))  # an echo never obeyed
-    typer.secho(text, err=True, fg="red" if _coloured(sys.stderr) else None)
+    if _coloured(sys.stderr):
+        text = typer.style(text, fg="red")
+    typer.echo(text, err=True)
     raise typer.Exit(code)
 
 
 def _coloured(stream: Any) -> bool:
-    """Colour on this stream: a terminal, and NO_COLOR not set."""
+    """Colour on this stream: color = "always", or a terminal that shows colour (not
+    TERM=dumb) with colour not turned off (NO_COLOR, color = "never")."""
+    from derivtutor import config
+
     try:
-        return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+        colour = config.value("color")
+    except DerivtutorError:
+        colour = "auto"  # the error being reported may be the configuration's own
+    if colour != "auto":
+        return bool(colour == "always")
+    try:
+        return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
     except (AttributeError, ValueError):
         return False
 

@@ -100,3 +100,60 @@ def test_wrt_holds_the_others_constant() -> None:
 def test_errors(text: str, options: dict[str, object], error: type[Exception]) -> None:
     with pytest.raises(error):
         derivtutor.differentiate(text, **options)  # type: ignore[arg-type]
+
+
+# --- the API as a notebook user calls it (issue 15 §5) ----------------------------------------
+
+
+def test_sympy_expressions_are_read_through_the_whitelist() -> None:
+    x, t = sp.symbols("x t")  # plain symbols: read as the parser's real ones, by name
+    result = derivtutor.differentiate(sp.sin(x**2) * sp.exp(-x))
+    assert result.derivative.equals(derivtutor.differentiate("sin(x^2) e^(-x)").derivative)
+    assert derivtutor.check(sp.sin(x**2), 2 * x * sp.cos(x**2)).correct
+    assert derivtutor.differentiate(t**3, wrt=t).derivative == 3 * sp.Symbol("t", real=True) ** 2
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "Integral",
+        "Function",
+        "Derivative",
+        "Max",
+        "Symbol",
+        "list",
+    ],
+)
+def test_what_is_not_on_the_whitelist_is_refused(given: str) -> None:
+    x = sp.Symbol("x")
+    made = {
+        "Integral": sp.Integral(x, x),
+        "Function": sp.Function("f")(x),
+        "Derivative": sp.Derivative(x**2, x),
+        "Max": sp.Max(x, 1),
+        "Symbol": sp.Symbol("__import__"),
+        "list": [x],
+    }[given]
+    with pytest.raises(InputError):
+        derivtutor.differentiate(made)
+
+
+def test_at_takes_a_dict_and_wrt_a_symbol() -> None:
+    x, y = sp.symbols("x y")
+    text = derivtutor.differentiate("x^2 y", wrt="y", at="x=3,y=2")
+    mapped = derivtutor.differentiate("x^2 y", wrt=y, at={x: 3, "y": 2})
+    assert mapped.at is not None and text.at is not None
+    assert mapped.at.value == text.at.value == 9
+    assert derivtutor.gradient("x^2 y", vars=[y, x], at={"x": 1, "y": 2}).vector == (
+        sp.Symbol("x", real=True) ** 2,
+        2 * sp.Symbol("x", real=True) * sp.Symbol("y", real=True),
+    )
+
+
+def test_check_renders_markdown_in_a_notebook() -> None:
+    wrong = derivtutor.check("sin(x^2)", "cos(x^2)")._repr_markdown_()
+    assert "Verdict:  incorrect" in wrong
+    assert "missing\\_chain\\_factor" in wrong
+    assert "$\\cos{\\left(x^{2} \\right)}$" in wrong
+    right = derivtutor.check("sin(x^2)", "2x cos(x^2)")._repr_markdown_()
+    assert "Verdict:  correct" in right

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "derivtutor": 5,  # the public API: thin functions over the use cases
     "derivtutor.places": 6,
     "derivtutor.files": 6,
+    "derivtutor.config": 7,  # config.toml: read by the terminal, shown by render/say/config
     "derivtutor.practice": 7,
     "derivtutor.render": 8,
     "derivtutor.display": 9,  # the door: see its docstring

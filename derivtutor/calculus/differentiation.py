@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from derivtutor.calculus.notebook import Notebook, operator
 from derivtutor.engine.algebra import Algebra, cancelled, factoring, simplified_quotient
 from derivtutor.engine.derive import derivation
 from derivtutor.engine.steps import (
@@ -163,8 +164,8 @@ class Pattern:
         return self.order % self.period
 
 
-@dataclass(frozen=True)
-class Differentiation:
+@dataclass(frozen=True, repr=False)
+class Differentiation(Notebook):
     """The outcome of ``differentiate``: every order's steps and result."""
 
     input: str
@@ -200,16 +201,11 @@ class Differentiation:
             return False
         return bool(self.held_constant)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md's ``diff``."""
-        from derivtutor import display
-
-        return display.to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor import display
-
-        return display.to_markdown(self)
+    def summary(self) -> str:
+        kind = " (partial)" if self.partial else ""
+        return (
+            f"{operator(self.variable, self.order)} [{self.expression}] = {self.derivative}{kind}"
+        )
 
 
 def differentiate(

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, derive_order
-from derivtutor.calculus.multivar import Notebook
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.engine.tidy import tidy
 from derivtutor.errors import InputError, Message, Parameter, UsageError
 from derivtutor.language.inputs import variable_name
 from derivtutor.language.parse import parse
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ImplicitDerivative(Notebook):
     """dy/dx from an equation, with the derivations of both sides and the check."""
 
@@ -41,6 +41,9 @@ class ImplicitDerivative(Notebook):
     def function(self) -> sp.Expr:
         """y as the unknown function y(x)."""
         return sp.Function(self.dependent.name)(self.variable)
+
+    def summary(self) -> str:
+        return f"d{self.dependent}/d{self.variable} = {self.derivative}, from {self.equation}"
 
 
 def implicit(text: str, wrt: str = "x", dependent: str = "y") -> ImplicitDerivative:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.engine import matrix_values as mv
 from derivtutor.engine.differentials import MatrixDerivation, Step, derive_matrix
 from derivtutor.errors import InputError, Message, Parameter, UsageError
@@ -80,8 +81,8 @@ class EntryLink:
     assumed: tuple[Any, ...] = ()  # y₁ + y₂ = 1, where the matrix rule takes y a distribution
 
 
-@dataclass(frozen=True)
-class MatrixDerivative:
+@dataclass(frozen=True, repr=False)
+class MatrixDerivative(Notebook):
     """∂f/∂X with its derivation: a gradient (X a vector), a matrix of the shape of X, or a
     Jacobian (f a vector)."""
 
@@ -106,15 +107,10 @@ class MatrixDerivative:
     def shape(self) -> tuple[Any, Any]:
         return shape(self.result)
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
+    def summary(self) -> str:
+        from derivtutor.language.matrix_notation import matrix_text
 
-        return display.to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor import display
-
-        return display.to_markdown(self)
+        return f"d/d{self.var} [{self.input}] = {matrix_text(self.result, 'sympy')}"
 
 
 def matrix_derivative(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from derivtutor.calculus.differentiation import Differentiation, partial
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.errors import UsageError
 from derivtutor.language.inputs import choose_variables, parse_point
 from derivtutor.language.parse import parse
@@ -27,22 +28,7 @@ MAX_FUNCTIONS = 12
 Partial = Differentiation
 
 
-class Notebook:
-    """A result with a JSON shape (``to_dict``) that renders itself in Jupyter, as Markdown with
-    maths: both through the door up to render/ (derivtutor/display.py)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor import display
-
-        return display.to_markdown(self)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Gradient(Notebook):
     """∇f = (∂f/∂x₁, ..., ∂f/∂xₙ)."""
 
@@ -65,8 +51,12 @@ class Gradient(Notebook):
             c.derivative == sp.exp(c.variable) / total for c in self.components
         )
 
+    def summary(self) -> str:
+        names = ", ".join(v.name for v in self.variables)
+        return f"grad [{self.expression}] by ({names}) = ({', '.join(map(str, self.vector))})"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Jacobian(Notebook):
     """J[i][j] = ∂fᵢ/∂xⱼ: one row per function, one column per variable."""
 
@@ -80,8 +70,13 @@ class Jacobian(Notebook):
     def matrix(self) -> sp.Matrix:
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
 
+    def summary(self) -> str:
+        names = ", ".join(v.name for v in self.variables)
+        functions = ", ".join(map(str, self.expressions))
+        return f"J of ({functions}) by ({names}) = {self.matrix.tolist()}"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Hessian(Notebook):
     """H[i][j] = ∂²f/∂xⱼ∂xᵢ, symmetric: each mixed partial is derived once (Schwarz)."""
 
@@ -95,6 +90,10 @@ class Hessian(Notebook):
     @property
     def matrix(self) -> sp.Matrix:
         return sp.Matrix([[e.derivative for e in row] for row in self.entries])
+
+    def summary(self) -> str:
+        names = ", ".join(v.name for v in self.variables)
+        return f"H of {self.expression} by ({names}) = {self.matrix.tolist()}"
 
 
 def gradient(text: str, vars: str | Sequence[str] | None = None, at: str | None = None) -> Gradient:

@@ -21,6 +21,7 @@ from typing import Any
 import sympy as sp
 
 from derivtutor.calculus.matrix_derivative import MatrixDerivative, matrix_derivative
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.engine import matrix_values as mv
 from derivtutor.errors import InputError, UsageError
 from derivtutor.grading.verdict import CORRECT, INCORRECT
@@ -70,8 +71,8 @@ class Witness:
     got: float | None
 
 
-@dataclass(frozen=True)
-class MatrixVerdict:
+@dataclass(frozen=True, repr=False)
+class MatrixVerdict(Notebook):
     """The verdict on a matrix answer, with the derivative it was compared with."""
 
     answer: str
@@ -92,15 +93,10 @@ class MatrixVerdict:
     def expected_shape(self) -> str:
         return shape_text(shape(self.derivative.result))
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor import display
-
-        return display.to_markdown(self)
+    def summary(self) -> str:
+        mistake = f" ({self.mistake})" if self.mistake else ""
+        of = f"d/d{self.derivative.var} [{self.derivative.input}]"
+        return f"{self.verdict}{mistake}: {self.answer!r} as {of}"
 
 
 def check_matrix(

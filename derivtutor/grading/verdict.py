@@ -26,6 +26,7 @@ import mpmath
 import sympy as sp
 
 from derivtutor.calculus.differentiation import MAX_FULL_ORDER, Differentiation, differentiate
+from derivtutor.calculus.notebook import Notebook, operator
 from derivtutor.engine import floats
 from derivtutor.engine.derive import derivation
 from derivtutor.engine.numeric import Compiled, float_function
@@ -65,8 +66,8 @@ class Witness:
     got: float | None
 
 
-@dataclass(frozen=True)
-class Verdict:
+@dataclass(frozen=True, repr=False)
+class Verdict(Notebook):
     """The outcome of checking one answer."""
 
     function_text: str
@@ -94,10 +95,10 @@ class Verdict:
     def correct(self) -> bool:
         return self.verdict == CORRECT
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
+    def summary(self) -> str:
+        mistake = f" ({self.diagnosis.mistake})" if self.diagnosis is not None else ""
+        of = f"{operator(self.variable, self.differentiation.order)} [{self.function}]"
+        return f"{self.verdict}{mistake}: {self.answer_text!r} as {of}"
 
 
 def check(
@@ -542,8 +543,8 @@ def _adaptive(expr: sp.Expr, symbols: list[sp.Symbol], point: dict[sp.Symbol, fl
         return None
 
 
-@dataclass(frozen=True)
-class GradientVerdict:
+@dataclass(frozen=True, repr=False)
+class GradientVerdict(Notebook):
     """A gradient checked component by component, in the order of ``variables``."""
 
     function_text: str
@@ -557,10 +558,9 @@ class GradientVerdict:
             return CORRECT
         return INCORRECT if INCORRECT in kinds else UNDECIDED
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
+    def summary(self) -> str:
+        names = ", ".join(v.name for v in self.variables)
+        return f"{self.verdict}: the gradient of {self.function_text} by ({names})"
 
 
 def check_gradient(

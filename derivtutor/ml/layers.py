@@ -24,6 +24,7 @@ import mpmath
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.engine import matrix_values as mv
 from derivtutor.engine.differentials import derive_matrix
 from derivtutor.errors import Message, Parameter, UsageError
@@ -65,8 +66,8 @@ class Backward:
     slope: Any = None
 
 
-@dataclass(frozen=True)
-class Layers:
+@dataclass(frozen=True, repr=False)
+class Layers(Notebook):
     """The forward pass (each name and its definition), the backward pass, the gradients at the
     point, and their checks."""
 
@@ -90,15 +91,10 @@ class Layers:
                 out.append((layer.h, layer.activation))
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        from derivtutor import display
-
-        return display.to_dict(self)
-
-    def _repr_markdown_(self) -> str:
-        from derivtutor import display
-
-        return display.to_markdown(self)
+    def summary(self) -> str:
+        return (
+            f"{len(self.layers)} layers of {self.input}, gradients of {', '.join(self.gradients)}"
+        )
 
 
 def layers(

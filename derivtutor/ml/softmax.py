@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derivtutor.calculus.differentiation import partial
-from derivtutor.calculus.multivar import Notebook, Partial
+from derivtutor.calculus.multivar import Partial
+from derivtutor.calculus.notebook import Notebook
 from derivtutor.errors import Message, Parameter, UsageError
 from derivtutor.language.parse import variable
 
@@ -166,7 +167,7 @@ def _entry(e: sp.Indexed, zs: list[sp.Symbol], total: sp.Expr) -> sp.Expr:
     return variable(f"y{index}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SoftmaxJacobian(Notebook):
     """The softmax Jacobian: the index derivations, and for a concrete N every entry."""
 
@@ -188,6 +189,10 @@ class SoftmaxJacobian(Notebook):
             self.size,
             lambda r, c: ps[r] * (1 - ps[r]) if r == c else -ps[r] * ps[c],
         )
+
+    def summary(self) -> str:
+        size = "n" if self.size is None else str(self.size)
+        return f"the softmax Jacobian for N = {size}: diag(p) - p*p.T"
 
 
 def softmax_jacobian(n: int | str) -> SoftmaxJacobian:

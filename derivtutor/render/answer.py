@@ -1,6 +1,6 @@
-"""The result alone (``--answer``), for copying and for scripts: SymPy's syntax for text
-(``2*x*cos(x**2)``, which ``sympify`` reads), the LaTeX alone for latex, ``$…$`` for
-markdown, and a small JSON object for json. No steps, no prose.
+"""The result alone (``--answer``), for copying and for scripts, in the two forms it is
+printed in (render/show.show_answer picks between them by format): SymPy's syntax
+(``2*x*cos(x**2)``, which ``sympify`` reads) and LaTeX. No steps, no prose.
 
 A derivative is one expression; a gradient a list of them; a Jacobian or a Hessian a matrix
 (``Matrix([[…], […]])`` in SymPy's syntax, a ``pmatrix`` in LaTeX); a derivative by a vector
@@ -9,27 +9,14 @@ or matrix is printed by language/matrix_notation, as the rest of its output is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from derivtutor.errors import UsageError
 from derivtutor.render.kinds import is_a
 
 
-def show_answer(result: Any, fmt: str) -> str:
-    """The result of ``result`` alone, in ``fmt`` (rich is taken as text: it is for copying)."""
-    sympy_form, latex_form = _forms(result)
-    if fmt == "json":
-        return json.dumps({"answer": sympy_form, "latex": latex_form}, ensure_ascii=False) + "\n"
-    if fmt == "latex":
-        return latex_form + "\n"
-    if fmt == "markdown":
-        return f"${latex_form}$\n"
-    return (sympy_form if isinstance(sympy_form, str) else str(sympy_form)) + "\n"
-
-
-def _forms(result: Any) -> tuple[Any, str]:
-    """The result in SymPy's syntax (a string, or for json a list of them) and in LaTeX."""
+def forms(result: Any) -> tuple[str, str]:
+    """The result in SymPy's syntax and in LaTeX (render/show.show_answer picks the format)."""
     from derivtutor.render.formats.latex import latex
     from derivtutor.render.json import expression_string
 

@@ -10,6 +10,7 @@ from derivtutor.errors import UsageError
 from derivtutor.render.kinds import is_a
 
 if TYPE_CHECKING:
+    from derivtutor.config import Setting
     from derivtutor.engine.table import Entry
     from derivtutor.practice.bank import Bank
     from derivtutor.practice.report import Report
@@ -102,6 +103,36 @@ def show_stats(found: Report, fmt: str, *, ascii: bool = False) -> Any:
 
     blocks = stats_blocks(found, bars=fmt == "rich", ascii=ascii)
     return printer(fmt, ascii=ascii).print(blocks)
+
+
+def show_answer(result: Any, fmt: str) -> str:
+    """The result alone (``--answer``), for copying and scripts: SymPy's syntax for text and
+    rich, the LaTeX alone for latex, ``$…$`` for markdown, both in a JSON object for json."""
+    from derivtutor.render.answer import forms
+    from derivtutor.render.json import dumps
+
+    sympy_form, latex_form = forms(result)
+    if fmt == "json":
+        return dumps({"answer": sympy_form, "latex": latex_form})
+    if fmt == "latex":
+        return latex_form + "\n"
+    if fmt == "markdown":
+        return f"${latex_form}$\n"
+    return sympy_form + "\n"
+
+
+def show_config(settings: list[Setting], path: str, exists: bool, fmt: str) -> Any:
+    """The settings in force, in ``fmt``."""
+    from derivtutor.render.json import dumps
+    from derivtutor.render.say.config import config_blocks, config_dict
+
+    if fmt == "json":
+        return dumps(config_dict(settings, path, exists))
+    if fmt == "latex":
+        raise UsageError("the settings have no LaTeX form; use --format markdown, text or json")
+    from derivtutor.render.formats import printer
+
+    return printer(fmt).print(config_blocks(settings, path, exists))
 
 
 def show_bank(bank: Bank, fmt: str, *, ascii: bool = False) -> Any:

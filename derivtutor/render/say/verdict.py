@@ -121,10 +121,25 @@ def _lesson(diagnosis: Diagnosis, reveal: bool, by: str = "d/dx") -> list[ex.Seg
     return out
 
 
+# The verdict's line in colour where a format has it: green correct, red incorrect.
+ROLES = {CORRECT: "good", UNDECIDED: "warn"}
+
+
+def role(verdict: str) -> str:
+    return ROLES.get(verdict, "bad")
+
+
+def _lines(verdict: Verdict) -> list[Block]:
+    return [
+        Line(line, role=role(verdict.verdict) if n == 1 else "")
+        for n, line in enumerate(lines(verdict))
+    ]
+
+
 def verdict_blocks(verdict: Verdict, *, steps: bool = False) -> list[Block]:
-    """How the answer was read, the verdict and what it teaches; ``steps`` adds the correct
-    derivation."""
-    out: list[Block] = [Line(line) for line in lines(verdict)]
+    """How the answer was read, the verdict (in colour on a terminal) and what it teaches;
+    ``steps`` adds the correct derivation."""
+    out: list[Block] = _lines(verdict)
     if steps:
         out += [Gap(), Line(["The correct derivation:"]), Gap()]
         out.append(Derivation([], verdict.differentiation))
@@ -139,8 +154,8 @@ def gradient_verdict_blocks(result: GradientVerdict) -> list[Block]:
     out: list[Block] = [Line([*order, "):"])]
     for variable, component in zip(result.variables, result.components, strict=True):
         out.append(Heading(["∂f/∂", ex.Math(variable)]))
-        out += [Line(line) for line in lines(component)]
-    return [*out, Gap(), Line([f"Overall: {result.verdict}"])]
+        out += _lines(component)
+    return [*out, Gap(), Line([f"Overall: {result.verdict}"], role=role(result.verdict))]
 
 
 def marked_blocks(
