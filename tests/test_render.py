@@ -130,7 +130,7 @@ PARTIAL = """\
 ∂/∂y [x²·y³]   (a partial derivative: x is held constant)
 
 1. Constant multiple rule: ∂/∂y [x²·y³] = x² · ∂/∂y [y³]
-   1.1 Power rule (d/dx xⁿ = n·xⁿ⁻¹): ∂/∂y [y³] = 3y²
+   1.1 Power rule (∂/∂y yⁿ = n·yⁿ⁻¹): ∂/∂y [y³] = 3y²
    so ∂/∂y [x²·y³] = 3x²·y²
 
 Result: ∂/∂y [x²·y³] = 3x²·y²
