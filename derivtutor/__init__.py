@@ -10,7 +10,7 @@ does not load SymPy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from derivtutor.errors import UsageError
 
@@ -120,7 +120,8 @@ def jacobian(
     """The Jacobian matrix of the functions ``texts``: ``.matrix``, ``.entries``, ``.to_dict()``."""
     from derivtutor.calculus.multivar import jacobian as _jacobian
 
-    return _jacobian([_text(t) for t in texts], _names(vars))
+    given = texts if isinstance(texts, str) else [_text(t) for t in texts]
+    return _jacobian(given, _names(vars))
 
 
 def hessian(text: str | sp.Expr, vars: str | Sequence[str | sp.Symbol] | None = None) -> Hessian:
@@ -147,7 +148,7 @@ def implicit(
     equation = text
     if not isinstance(text, str) and type(text).__name__ == "Equality":
         equation = f"{_text(text.lhs)} = {_text(text.rhs)}"
-    return _implicit(_text(equation), _name(wrt) or "x", _name(dependent) or "y")
+    return _implicit(_text(equation), _name(wrt), _name(dependent))
 
 
 @overload
@@ -226,13 +227,11 @@ def _text(given: object, parameter: str = "text") -> str:
     return as_text(given, parameter)
 
 
-def _name(given: object) -> str | None:
-    """A variable's name: as given, or a Symbol's."""
-    if given is None or isinstance(given, str):
-        return given
+def _name(given: Any) -> Any:
+    """A Symbol's name (λ is SymPy's lamda); anything else as given, for the core to judge."""
     name = getattr(given, "name", None)
-    if not isinstance(name, str):
-        raise UsageError(f"a variable is a name or a SymPy Symbol, not {given!r}")
+    if isinstance(given, str) or not isinstance(name, str):
+        return given
     return name.replace("lamda", "lambda")
 
 

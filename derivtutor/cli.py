@@ -73,7 +73,9 @@ FormatOption = Annotated[
     Format | None,
     typer.Option(
         "--format",
-        help="Output format. Default: rich on a terminal, text when piped or NO_COLOR is set.",
+        metavar="FORMAT",
+        help="rich, text, latex, markdown or json. Default: rich on a terminal, text when "
+        "piped or NO_COLOR is set.",
         case_sensitive=False,
     ),
 ]
@@ -81,8 +83,9 @@ ReportFormatOption = Annotated[
     ReportFormat | None,
     typer.Option(
         "--format",
-        help="Output format. Default: rich on a terminal, text when piped or NO_COLOR is set. "
-        "jsonl: a sheet's rows, one JSON object per line, as each is decided.",
+        metavar="FORMAT",
+        help="rich, text, latex, markdown, json or jsonl (a sheet's rows, one JSON object per "
+        "line, as each is decided). Default: rich on a terminal, text when piped.",
         case_sensitive=False,
     ),
 ]
@@ -90,6 +93,7 @@ DetailOption = Annotated[
     Detail | None,
     typer.Option(
         "--detail",
+        metavar="LEVEL",
         help="brief: the rules and the result; normal (the default): bookkeeping folded; "
         "full: every step.",
         case_sensitive=False,
@@ -107,6 +111,7 @@ OrderOption = Annotated[
     int,
     typer.Option(
         "--order",
+        metavar="N",
         min=1,
         max=10_000,
         help="The N-th derivative: every order shown up to 10, and past 10 where they repeat.",

@@ -541,7 +541,9 @@ def test_the_readme_shows_what_a_quiz_prints() -> None:
     )
     block = readme.split("```text\n" + command, 1)[1].split("```", 1)[0]
     answers = "cos(x^2)\n2x cos(x^2)\n"
-    result = runner.invoke(app, ["quiz", "--problem", "chain.sin-of-square"], input=answers)
+    # As an 80-column terminal shows it: the long line folded under its start.
+    args = ["quiz", "--problem", "chain.sin-of-square"]
+    result = runner.invoke(app, args, input=answers, env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     # The session's length is the one figure that may differ between runs.
     printed = re.sub(r"Time: \d+ s", "Time: 0 s", result.stdout.lstrip("\n"))

@@ -847,3 +847,49 @@ def test_the_witness_is_the_most_convincing_failure() -> None:
     witness = check("sin(x)", "1").witness
     assert witness is not None
     assert abs(witness.got - witness.expected) > 0.5  # type: ignore[operator]
+
+
+# --- close is not equal: an answer within the tolerance must also be exact -------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "answer", "digits"),
+    [
+        ("x^2", "2x + 1e-9", 9),
+        ("pi x^2", "2*3.14159 x", 6),
+        ("x^2", "2x + 1e-15 x", 15),
+        ("sin(x^2)", "2x cos(x^2) (1 + 1e-12)", 12),
+        ("sqrt(2) x", "1.41421356", 8),
+    ],
+)
+def test_an_answer_that_is_only_close_is_incorrect(function: str, answer: str, digits: int) -> None:
+    from derivtutor.render.say.verdict import message
+
+    verdict = check(function, answer)
+    assert verdict.verdict == "incorrect"
+    assert verdict.near is not None and verdict.witness is not None
+    scale = abs(verdict.witness.expected)
+    assert digits - 1 <= -math.log10(abs(verdict.near) / scale) <= digits + 1
+    text = " ".join(str(part) for line in message(verdict) for part in line)
+    assert "is not equal to it" in text and "Write constants exactly" in text
+
+
+@pytest.mark.parametrize(
+    ("function", "answer"),
+    [
+        ("x^2", "2x"),
+        ("sigmoid(x)", "e^(-x)/(1+e^(-x))^2"),
+        ("x^2", "2x + 50e^(50x) - 50e^(50x)"),  # 30 digits cancel; 90 see they are equal
+        ("tan(x)", "1 + tan(x)^2"),
+        ("x/3", "0.25 + 1/12"),
+    ],
+)
+def test_exact_forms_stay_correct(function: str, answer: str) -> None:
+    verdict = check(function, answer)
+    assert verdict.verdict == "correct", verdict.witness
+    assert verdict.near is None
+
+
+def test_below_the_graders_resolution_is_said_in_the_readme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "1e-20" in readme

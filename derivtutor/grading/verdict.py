@@ -52,6 +52,11 @@ MAX_WORKING_DIGITS = 2000  # evalf's limit: e^(1000·2) has 869 digits before th
 # Per point: 1e-6 of the values there; below 1e-20 two values are both 0 (30-digit work on
 # terms up to 1e10 is good to 1e-20, and larger terms go to the 90-digit recheck).
 RELATIVE, ABSOLUTE = 1e-6, 1e-20
+# Within RELATIVE is not yet equal: an answer judged correct must also agree with the derivative
+# to EXACT at a seeded point, at 30 digits (or at 90, where 30 lost digits to cancellation), so
+# that 2x + 1e-9 and 3.14159x for πx are not the derivative. Below EXACT (and ABSOLUTE) no
+# difference is seen: that is the grader's resolution.
+EXACT = 1e-20
 
 CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
 
@@ -78,6 +83,9 @@ class Verdict(Notebook):
     witness: Witness | None = None
     diagnosis: Diagnosis | None = None
     points: int = 0  # how many points were compared
+    # Within RELATIVE of the derivative everywhere, but not equal to it: the difference at the
+    # witness (answer − derivative), from the 30-digit values.
+    near: float | None = None
 
     @property
     def function(self) -> sp.Expr:
@@ -128,9 +136,11 @@ def check(
         comparison.witness,
         None,
         comparison.points,
+        comparison.near,
     )
-    # A mistake is sought in the last order derived; past a pattern there is no such step.
-    if verdict.verdict == INCORRECT and diagnose and result.pattern is None:
+    # A mistake is sought in the last order derived; past a pattern there is no such step
+    # (nor in an answer that is the derivative but for a tiny difference).
+    if verdict.verdict == INCORRECT and diagnose and result.pattern is None and not verdict.near:
         verdict = replace(verdict, diagnosis=key.mistakes(result).diagnose(given))
     return verdict
 
@@ -183,6 +193,7 @@ def quick_check(
         seed=f"{function}|{var}",
         function=expression,
         widen=domain is None,
+        exact=False,  # a bank's own answers: validated for their value, as the engine's are
     )
     return Quick(steps, comparison)
 
@@ -237,6 +248,7 @@ class Comparison:
     witness: Witness | None
     points: int
     samples: list[dict[sp.Symbol, float]]  # the points where the derivative is defined
+    near: float | None = None  # within RELATIVE but not equal: the difference at the witness
 
 
 def compare(
@@ -248,12 +260,14 @@ def compare(
     seed: str,
     function: sp.Expr | None = None,
     widen: bool = True,
+    exact: bool = True,
 ) -> Comparison:
     """Compare two expressions at seeded random points where ``expected`` is real and finite,
     and where ``function`` (when given) is real and has no corner: ln(x)' = 1/x says nothing
-    about x < 0, and |x|' = sign(x) has a value at 0 only by convention."""
+    about x < 0, and |x|' = sign(x) has a value at 0 only by convention. ``exact=False``
+    leaves out the check that an answer within the tolerance is equal, not only close."""
     key = _AnswerKey(expected, symbols, domain, seed=seed, function=function, widen=widen)
-    return key.compare(given)
+    return key.compare(given, exact=exact)
 
 
 Sample = tuple[dict[sp.Symbol, float], list[Any], float]  # point, exact coordinates, value
@@ -301,20 +315,24 @@ class _AnswerKey:
         # A point's coordinates are in the order of the symbols (the sampler zips them).
         return floats.values(expr, self.symbols, [list(p.values()) for p, _, _ in points])
 
-    def compare(self, given: sp.Expr) -> Comparison:
+    def compare(self, given: sp.Expr, *, exact: bool = True) -> Comparison:
         if len(self.seeded) < POINTS:
             return Comparison(UNDECIDED, None, len(self.seeded), self.samples)
         got = _Answer(given, self.symbols)
         recheck = _Recheck(self.expected, given, self.symbols)
         witness = _witness(got, self._want, recheck, self.seeded, self._seeded_floats)
+        near = None
         if witness is None:
             fresh = self._sampler.draw(secrets.SystemRandom(), FRESH)
             trusted = self._floats(self.expected, fresh)
             witness = _witness(got, self._want, recheck, fresh, trusted)
+            if witness is None and exact:
+                witness, near = _inexact(got, self._want, recheck, self.seeded[0])
             if witness is None:
                 return Comparison(CORRECT, None, len(self.seeded) + len(fresh), self.samples)
         others = [p for p in self.samples if p is not witness.point]
-        return Comparison(INCORRECT, witness, len(self.seeded), [witness.point, *others])
+        points = [witness.point, *others]
+        return Comparison(INCORRECT, witness, len(self.seeded), points, near)
 
 
 class _Answer:
@@ -375,6 +393,25 @@ def _witness(
         w for _, settled, w in failures if settled or math.isinf(w.expected) or recheck.differs(w)
     )
     return next(confirmed, None)
+
+
+def _inexact(
+    got: _Answer, want: Compiled, recheck: _Recheck, sample: Sample
+) -> tuple[Witness | None, float | None]:
+    """An answer within RELATIVE of the derivative at every point, but not equal to it at the
+    first seeded one (2x + 1e-9): there, the witness and the difference. Exact forms agree to
+    EXACT at 30 digits; where they do not, 90 digits (and SymPy's adaptive evalf) decide, as
+    cancellation may have taken the digits."""
+    point, exact, value = sample
+    a, b = want.exact(exact), got.compiled.exact(exact)
+    if a is None or b is None or equal(a, b) or recheck.equal(point):
+        return None, None
+    return Witness(point, value, float(b)), float(b - a)
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Equal as far as the grader can see: within EXACT of each other, or both below ABSOLUTE."""
+    return bool(abs(a - b) <= max(ABSOLUTE, EXACT * max(abs(a), abs(b))))
 
 
 class _Sampler:
@@ -510,15 +547,30 @@ class _Recheck:
         a, b = (_adaptive(e, symbols, point) for e in (expected, given))
         return a is None or b is None or close(b, a)
 
-    def differs(self, witness: Witness) -> bool:
+    def _at(self, point: dict[sp.Symbol, float]) -> tuple[Any, Any]:
+        """Both sides at 90 digits."""
         expected, given, symbols = self._args
         if self._compiled is None:
             self._compiled = (
                 Compiled(expected, symbols, RECHECK_DIGITS),
                 Compiled(given, symbols, RECHECK_DIGITS),
             )
-        exact = [mpmath.mpf(witness.point[v]) for v in symbols]  # the same point, exactly
+        exact = [mpmath.mpf(point[v]) for v in symbols]  # the same point, exactly
         a, b = (compiled.exact(exact) for compiled in self._compiled)
+        return a, b
+
+    def equal(self, point: dict[sp.Symbol, float]) -> bool:
+        """Equal to EXACT at 90 digits, or by SymPy's adaptive evalf of the answer."""
+        a, b = self._at(point)
+        if a is not None and b is not None and equal(a, b):
+            return True
+        expected, given, symbols = self._args
+        b = _adaptive(given, symbols, point)
+        return a is not None and b is not None and equal(a, b)
+
+    def differs(self, witness: Witness) -> bool:
+        expected, given, symbols = self._args
+        a, b = self._at(witness.point)
         if a is not None and b is not None and close(b, a):
             return False
         # Still apart: a term may be lost beside a huge one that cancels (2x + e^(1000x) −

@@ -49,6 +49,8 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
         ]
     out: list[list[ex.Segment]] = []
     w = verdict.witness
+    if w is not None and verdict.near is not None:
+        return _near(verdict, w, which)
     if w is not None:
         at: list[ex.Segment] = []
         for n, (symbol, value) in enumerate(w.point.items()):
@@ -133,6 +135,34 @@ def _lines(verdict: Verdict) -> list[Block]:
     return [
         Line(line, role=role(verdict.verdict) if n == 1 else "")
         for n, line in enumerate(lines(verdict))
+    ]
+
+
+def _near(verdict: Verdict, w: Any, which: str) -> list[list[ex.Segment]]:
+    """An answer within the tolerance everywhere, but not equal: how close, where, and why it
+    is still wrong."""
+    near = verdict.near or 0.0
+    scale = max(abs(w.expected), abs(w.got or 0.0), 1e-300)
+    digits = max(1, int(-math.log10(abs(near) / scale)))
+    at: list[ex.Segment] = []
+    for n, (symbol, value) in enumerate(w.point.items()):
+        at += ([", "] if n else []) + [ex.Math(symbol), f" = {_signed(value + 0.0, '.4g')}"]
+    shown = min(17, digits + 3)
+    values = ""
+    if w.got is not None and w.got != w.expected:  # a float tells them apart
+        got, want = _signed(w.got, f".{shown}g"), _signed(w.expected, f".{shown}g")
+        values = f" (it gives {got}, and {which} is {want})"
+    return [
+        [
+            f"Your answer agrees with {which} to about {digits} digits, but it is not equal "
+            "to it: at ",
+            *at,
+            f", it differs by {_signed(near, '.2g')}{values}.",
+        ],
+        [
+            "A rounded constant, or a stray small term? Write constants exactly (π, √2, 1/3, "
+            "not 3.14159, 1.414, 0.333) and leave out any tiny term."
+        ],
     ]
 
 
