@@ -538,6 +538,8 @@ def _checked(
     read = terminal.read_expression
     if answer is not None:
         answer = answer_side(read(answer))
+    if function is not None and not shape:
+        function, wrt = _operator_read(read(function), wrt)  # d/dx x^2 names the variable
     if shape and function is not None and answer is not None:
         from derivtutor.grading.matrix_check import check_matrix
 

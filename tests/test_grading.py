@@ -860,6 +860,8 @@ def test_the_witness_is_the_most_convincing_failure() -> None:
         ("x^2", "2x + 1e-15 x", 15),
         ("sin(x^2)", "2x cos(x^2) (1 + 1e-12)", 12),
         ("sqrt(2) x", "1.41421356", 8),
+        ("x^2", "2x + 1e-21", 21),
+        ("x^2", "2x + 10^(-25)", 25),
     ],
 )
 def test_an_answer_that_is_only_close_is_incorrect(function: str, answer: str, digits: int) -> None:
@@ -892,4 +894,24 @@ def test_exact_forms_stay_correct(function: str, answer: str) -> None:
 
 def test_below_the_graders_resolution_is_said_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    assert "1e-20" in readme
+    assert "one part in 10²⁶" in readme
+    assert check("x^2", "2x + 10^(-30)").verdict == "correct"  # the resolution, as said
+
+
+@pytest.mark.parametrize(
+    "answer", ["2x + relu(x - 3)", "2x + heaviside(x - 1.99)", "2x + relu(-x - 3)"]
+)
+def test_an_answer_wrong_only_past_the_default_domain_is_caught(answer: str) -> None:
+    """Two of the fresh points come from the default domain stretched five times."""
+    assert check("x^2", answer).verdict == "incorrect"
+
+
+def test_a_chosen_domain_is_kept_and_the_range_checked_is_said() -> None:
+    verdict = check("abs(x)", "1", domain="1:3")
+    assert verdict.verdict == "correct"  # |x|' is 1 there: the domain chosen is honoured
+    ((symbol, low, high),) = verdict.span
+    assert symbol.name == "x" and 1 <= low <= high <= 3
+    from derivtutor.render.say.verdict import message
+
+    text = " ".join(str(p) for line in message(verdict) for p in line)
+    assert "from 1" in text and "to 2" in text or "to 3" in text

@@ -117,9 +117,19 @@ def _forged_answer() -> str:
 
 
 def test_the_forgery_does_pass_the_public_points(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The attack is real: with no fresh points, the forged answer is called correct.
+    # The attack is real: with no fresh points (and no check that close is equal, which
+    # catches this one too: its decimals miss the float points by 1e-17), it is called correct.
     monkeypatch.setattr(verdict, "FRESH", 0)
+    monkeypatch.setattr(verdict, "_inexact", lambda *args: (None, None))
     assert check("x^2", _forged_answer()).verdict == "correct"
+
+
+def test_the_forgery_is_not_even_equal_at_the_public_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(verdict, "FRESH", 0)
+    forged = check("x^2", _forged_answer())
+    assert forged.verdict == "incorrect" and forged.near is not None
 
 
 @pytest.mark.parametrize("run", range(3))

@@ -56,7 +56,11 @@ RELATIVE, ABSOLUTE = 1e-6, 1e-20
 # to EXACT at a seeded point, at 30 digits (or at 90, where 30 lost digits to cancellation), so
 # that 2x + 1e-9 and 3.14159x for πx are not the derivative. Below EXACT (and ABSOLUTE) no
 # difference is seen: that is the grader's resolution.
-EXACT = 1e-20
+EXACT, EXACT_ABSOLUTE = 1e-26, 1e-40
+# Past the default domain, on each side out to FARTHER times it: FAR seeded points and one fresh,
+# so that an answer wrong only past x = 2 (2x + relu(x − 3)) is seen. A domain the user chose
+# is where the answer is meant to hold (x/|x| is 1 on 0:3): it is not stretched.
+FAR, FARTHER = 2, 5.0
 
 CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
 
@@ -86,6 +90,8 @@ class Verdict(Notebook):
     # Within RELATIVE of the derivative everywhere, but not equal to it: the difference at the
     # witness (answer − derivative), from the 30-digit values.
     near: float | None = None
+    span: tuple[tuple[sp.Symbol, float, float], ...] = ()  # where a correct answer was checked
+    fixed: int = POINTS  # of the points compared, the seeded ones
 
     @property
     def function(self) -> sp.Expr:
@@ -137,6 +143,8 @@ def check(
         None,
         comparison.points,
         comparison.near,
+        comparison.span,
+        comparison.fixed,
     )
     # A mistake is sought in the last order derived; past a pattern there is no such step
     # (nor in an answer that is the derivative but for a tiny difference).
@@ -249,6 +257,18 @@ class Comparison:
     points: int
     samples: list[dict[sp.Symbol, float]]  # the points where the derivative is defined
     near: float | None = None  # within RELATIVE but not equal: the difference at the witness
+    span: tuple[tuple[sp.Symbol, float, float], ...] = ()  # each variable's range, all points
+    fixed: int = POINTS  # of the points, the seeded ones (in the domain and past it)
+
+
+def _span(points: list[Sample]) -> tuple[tuple[sp.Symbol, float, float], ...]:
+    """Where the points compared lie: each variable from its least to its greatest value."""
+    if not points:
+        return ()
+    symbols = list(points[0][0])
+    return tuple(
+        (v, min(p[v] for p, _, _ in points), max(p[v] for p, _, _ in points)) for v in symbols
+    )
 
 
 def compare(
@@ -297,6 +317,15 @@ class _AnswerKey:
         self._sampler = _Sampler(
             self._want, symbols, domain, function=function, widen=widen, expected=expected
         )
+        low, high = domain
+        sides = [(low * FARTHER, low), (high, high * FARTHER)] if widen else []
+        self._far = [
+            _Sampler(self._want, symbols, side, function=function, widen=False, expected=expected)
+            for side in sides
+        ]
+        beyond = random.Random(int(hashlib.sha256(f"{seed}|far".encode()).hexdigest()[:16], 16))
+        self.far = [point for side in self._far for point in side.draw(beyond, FAR)]
+        self._far_floats = self._floats(expected, self.far)
         seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
         self.seeded = self._sampler.draw(seeded, POINTS)
         self.samples = [p for p, _, _ in self.seeded]
@@ -321,15 +350,22 @@ class _AnswerKey:
         got = _Answer(given, self.symbols)
         recheck = _Recheck(self.expected, given, self.symbols)
         witness = _witness(got, self._want, recheck, self.seeded, self._seeded_floats)
+        if witness is None and self.far:  # a witness in the domain first: it teaches more
+            witness = _witness(got, self._want, recheck, self.far, self._far_floats)
         near = None
         if witness is None:
-            fresh = self._sampler.draw(secrets.SystemRandom(), FRESH)
+            chance = secrets.SystemRandom()
+            far = [point for side in self._far for point in side.draw(chance, 1)]
+            fresh = self._sampler.draw(chance, FRESH) + far
             trusted = self._floats(self.expected, fresh)
             witness = _witness(got, self._want, recheck, fresh, trusted)
             if witness is None and exact:
                 witness, near = _inexact(got, self._want, recheck, self.seeded[0])
             if witness is None:
-                return Comparison(CORRECT, None, len(self.seeded) + len(fresh), self.samples)
+                fixed = self.seeded + self.far
+                count = len(fixed) + len(fresh)
+                span = _span(fixed + fresh)
+                return Comparison(CORRECT, None, count, self.samples, span=span, fixed=len(fixed))
         others = [p for p in self.samples if p is not witness.point]
         points = [witness.point, *others]
         return Comparison(INCORRECT, witness, len(self.seeded), points, near)
@@ -410,8 +446,9 @@ def _inexact(
 
 
 def equal(a: Any, b: Any) -> bool:
-    """Equal as far as the grader can see: within EXACT of each other, or both below ABSOLUTE."""
-    return bool(abs(a - b) <= max(ABSOLUTE, EXACT * max(abs(a), abs(b))))
+    """Equal as far as the grader can see: within EXACT of each other, or both below
+    EXACT_ABSOLUTE (30 digits tell 2x from 2x + 1e-21)."""
+    return bool(abs(a - b) <= max(EXACT_ABSOLUTE, EXACT * max(abs(a), abs(b))))
 
 
 class _Sampler:
@@ -590,7 +627,10 @@ def _adaptive(expr: sp.Expr, symbols: list[sp.Symbol], point: dict[sp.Symbol, fl
         real, imaginary = value.as_real_imag()
         if not (real.is_Float or real.is_zero) or (imaginary != 0 and abs(imaginary) > ABSOLUTE):
             return None
-        return mpmath.mpf(str(real)) if real.is_Float else mpmath.mpf(0)
+        if not real.is_Float:
+            return mpmath.mpf(0)
+        with mpmath.workdps(RECHECK_DIGITS):  # every digit evalf found, not the first 15
+            return mpmath.mpf(str(real))
     except (ArithmeticError, ValueError, TypeError, RecursionError):
         return None
 

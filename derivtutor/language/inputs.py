@@ -365,7 +365,7 @@ _OPERATOR = re.compile(r"\s*[d∂]\s*/\s*[d∂]\s*([A-Za-zα-ωθ][A-Za-z0-9_]*)
 # \frac{d}{dx}, \dfrac{\mathrm{d}}{\mathrm{d}x}, \frac{\partial}{\partial x}: the same in LaTeX.
 _D = r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)"
 _LATEX_OPERATOR = re.compile(
-    rf"\s*\$?\s*\\[dt]?frac\s*\{{\s*{_D}\s*\}}\s*\{{\s*{_D}\s*([A-Za-z])\s*\}}\s*"
+    rf"\s*\$?\s*\\[dt]?frac\s*\{{\s*{_D}\s*\}}\s*\{{\s*{_D}\s*(\\?[A-Za-z]+)\s*\}}\s*"
 )
 
 
@@ -376,7 +376,8 @@ def leading_derivative(text: str) -> tuple[str | None, str]:
     latex = _LATEX_OPERATOR.match(text)
     if latex is not None and text[latex.end() :].strip(" $"):
         rest = text[latex.end() :].strip()
-        return latex.group(1), ("$" + rest if text.lstrip().startswith("$") else rest)
+        named = latex.group(1).lstrip("\\").replace("vartheta", "theta").replace("varphi", "phi")
+        return named, ("$" + rest if text.lstrip().startswith("$") else rest)
     match = _OPERATOR.match(text)
     if match is None or not text[match.end() :].strip():
         return None, text

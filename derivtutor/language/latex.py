@@ -115,6 +115,8 @@ _SPACING = {
     "Biggr",
 }
 _FRACTIONS = {"frac", "dfrac", "tfrac", "cfrac"}
+# What sizes a delimiter: \left| … \right|, \bigl( … \bigr).
+_SIZED = {"left", "bigl", "Bigl", "big", "Big", "biggl", "Biggl"}
 _LETTERING = {"operatorname", "mathrm", "text", "textrm", "mathit", "mathbf", "boldsymbol", "bm"}
 _DERIVATIVES_ONLY = 'derivtutor does derivatives; check an integral F of f with check "F" "f"'
 _REFUSED = {
@@ -248,11 +250,12 @@ class _Translation:
 
     # --- the grammar of what is read ------------------------------------------------------------
 
-    def sequence(self, closing: str | None) -> None:
-        """Tokens up to ``closing`` ("}" or "]"), or to the end."""
+    def sequence(self, closing: str | None, until: int | None = None) -> None:
+        """Tokens up to ``closing`` ("}" or "]"), or up to the token at ``until``, or to the
+        end."""
         while True:
             tok = self.peek(skip_spaces=False)
-            if tok is None:
+            if tok is None or (until is not None and self.at >= until):
                 return
             if closing is not None and tok.kind == "char" and tok.value == closing:
                 return
@@ -346,7 +349,10 @@ class _Translation:
             self.braced(tok, "(", ")")
             return
         self.write("(", tok.column)
-        self.one(tok)
+        if tok.kind == "char":
+            self.write(tok.value, tok.column)  # one character: \sqrt xy is √x·y, as TeX sets it
+        else:
+            self.one(tok)
         self.write(")", tok.column)
 
     def superscript(self, caret: _Token) -> None:
@@ -355,6 +361,9 @@ class _Translation:
         self.write("^", caret.column)
         tok = self.peek()
         if tok is None:
+            return
+        if self._transpose():
+            self.write("T", tok.column)  # ^T, read as a transpose (or refused), never a power
             return
         if tok.kind in ("{", "cmd"):
             self.argument(caret)
@@ -367,6 +376,27 @@ class _Translation:
                 caret.column,
                 "put the exponent in braces, e.g. x^{23}.",
             )
+
+    def _transpose(self) -> bool:
+        """^T, ^{T}, ^\\top, ^{\\top}, ^\\intercal: a transpose, as ML texts write it.
+        Consumed when it is one."""
+        k = self.at
+        while k < len(self.tokens) and self._blank(self.tokens[k]):
+            k += 1
+        ahead = self.tokens[k : k + 3]
+        marks = ("T", "top", "intercal")
+        if ahead and ahead[0].value in ("top", "intercal") and ahead[0].kind == "cmd":
+            self.at = k + 1
+            return True
+        if (
+            len(ahead) == 3
+            and ahead[0].kind == "{"
+            and ahead[1].value in marks
+            and ahead[2].kind == "}"
+        ):
+            self.at = k + 3
+            return True
+        return False
 
     def subscript(self, underscore: _Token) -> None:
         """x_{1} and x_1 as the indexed name x_1; \\log_{10} as log_10."""
@@ -422,18 +452,28 @@ class _Translation:
         """\\frac{a}{b} as ((a)/(b)); \\frac{d}{dx} is refused here: as an operator it is
         read only at the start, before the function (inputs.leading_derivative)."""
         above = self.captured(lambda: self.argument(tok))
+        under = self.peek()
         below = self.captured(lambda: self.argument(tok))
-        if "".join(above[0]).replace(" ", "") in ("(d)", "(∂)") and re.fullmatch(
-            r"\(d[A-Za-z]\)", "".join(below[0]).replace(" ", "")
-        ):
+        top, bottom = ("".join(part[0]).replace(" ", "") for part in (above, below))
+        if re.fullmatch(r"\(d[A-Za-z]*\)", top) and re.fullmatch(r"\(d[A-Za-z]+\)", bottom):
+            if top != "(d)":  # dy/dx: the name of a derivative
+                raise self.error(
+                    f"{top[1:-1]}/{bottom[1:-1]} names a derivative; derivtutor needs the "
+                    "function itself",
+                    tok.column,
+                    "give the function, e.g. \\frac{d}{dx} x^2 or x^2.",
+                )
+            at_start = not "".join(self.out).strip()
             raise self.error(
-                f"\\{tok.value}{{d}}{{d…}} is an operator, not part of the function",
+                "the operator \\frac{d}{dx} needs a function after it"
+                if at_start and self.peek() is None
+                else "\\frac{d}{dx} is an operator, read only at the start, before the function",
                 tok.column,
-                "give the function alone, or put the operator first: \\frac{d}{dx} x^2.",
+                "write it once, first, then the function: \\frac{d}{dx} x^2.",
             )
         self.write("(", tok.column)
         self.restore(above)
-        self.write("/", tok.column)
+        self.write("/", under.column if under is not None else tok.column)
         self.restore(below)
         self.write(")", tok.column)
 
@@ -500,13 +540,58 @@ class _Translation:
         nxt = self.peek()
         if nxt is None:
             return
-        if nxt.kind == "{" or (nxt.kind == "char" and nxt.value in "([|"):
+        if nxt.kind == "{" or (nxt.kind == "char" and nxt.value in "(["):
             return  # its argument is a group, read as one
-        if nxt.kind == "cmd" and nxt.value in ("left", "bigl", "Bigl", "big", "Big", "lvert"):
+        if nxt.kind == "cmd" and nxt.value in ("{", "lbrace", "lbrack"):
             return
+        if nxt.kind == "cmd" and nxt.value in _SIZED:
+            after = self._after_sizing()
+            if after is not None and not self._bar(after):
+                return  # \left( … \right): parentheses
+        end = self._bars_end()
         self.write("(", nxt.column)
-        self.factor()
+        if end is not None:
+            self.sequence(closing=None, until=end)  # \ln|x|, \ln\left|x\right|: the bars
+        else:
+            self.factor()
         self.write(")", nxt.column)
+
+    def _after_sizing(self) -> _Token | None:
+        """The delimiter after \\left, \\bigl and the like."""
+        k = self.at
+        while k < len(self.tokens) and (
+            self._blank(self.tokens[k]) and self.tokens[k].value not in _SIZED
+        ):
+            k += 1
+        return self.tokens[k + 1] if k + 1 < len(self.tokens) else None
+
+    @staticmethod
+    def _bar(tok: _Token) -> bool:
+        return (tok.kind == "char" and tok.value == "|") or (
+            tok.kind == "cmd" and tok.value in ("lvert", "rvert", "vert", "mid")
+        )
+
+    def _bars_end(self) -> int | None:
+        """Where |…| (or \\lvert…\\rvert, \\left|…\\right|) that starts here ends: the index
+        just past its closing bar; None where no bars start here."""
+        k = self.at
+        while (
+            k < len(self.tokens)
+            and self._blank(self.tokens[k])
+            and (self.tokens[k].value not in _SIZED)
+        ):
+            k += 1
+        if k < len(self.tokens) and self.tokens[k].value in _SIZED:
+            k += 1
+        if k >= len(self.tokens) or not self._bar(self.tokens[k]):
+            return None
+        depth = 0
+        for n in range(k + 1, len(self.tokens)):
+            tok = self.tokens[n]
+            depth += {"{": 1, "}": -1}.get(tok.kind, 0)
+            if depth == 0 and self._bar(tok):
+                return n + 1
+        return None
 
     def function_power(self, caret: _Token) -> None:
         """sin^2 and sin^{-1}: the plain syntax takes the whole number without parentheses."""
@@ -529,20 +614,33 @@ class _Translation:
         self.write("^" + power, caret.column)
 
     def factor(self) -> None:
-        """The factor a function takes without parentheses: a number, then letters and Greek
-        letters, each with its own scripts; it ends at a space after it began, an operator or
-        another function."""
-        started = False
-        while (tok := self.peek(skip_spaces=not started)) is not None:
-            if tok.kind == "char" and (tok.value.isalnum() or tok.value == "."):
-                self.write(self.take().value, tok.column)  # type: ignore[union-attr]
-            elif tok.kind == "cmd" and tok.value in _GREEK:
-                self.command(self.take())  # type: ignore[arg-type]
-            elif started and tok.kind == "char" and tok.value in "^_":
-                self.one(self.take(skip_spaces=False))  # type: ignore[arg-type]
+        """The argument a function takes without parentheses, as TeX sets it: the product that
+        follows (spaces mean nothing in TeX), up to an operator, a bracket or another function.
+        \\sin 2\\pi x is sin(2πx), \\cos \\omega t is cos(ωt), \\ln x^2 is ln(x²),
+        \\sin\\frac{x}{2} is sin(x/2), \\sin x \\cos x is sin(x)·cos(x); a sign may lead
+        (\\sin -x), and a function first takes the rest (\\ln \\sin x is ln(sin(x)))."""
+        first = True
+        while (tok := self.peek()) is not None:
+            if first and tok.kind == "char" and tok.value in "+-":
+                self.write(tok.value, tok.column)
+                self.take()
+                continue
+            if tok.kind == "cmd" and (tok.value in _FUNCTIONS or tok.value in _LETTERING):
+                if first:
+                    self.command(self.take())  # type: ignore[arg-type]
+                return
+            atom = (
+                (tok.kind == "char" and (tok.value.isalnum() or tok.value == "."))
+                or tok.kind == "{"
+                or (tok.kind == "cmd" and tok.value in (*_GREEK, *_FRACTIONS, "sqrt", "e"))
+            )
+            if atom:
+                self.one(self.take())  # type: ignore[arg-type]
+            elif not first and tok.kind == "char" and tok.value in "^_":
+                self.one(self.take())  # type: ignore[arg-type]
             else:
                 return
-            started = True
+            first = False
 
     def lettering(self, tok: _Token) -> None:
         """\\operatorname{ReLU}, \\mathrm{e}, \\mathbf{x}: the name inside, as the plain

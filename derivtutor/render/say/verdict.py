@@ -12,7 +12,7 @@ import sympy as sp
 
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
-from derivtutor.grading.verdict import CORRECT, POINTS, UNDECIDED, GradientVerdict, Verdict
+from derivtutor.grading.verdict import CORRECT, UNDECIDED, GradientVerdict, Verdict
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
 from derivtutor.render.summary import read_numbers
@@ -33,11 +33,14 @@ def message(verdict: Verdict, *, reveal: bool = True) -> list[list[ex.Segment]]:
     d = verdict.derivative
     which = _which(verdict.differentiation.order)
     if verdict.verdict == CORRECT:
-        fresh = verdict.points - POINTS
-        how = f" ({POINTS} fixed, {fresh} drawn afresh on this run)" if fresh > 0 else ""
-        return [
-            [f"It equals {which} ", ex.Math(d), f" at all {verdict.points} points checked{how}."]
-        ]
+        fresh = verdict.points - verdict.fixed
+        how = f" ({verdict.fixed} fixed, {fresh} drawn afresh on this run)" if fresh > 0 else ""
+        where: list[ex.Segment] = []
+        for n, (symbol, low, high) in enumerate(verdict.span):
+            where += [", with " if not n else " and ", ex.Math(symbol)]
+            where.append(f" from {_signed(low, '.2g')} to {_signed(high, '.2g')}")
+        line: list[ex.Segment] = [f"It equals {which} ", ex.Math(d)]
+        return [[*line, f" at all {verdict.points} points checked{how}", *where, "."]]
     if verdict.verdict == UNDECIDED:
         return [
             [
