@@ -248,4 +248,7 @@ def _point(given: object) -> str | None:
     items = getattr(given, "items", None)
     if items is None:
         raise UsageError(f'a point is text ("x=3") or a dict ({{"x": 3}}), not {given!r}')
-    return ",".join(f"{_name(name)}={value}" for name, value in items())
+    try:
+        return ",".join(f"{_name(name)}={value}" for name, value in items())
+    except ValueError:  # an integer of more than 4300 digits cannot even be written
+        raise UsageError("a value of the point is too large to work with") from None

@@ -97,6 +97,8 @@ def _read(where: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{where} is not valid TOML: {err}. For example: {EXAMPLE}") from None
+    except RecursionError:  # [[[[…]]]] nested past what the parser can follow
+        raise UsageError(f"{where} nests too deeply to read. For example: {EXAMPLE}") from None
     return {name: _checked(where, name, given) for name, given in data.items()}
 
 
@@ -112,8 +114,16 @@ def _checked(where: Path, name: str, given: Any) -> Any:
             raise UsageError(f"{where}: {name} is one of {wanted}, not {given!r}")
         return given
     if name == "domain":
-        if not isinstance(given, str) or ":" not in given:
-            raise UsageError(f'{where}: domain is written as "a:b", e.g. domain = "-3:3"')
+        low, _, high = given.partition(":") if isinstance(given, str) else ("", "", "")
+        try:
+            ordered = float(low) < float(high)
+        except ValueError:
+            ordered = False
+        if not ordered:
+            raise UsageError(
+                f'{where}: domain is written as "a:b" with a < b, e.g. domain = "-3:3", '
+                f"not {given!r}"
+            )
         return given
     if isinstance(given, bool) or (isinstance(given, str) and given.strip()):
         return given  # pager: on, off, or the command

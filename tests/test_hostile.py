@@ -119,21 +119,26 @@ def _forged_answer() -> str:
 def test_the_forgery_does_pass_the_public_points(monkeypatch: pytest.MonkeyPatch) -> None:
     # The attack is real: with no fresh points (and no check that close is equal, which
     # catches this one too: its decimals miss the float points by 1e-17), it is called correct.
-    monkeypatch.setattr(verdict, "FRESH", 0)
+    for constant in ("FRESH", "FAR", "FAR_FRESH"):  # only the public points in the domain
+        monkeypatch.setattr(verdict, constant, 0)
     monkeypatch.setattr(verdict, "_inexact", lambda *args: (None, None))
+    verdict._answer_key.cache_clear()  # made afresh, without its points past the domain
     assert check("x^2", _forged_answer()).verdict == "correct"
 
 
 def test_the_forgery_is_not_even_equal_at_the_public_points(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(verdict, "FRESH", 0)
+    for constant in ("FRESH", "FAR", "FAR_FRESH"):
+        monkeypatch.setattr(verdict, constant, 0)
+    verdict._answer_key.cache_clear()
     forged = check("x^2", _forged_answer())
     assert forged.verdict == "incorrect" and forged.near is not None
 
 
 @pytest.mark.parametrize("run", range(3))
 def test_an_answer_built_for_the_public_points_fails_at_fresh_ones(run: int) -> None:
+    verdict._answer_key.cache_clear()  # with every point, not a patched key of a test above
     result = check("x^2", _forged_answer())
     assert result.verdict == "incorrect"
     assert result.witness is not None

@@ -60,7 +60,7 @@ EXACT, EXACT_ABSOLUTE = 1e-26, 1e-40
 # Past the default domain, on each side out to FARTHER times it: FAR seeded points and one fresh,
 # so that an answer wrong only past x = 2 (2x + relu(x − 3)) is seen. A domain the user chose
 # is where the answer is meant to hold (x/|x| is 1 on 0:3): it is not stretched.
-FAR, FARTHER = 2, 5.0
+FAR, FAR_FRESH, FARTHER = 2, 1, 5.0
 
 CORRECT, INCORRECT, UNDECIDED = "correct", "incorrect", "undecided"
 
@@ -351,14 +351,16 @@ class _AnswerKey:
         recheck = _Recheck(self.expected, given, self.symbols)
         witness = _witness(got, self._want, recheck, self.seeded, self._seeded_floats)
         if witness is None and self.far:  # a witness in the domain first: it teaches more
-            witness = _witness(got, self._want, recheck, self.far, self._far_floats)
+            witness = _witness(got, self._want, recheck, self.far, self._far_floats, far=True)
         near = None
         if witness is None:
             chance = secrets.SystemRandom()
-            far = [point for side in self._far for point in side.draw(chance, 1)]
-            fresh = self._sampler.draw(chance, FRESH) + far
-            trusted = self._floats(self.expected, fresh)
-            witness = _witness(got, self._want, recheck, fresh, trusted)
+            near_fresh = self._sampler.draw(chance, FRESH)
+            far = [point for side in self._far for point in side.draw(chance, FAR_FRESH)]
+            fresh = near_fresh + far
+            witness = _witness(
+                got, self._want, recheck, near_fresh, self._floats(self.expected, near_fresh)
+            ) or _witness(got, self._want, recheck, far, self._floats(self.expected, far), far=True)
             if witness is None and exact:
                 witness, near = _inexact(got, self._want, recheck, self.seeded[0])
             if witness is None:
@@ -395,8 +397,12 @@ def _witness(
     recheck: _Recheck,
     points: list[Sample],
     want_floats: list[float | None],
+    *,
+    far: bool = False,
 ) -> Witness | None:
-    """The most convincing point where the answer differs from the derivative, or None."""
+    """The most convincing point where the answer differs from the derivative, or None.
+    ``far``: points past the domain, where only a difference that both floats settle counts:
+    there values grow past what any precision settles (2x + e^(10⁴) − e^(10⁴) at x = 10)."""
     failures: list[tuple[float, bool, Witness]] = []
     for (point, exact, value), fast, want_fast in zip(
         points, got.floats(points), want_floats, strict=True
@@ -408,7 +414,8 @@ def _witness(
             exact_want, exact_got = want.exact(exact), got.compiled.exact(exact)
             if exact_got is not None and exact_want is not None and close(exact_got, exact_want):
                 continue
-            failures.append((math.inf, True, Witness(point, value, _finite(answer))))
+            if not far:
+                failures.append((math.inf, True, Witness(point, value, _finite(answer))))
             continue
         if answer is not None and math.isfinite(answer) and close(answer, value):
             if (fast is not None and want_fast is not None) or recheck.agrees(point):
@@ -419,6 +426,8 @@ def _witness(
         error = math.inf if answer is None or not math.isfinite(answer) else abs(answer - value)
         # Both floats trusted: the difference is real, whatever the precision.
         settled = fast is not None and want_fast is not None
+        if far and not settled:
+            continue
         failures.append(
             (error / max(abs(value), ABSOLUTE), settled, Witness(point, value, _finite(answer)))
         )
@@ -426,7 +435,9 @@ def _witness(
     # must survive the re-check at 90 before the answer is called wrong.
     failures.sort(key=lambda f: f[0], reverse=True)
     confirmed = (
-        w for _, settled, w in failures if settled or math.isinf(w.expected) or recheck.differs(w)
+        w
+        for _, settled, w in failures
+        if settled or math.isinf(w.expected) or recheck.differs(w)
     )
     return next(confirmed, None)
 
@@ -606,6 +617,7 @@ class _Recheck:
         return a is not None and b is not None and equal(a, b)
 
     def differs(self, witness: Witness) -> bool:
+        """The difference at the witness stands at 90 digits and by evalf."""
         expected, given, symbols = self._args
         a, b = self._at(witness.point)
         if a is not None and b is not None and close(b, a):

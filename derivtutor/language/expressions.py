@@ -50,11 +50,71 @@ def as_text(given: Any, parameter: str = "text") -> str:
                 kind=type(given).__name__,
             )
         )
+    _bounded(given)
+    names: dict[str, sp.Symbol] = {}
     for node in sp.preorder_traversal(given):
         _whitelisted(node)
+        if isinstance(node, sp.Symbol):
+            _one_name(node, names)
+    # A float is written with every digit it has (the printer would round it to six), as the
+    # exact decimal the parser reads it as.
+    floats = {f: sp.Rational(repr(float(f))) for f in given.atoms(sp.Float)}
     from derivtutor.language.notation import Notation
 
-    return str(Notation(ascii=True).show(given))
+    try:
+        written = given.xreplace(floats).xreplace(_lambdas(given))
+        return str(Notation(ascii=True).show(written))
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _lambdas(given: sp.Basic) -> dict[sp.Symbol, sp.Symbol]:
+    """λ as the parser reads it: SymPy names it lamda (lambda is Python's), the text lambda."""
+    return {
+        s: sp.Symbol(s.name.replace("lamda", "lambda", 1), **s.assumptions0)
+        for s in given.atoms(sp.Symbol)
+        if s.name.startswith(("lamda", "Lamda"))
+    }
+
+
+def _bounded(given: sp.Basic) -> None:
+    """As deep and as long as the parser allows text to be, and numbers of its size."""
+    from derivtutor.language.scan import MAX_DEPTH, MAX_LITERAL_DIGITS
+
+    stack = [(given, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > 1000:
+            raise _too_deep()
+        if isinstance(node, sp.Rational) and max(abs(node.p), node.q).bit_length() > 3.33 * (
+            MAX_LITERAL_DIGITS + 1
+        ):
+            raise InputError(
+                f"a number in the expression is too long (at most {MAX_LITERAL_DIGITS} digits)",
+                suggestion="scale the problem so that its numbers are of a size to write by hand.",
+            )
+        stack.extend((arg, depth + 1) for arg in node.args)
+
+
+def _too_deep() -> InputError:
+    return InputError(
+        "the expression is nested too deeply, or too large, to read",
+        suggestion="give a smaller expression, as you would type it.",
+    )
+
+
+def _one_name(symbol: sp.Symbol, names: dict[str, sp.Symbol]) -> None:
+    """Two symbols that the text would write alike (θ and theta) would become one variable."""
+    named = classify(symbol.name.replace("lamda", "lambda"))
+    key = named.value if named is not None else symbol.name
+    other = names.setdefault(key, symbol)
+    if other != symbol:
+        raise InputError(
+            f"the symbols {other.name!r} and {symbol.name!r} are both read as the variable {key}",
+            suggestion="give each variable one name.",
+        )
 
 
 def _whitelisted(node: sp.Basic) -> None:

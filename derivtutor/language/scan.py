@@ -182,7 +182,8 @@ def number_literal(value: str, text: str, column: int) -> None:
         )
     if power and abs(int(power)) > MAX_TEN_POWER:
         raise InputError(
-            f"the power of ten in {value} is too large (at most {MAX_TEN_POWER})",
+            f"the power of ten in {value} is out of range (from −{MAX_TEN_POWER} to "
+            f"{MAX_TEN_POWER})",
             text=text,
             column=column,
             suggestion="scale the problem so that its numbers fit a double",
@@ -362,7 +363,14 @@ def scan(text: str) -> list[Token]:
         if kind == "number":
             number_literal(value, text, col(start))
             tokens.append(_token("NUMBER", value, col(start), end))
-        elif kind == "name" and (base := _LOG_BASE.fullmatch(value)) and norm[pos : pos + 1] == "(":
+        elif kind == "name" and (base := _LOG_BASE.fullmatch(value)):
+            if norm[pos:].lstrip()[:1] != "(":
+                raise InputError(
+                    f"the function {value} needs parentheses around its argument",
+                    text=text,
+                    column=col(start),
+                    suggestion=f"did you mean {value}(x)? (or log(x, {base.group(1)}))",
+                )
             tokens.append(_token("FUNC", "log", col(start), end))
             bases[len(tokens) - 1] = base.group(1)
         elif kind == "name":
@@ -432,6 +440,12 @@ def _with_bases(tokens: list[Token], bases: dict[int, str]) -> list[Token]:
         depth = 0
         for k in range(at + 1, len(tokens)):
             depth += {"LPAR": 1, "RPAR": -1}.get(tokens[k].type, 0)
+            if depth == 1 and tokens[k].type == "COMMA":
+                raise InputError(
+                    f"log with base {base} takes one argument",
+                    column=tokens[at].column,
+                    suggestion=f"write log_{base}(x), or log(x, b) for another base b.",
+                )
             if depth == 0:
                 closing[k] = base
                 break
@@ -754,7 +768,7 @@ def _check_ambiguous_power_fraction(tokens: list[Token], text: str) -> None:
             continue
         if text[(power.column or 1) - 1] in SUPERSCRIPTS:
             continue  # x³/2 is set as a power, then a quotient: nothing to ask
-        if not signed and not (str(power) == "1" and below.type == "NUMBER"):
+        if not signed and not (power.type == "NUMBER" and float(str(power)) == 1):
             continue
         start, stop = _base_column(tokens, i - 1), end_column(below)
         head, tail = text[: start - 1], text[stop - 1 :]

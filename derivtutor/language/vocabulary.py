@@ -137,6 +137,8 @@ NOT_SUPPORTED = {
     "arctg": "use atan(x).",
     "diff": "type the expression itself; derivtutor differentiates it for you.",
     "d": "type the expression itself; derivtutor differentiates it for you.",
+    # derivtutor prints the Heaviside step as H(x): read back, it must not be H times (x).
+    "H": "H(x) is how derivtutor writes the Heaviside step: type heaviside(x) for it.",
 }
 
 
