@@ -435,9 +435,7 @@ def _witness(
     # must survive the re-check at 90 before the answer is called wrong.
     failures.sort(key=lambda f: f[0], reverse=True)
     confirmed = (
-        w
-        for _, settled, w in failures
-        if settled or math.isinf(w.expected) or recheck.differs(w)
+        w for _, settled, w in failures if settled or math.isinf(w.expected) or recheck.differs(w)
     )
     return next(confirmed, None)
 

@@ -147,6 +147,7 @@ def explain(order: Order, *, partial: bool = False, detail: str = "full") -> Nod
         partial, order.shown, order.algebra_steps, fold=detail != "full", written=order.written
     )
     explainer.operator = _Operator.of(order.step.variable, partial)
+    explainer.taken = {symbol.name for symbol in order.step.expression.free_symbols}
     return explainer.node(order.step)
 
 
@@ -188,6 +189,7 @@ class _Explainer:
         self._named = 0  # product and quotient rules named so far: each gets its own letters
         # The derivative in the rules' formulas: d/dt [f·g] in a derivation in t.
         self.operator = _Operator.of(sp.Symbol("x"), partial)
+        self.taken: set[str] = set()  # the problem's own names, which no rule's letter may be
 
     def algebra_lines(self, step: s.Step) -> list[list[Segment]]:
         """The algebra after a conclusion, a line per step with its reason."""
@@ -378,15 +380,23 @@ class _Explainer:
             head.append(self.result(step))
         return Node(step.rule, head)
 
+    def _stated(self, step: s.Step) -> _Operator:
+        """The derivative a rule's formula is stated with: the step's own variable (u, in
+        general, for a chain rule's u₁), in the problem's d or ∂."""
+        if isinstance(step.variable, s.Substitution):
+            return _Operator.of(sp.Symbol("u"), False)
+        return _Operator.of(step.variable, self._partial(step))
+
     def _explain_PowerRule(self, step: s.PowerRule, label: list[Segment]) -> Node:
         n = step.exponent
-        o = self.operator
+        o = self._stated(step)
+        k, raised = ("k", "ᵏ") if o.var == "n" else ("n", "ⁿ")  # d/dn nᵏ, never d/dn nⁿ
         head: list[Segment] = [
             "Power rule ",
             Formula(
-                f"({o.text} {o.var}ⁿ = n·{o.var}ⁿ⁻¹)",
-                rf"\left({o.tex} {o.var_tex}^n = n {o.var_tex}^{{n-1}}\right)",
-                f"({o.ascii} {o.var_ascii}^n = n*{o.var_ascii}^(n-1))",
+                f"({o.text} {o.var}{raised} = {k}·{o.var}{raised}⁻¹)",
+                rf"\left({o.tex} {o.var_tex}^{k} = {k} {o.var_tex}^{{{k}-1}}\right)",
+                f"({o.ascii} {o.var_ascii}^{k} = {k}*{o.var_ascii}^({k}-1))",
             ),
         ]
         head += [": ", *self.lhs(step, label), " = "]
@@ -401,7 +411,8 @@ class _Explainer:
     def letters(self, count: int) -> list[str]:
         """f, g (and h) for the first product or quotient rule of a derivation, f₁, g₁ for the
         next, and so on: no name is defined twice with two meanings."""
-        names = ["f", "g", "h"][:count] if count <= 3 else [f"f{i + 1}" for i in range(count)]
+        trio = next((t for t in ("fgh", "pqr", "FGH") if not set(t) & self.taken), "fgh")
+        names = list(trio[:count]) if count <= 3 else [f"{trio[0]}{i + 1}" for i in range(count)]
         k, self._named = self._named, self._named + 1
         return names if k == 0 else [n + str(k).translate(_SUBSCRIPT) for n in names]
 
@@ -553,15 +564,16 @@ class _Explainer:
         return self._table_rule("Exponential rule", step, label)
 
     def _explain_ExponentialRule(self, step: s.ExponentialRule, label: list[Segment]) -> Node:
-        o = self.operator
+        o = self._stated(step)
+        a = "b" if o.var == "a" else "a"  # d/da bᵃ, never d/da aᵃ
         return Node(
             step.rule,
             [
                 "Exponential rule ",
                 Formula(
-                    f"({o.text} a{o.raised} = a{o.raised}·ln(a))",
-                    rf"\left({o.tex} a^{{{o.var_tex}}} = a^{{{o.var_tex}}} \ln a\right)",
-                    f"({o.ascii} a^{o.var_ascii} = a^{o.var_ascii}*ln(a))",
+                    f"({o.text} {a}{o.raised} = {a}{o.raised}·ln({a}))",
+                    rf"\left({o.tex} {a}^{{{o.var_tex}}} = {a}^{{{o.var_tex}}} \ln {a}\right)",
+                    f"({o.ascii} {a}^{o.var_ascii} = {a}^{o.var_ascii}*ln({a}))",
                 ),
                 ": ",
                 *self.lhs(step, label),
@@ -879,7 +891,7 @@ def _ascii(text: str) -> str:
     return text.translate(_PLAIN_DIGITS)
 
 
-_RAISED = dict(zip("xyztuvwsnk", "ˣʸᶻᵗᵘᵛʷˢⁿᵏ", strict=True))
+_RAISED = dict(zip("xyztuvwsnkab", "ˣʸᶻᵗᵘᵛʷˢⁿᵏᵃᵇ", strict=True))
 
 
 @dataclass(frozen=True)

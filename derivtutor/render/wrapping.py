@@ -16,10 +16,15 @@ _CLOSING = ")]}⟩"
 # After one of these (with a space before it), a line is not cut: the operator starts the next
 # line instead, as a book sets a long sum.
 _OPERATORS = set("+-−=×·/→<>≤≥")
+# Before one of these a line is not cut either: "= 2" at a line's end reads as the result, when
+# "· (1/x)" follows on the next. A product stays whole; a sum or a new "=" may start a line.
+_BINDING = set("·×/^<>≤≥")
 # A label the continuation lines are indented past: a step's number, "Result:", a hint's head.
 _LABEL = re.compile(
     r"\s*(?:\d+(?:\.\d+)*\.?|Result:|Read as:|Verdict:|Hint \d+ of \d+:|error:|[✓✗•-]|so)\s+"
 )
+# A derivation's line: the operator applied, d/dx [f] (prose quotes a rule as d/dx f(u)).
+_DERIVATIVE = re.compile(r"[d∂]/[d∂]\S+ \[")
 MIN_TEXT = 24  # a continuation keeps at least this many columns for its text
 
 
@@ -46,11 +51,17 @@ def cuts(line: str, width: int, hang: int | None = None) -> list[int]:
         fitting = [i for i in good if start < i <= limit] or [
             i for i in spaces if start < i <= limit
         ]
+        # A derivative's chain of equations is cut before an "=", as a book sets it, where one
+        # falls in the second half of the line (a sentence that quotes a formula is not one).
+        chain = _DERIVATIVE.search(line) is not None
+        equals = [
+            i for i in fitting if chain and line[i + 1 : i + 3] == "= " and i > start + room // 2
+        ]
         # A word longer than the room: it overflows alone, and the line goes on after it.
         beyond = [i for i in spaces if i > limit][:1]
         if not (fitting or beyond):
             break
-        cut = (fitting or beyond)[-1]
+        cut = (equals or fitting or beyond)[-1]
         out.append(cut)
         start = cut + 1
         while start < len(line) and line[start] == " ":
@@ -79,7 +90,8 @@ def _places(line: str) -> tuple[list[int], list[int]]:
             spaces.append(i)
             after_operator = line[i - 1] in _OPERATORS and (i < 2 or line[i - 2] == " ")
             operator_call = line[i + 1 : i + 2] == "["  # d/dx [f]: the operator and its bracket
-            if depth == 0 and bars == 0 and not after_operator and not operator_call:
+            binding = line[i + 1 : i + 2] in _BINDING
+            if depth == 0 and bars == 0 and not (after_operator or operator_call or binding):
                 good.append(i)
     return good, spaces
 
