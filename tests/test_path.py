@@ -22,16 +22,21 @@ def _problem(pid: str, topic: str, level: int) -> Problem:
     return Problem(id=pid, topic=topic, level=level, function="x^2", variables=())
 
 
-# Two topics out of curriculum order in the bank, two levels each, two problems a level.
+# Two topics out of curriculum order in the bank, two levels each: the power rule with three
+# problems a level, the chain rule with fewer (a level of fewer than FLUENT needs them all).
 TOY = [
     _problem("c1a", "chain-rule", 1),
     _problem("c1b", "chain-rule", 1),
     _problem("c2a", "chain-rule", 2),
     _problem("p1a", "power-rule", 1),
     _problem("p1b", "power-rule", 1),
+    _problem("p1c", "power-rule", 1),
     _problem("p2a", "power-rule", 2),
     _problem("p2b", "power-rule", 2),
+    _problem("p2c", "power-rule", 2),
 ]
+LEVEL_1 = ["p1a", "p1b", "p1c"]
+LEVEL_2 = ["p2a", "p2b", "p2c"]
 GOOD, HARD, AGAIN = int(Rating.GOOD), int(Rating.HARD), int(Rating.AGAIN)
 
 
@@ -63,23 +68,38 @@ def test_a_new_learner_starts_at_level_1_of_the_first_topic() -> None:
 )
 def test_fluency_is_a_run_of_first_try_answers(ratings: list[int], level: int, streak: int) -> None:
     where = {p.id: (p.topic, p.level) for p in TOY}
-    history = [("p1a" if n % 2 else "p1b", r) for n, r in enumerate(ratings)]
+    history = [(LEVEL_1[n % 3], r) for n, r in enumerate(ratings)]
     found = standings(where, history, {"power-rule": [1, 2]})["power-rule"]
     assert (found.level, found.streak) == (level, streak)
 
 
+def test_the_same_problem_right_again_is_no_new_evidence() -> None:
+    where = {p.id: (p.topic, p.level) for p in TOY}
+    found = standings(where, [("p1a", GOOD)] * FLUENT, {"power-rule": [1, 2]})["power-rule"]
+    assert (found.level, found.streak) == (1, 1)
+
+
+def test_a_level_smaller_than_fluent_needs_all_its_problems() -> None:
+    where = {p.id: (p.topic, p.level) for p in TOY}
+    ratings = [("c1a", GOOD), ("c1b", GOOD), ("c2a", GOOD)]
+    found = standings(where, ratings, {"chain-rule": [1, 2]}, whole=True)["chain-rule"]
+    assert found.level is None and found.fluent == (1, 2)
+    partial = standings(where, ratings, {"chain-rule": [1, 2]})["chain-rule"]
+    assert partial.level == 1  # without the whole bank, FLUENT are needed
+
+
 def test_a_topic_done_moves_the_path_to_the_next() -> None:
-    history = [("p1a", GOOD)] * FLUENT + [("p2a", GOOD)] * FLUENT
-    path = LearningPath(TOY, history, frozenset({"p1a", "p2a"}))
+    history = [(p, GOOD) for p in LEVEL_1 + LEVEL_2]
+    path = LearningPath(TOY, history, frozenset(LEVEL_1 + LEVEL_2))
     assert path.place() == ("chain-rule", 1)
 
 
 def test_within_a_level_unseen_problems_come_first_then_the_longest_unseen() -> None:
-    path = LearningPath(TOY, [("p1a", AGAIN)], frozenset({"p1a"}))
+    path = LearningPath(TOY, [("p1a", AGAIN), ("p1c", AGAIN)], frozenset({"p1a", "p1c"}))
     assert next(path).id == "p1b"
     path.posed(TOY[4])
     path.rated(TOY[4], Rating.AGAIN)
-    assert next(path).id == "p1a"  # both met now; p1a longest ago
+    assert next(path).id == "p1a"  # all met now; p1a longest ago
 
 
 def test_the_path_climbs_within_a_session_and_says_why() -> None:
@@ -94,8 +114,8 @@ def test_the_path_climbs_within_a_session_and_says_why() -> None:
 
 
 def test_a_finished_topic_names_the_next_one() -> None:
-    history = [("p1a", GOOD)] * FLUENT + [("p2a", GOOD)] * (FLUENT - 1)
-    path = LearningPath(TOY, history, frozenset({"p1a", "p2a"}))
+    history = [(p, GOOD) for p in LEVEL_1 + LEVEL_2[:2]]
+    path = LearningPath(TOY, history, frozenset(LEVEL_1 + LEVEL_2[:2]))
     first = next(path)
     assert first.level == 2
     path.posed(first)
@@ -117,7 +137,7 @@ def test_a_topic_keeps_the_path_in_it() -> None:
 
 
 def test_when_everything_is_fluent_the_longest_unpractised_comes_back() -> None:
-    history = [(p.id, GOOD) for p in TOY for _ in range(FLUENT)]
+    history = [(p.id, GOOD) for p in TOY]
     path = LearningPath(TOY, history, frozenset(p.id for p in TOY))
     assert path.place() is None
     assert next(path).id == "c1a"  # rated first of all, so longest ago
@@ -200,3 +220,11 @@ def test_a_problem_passed_over_is_not_offered_again() -> None:
     first = next(path)
     second = next(path)  # the first was passed over
     assert first.id == "p1a" and second.id == "p1b"
+
+
+def test_a_level_up_on_the_last_problem_is_said_in_the_summary() -> None:
+    answers = _answers("power-rule", 1)
+    order = [p.id for p in BANK.select("power-rule", 1)][:FLUENT]
+    out = _quiz(["--count", str(FLUENT)], "".join(answers[pid] + "\n" for pid in order))
+    assert "Level up in power-rule (" not in out  # no next problem to announce it before
+    assert out.rstrip().endswith("Level up in power-rule: from level 1 to level 2.")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from derivtutor.practice.problem import Problem
 from derivtutor.practice.quiz import CURRICULUM, Climb, Rating
 
-FLUENT = 3  # right in a row at the first try, no hint, at one level: on to the next
+FLUENT = 3  # problems right in a row at the first try, no hint, at one level: on to the next
 
 
 @dataclass(frozen=True)
@@ -37,20 +37,30 @@ def standings(
     where: Mapping[str, tuple[str, int]],
     ratings: Iterable[tuple[str, int]],
     levels: Mapping[str, Sequence[int]] | None = None,
+    *,
+    whole: bool = False,
 ) -> dict[str, Standing]:
     """Each topic's standing, from ``ratings`` ((problem id, rating), oldest first) and
     ``where`` each problem is (its topic and level). ``levels``: the levels each topic has
-    (a bank's); without it, 1 to 5."""
-    streaks: dict[tuple[str, int], int] = {}
+    (a bank's); without it, 1 to 5. ``whole``: ``where`` is the whole bank, so a level of
+    fewer than FLUENT problems is done when all of them are (a history alone cannot say)."""
+    sizes: dict[tuple[str, int], int] = {}
+    for place in where.values():
+        sizes[place] = sizes.get(place, 0) + 1 if whole else FLUENT
+    runs: dict[tuple[str, int], set[str]] = {}  # the problems of each level's current run
     fluent: dict[str, set[int]] = {}
     for problem, rating in ratings:
         if problem not in where:
             continue  # a problem no longer in the bank
         topic, level = where[problem]
-        key = (topic, level)
-        streaks[key] = streaks.get(key, 0) + 1 if rating == Rating.GOOD else 0
-        if streaks[key] >= FLUENT:
+        run = runs.setdefault((topic, level), set())
+        if rating != Rating.GOOD:
+            run.clear()
+            continue
+        run.add(problem)  # the same problem right again is no new evidence
+        if len(run) >= min(FLUENT, sizes[topic, level]):
             fluent.setdefault(topic, set()).add(level)
+    streaks = {key: len(run) for key, run in runs.items()}
     topics = dict.fromkeys(levels or {t for t, _ in where.values()})
     out = {}
     for topic in topics:
@@ -86,6 +96,7 @@ class LearningPath:
 
     def __post_init__(self) -> None:
         self._ratings = list(self.history)
+        self._history = list(self.history)
         scope = [p for p in self.problems if self.topic in (None, p.topic) and not p.generated]
         self._scope = scope
         self._where = {p.id: (p.topic, p.level) for p in scope}
@@ -99,7 +110,7 @@ class LearningPath:
         self._last_seen = last_seen
 
     def standings(self) -> dict[str, Standing]:
-        return standings(self._where, self._ratings, self._levels)
+        return standings(self._where, self._ratings, self._levels, whole=True)
 
     def place(self) -> tuple[str, int] | None:
         """The topic and level to practise now: the first topic, in curriculum order, with a
@@ -147,6 +158,17 @@ class LearningPath:
         if standing is None or level not in standing.fluent:
             return None
         return Climb(topic=problem.topic, level=problem.level, fluent_at=level, after=topic)
+
+    def progress(self) -> list[tuple[str, int, int | None]]:
+        """What this session changed: each topic whose level rose, as (topic, the level it
+        was at, the level it is at now, or None when every level is done)."""
+        before = standings(self._where, self._history, self._levels, whole=True)
+        after = self.standings()
+        return [
+            (topic, was.level, after[topic].level)
+            for topic, was in before.items()
+            if was.level is not None and after[topic].level != was.level
+        ]
 
     def rated(self, problem: Problem, rating: Rating) -> None:
         self._ratings.append((problem.id, int(rating)))

@@ -78,6 +78,8 @@ class Path(Protocol):
 
     def rated(self, problem: Problem, rating: Rating) -> None: ...
 
+    def progress(self) -> list[tuple[str, int, int | None]]: ...
+
 
 @dataclass(frozen=True)
 class Graded:
@@ -204,6 +206,8 @@ class Summary:
     skipped: int
     seconds: float
     mistakes: dict[str, int]
+    # On a learning path, each topic whose level rose: (topic, from, to; None when all done).
+    levels: tuple[tuple[str, int, int | None], ...] = ()
 
     @property
     def answered(self) -> int:
@@ -292,6 +296,7 @@ class Quiz:
             skipped=self._skipped,
             seconds=max(0.0, now - self.started),
             mistakes=dict(self._mistakes.most_common()),
+            levels=tuple(self.path.progress()) if self.path is not None else (),
         )
 
     def take_records(self) -> list[Record]:

@@ -58,6 +58,8 @@ def report(store: Progress, now: float, zone: tzinfo | None = None) -> Report:
     topics = [
         replace(
             row,
+            # Right in a row as the path counts it: first tries, no hint, distinct problems.
+            streak=placed[row.topic].streak if row.topic in placed else 0,
             level=placed[row.topic].level if row.topic in placed else 1,
             fluent=len(placed[row.topic].fluent) if row.topic in placed else 0,
             next_due=next_due.get(row.topic),

@@ -315,4 +315,15 @@ class QuizWriter:
         if summary.mistakes:
             listed = ", ".join(f"{name} ×{n}" for name, n in summary.mistakes.items())
             out.append((self.prose(f"Mistakes by type: {listed}."), ""))
+        return out + self.levels(summary)
+
+    def levels(self, summary: q.Summary) -> Lines:
+        """What the session did for the learning path: a level up, or a topic done."""
+        out: Lines = []
+        for topic, was, now in summary.levels:
+            if now is None:
+                said = f"Every level of {topic} is done: the next quiz goes on to the next topic."
+            else:
+                said = f"Level up in {topic}: from level {was} to level {now}."
+            out.append((self.prose(said), "bold green"))
         return out
