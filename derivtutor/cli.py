@@ -589,7 +589,7 @@ def rules(
         rows = entries(name)
         if not rows:
             raise UsageError(f"no rule called {name!r}. Known rules: {', '.join(rule_ids())}")
-        fmt = terminal.output_format(output).value
+        fmt = terminal.output_format(output, latex=False).value
         terminal.emit(show_rules(rows, fmt, ascii=terminal.ascii_only()), fmt)
 
 
@@ -605,7 +605,7 @@ def config_command(output: FormatOption = None) -> None:
 
     with terminal.errors(debug=False):
         found, where = list(config.settings().values()), config.path()
-        fmt = terminal.output_format(output).value
+        fmt = terminal.output_format(output, latex=False).value
         terminal.emit(show_config(found, str(where), where.exists(), fmt), fmt)
 
 
@@ -635,7 +635,7 @@ def bank_list(path: BankPath = None, output: FormatOption = None) -> None:
 
     with terminal.errors(debug=False, bounded=False):
         bank = load_bank(path)
-        fmt = terminal.output_format(output).value
+        fmt = terminal.output_format(output, latex=False).value
         terminal.emit(show_bank(bank, fmt), fmt)
         if bank.errors:
             count = len(bank.errors)
@@ -662,7 +662,7 @@ def bank_validate(path: BankPath = None, output: FormatOption = None) -> None:
         found = validation(
             path, bound=terminal.row_bound, run=_on_every_core, prepare=terminal.start_engine
         )
-        fmt = terminal.output_format(output).value
+        fmt = terminal.output_format(output, latex=False).value
         terminal.emit(show_validation(found, fmt), fmt)
         if found.errors:
             terminal.fail(f"the bank at {found.root} has errors")
@@ -957,7 +957,7 @@ def stats(output: FormatOption = None) -> None:
         from derivtutor.render.show import show_stats
 
         found = report(open_store(create=False), time.time())
-        fmt = terminal.output_format(output).value
+        fmt = terminal.output_format(output, latex=False).value
         terminal.emit(show_stats(found, fmt, ascii=terminal.ascii_only()), fmt)
 
 

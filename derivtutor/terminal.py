@@ -62,16 +62,18 @@ class ReportFormat(str, Enum):
     jsonl = "jsonl"
 
 
-def output_format(requested: Format | None) -> Format:
+def output_format(requested: Format | None, *, latex: bool = True) -> Format:
     """The format asked for, else the configuration's; by default rich on a terminal, text
     when piped or where colour is off (NO_COLOR, color = "never"); color = "always" is rich
-    even when piped."""
+    even when piped. ``latex=False``: the output has no LaTeX form (a table), so a
+    configured format = "latex" falls back to the default (asked for, it is refused)."""
     from derivtutor import config
 
     if requested is not None:
         return requested
-    if config.value("format") is not None:
-        return Format(config.value("format"))
+    configured = config.value("format")
+    if configured is not None and (latex or configured != "latex"):
+        return Format(configured)
     colour = config.value("color")
     if colour == "always":
         return Format.rich
@@ -661,7 +663,7 @@ def report_sheet(
     terminal, for the table formats."""
     from derivtutor.practice.sheet import summary
 
-    fmt = requested.value if requested is not None else output_format(None).value
+    fmt = requested.value if requested is not None else output_format(None, latex=False).value
     if fmt == "latex":
         raise UsageError("a sheet has no LaTeX form; use --format markdown, text or json")
     results: list[dict[str, Any]] = []

@@ -86,9 +86,16 @@ def test_config_text_names_each_source(home: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NO_COLOR", "1")
     out = ok(["config", "--format", "text"])
     lines = {line.split()[0]: line for line in out.splitlines() if line}
-    assert lines["pager"].split()[1:] == ["off", str(path)]
+    assert lines["pager"].split()[1:] == ["off", "config.toml"]
     assert lines["color"].split()[1:] == ["never", "environment", "(NO_COLOR)"]
     assert f"Configuration file: {path}" in out
+
+
+def test_a_latex_default_falls_back_where_there_is_no_latex(home: Path) -> None:
+    _configure(home, 'format = "latex"\n')
+    assert ok(["config"]).startswith("setting")  # a table: text, not refused
+    assert "\\begin{align*}" in ok(["diff", "x^2"])  # where there is LaTeX, LaTeX
+    assert "no LaTeX form" in fails(["stats", "--format", "latex"])  # asked for: refused
 
 
 @pytest.mark.parametrize(

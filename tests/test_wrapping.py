@@ -109,8 +109,7 @@ EIGHTY = {"COLUMNS": "80"}
 
 
 def _words(text: str) -> list[str]:
-    # Where a correct answer was checked includes fresh points, new on every run.
-    return re.sub(r"from −?[\d.e−]+ to −?[\d.e−]+", "from a to b", " ".join(text.split())).split()
+    return text.split()
 
 
 def _both(args: list[str], **kwargs: Any) -> tuple[str, str]:

@@ -366,7 +366,7 @@ class _AnswerKey:
             if witness is None:
                 fixed = self.seeded + self.far
                 count = len(fixed) + len(fresh)
-                span = _span(fixed + fresh)
+                span = _span(fixed)  # the seeded ones: a verdict says the same on every run
                 return Comparison(CORRECT, None, count, self.samples, span=span, fixed=len(fixed))
         others = [p for p in self.samples if p is not witness.point]
         points = [witness.point, *others]

@@ -180,7 +180,7 @@ class Notation:
 
     def _number(self, n: sp.Number) -> str:
         if isinstance(n, sp.Float):
-            return f"{float(n):.6g}"
+            return f"{float(n):.15g}"  # every digit written (0.044715), none invented
         return str(n)
 
     def _symbol(self, name: str) -> str:

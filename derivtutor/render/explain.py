@@ -33,6 +33,19 @@ class Math:
     grouped: bool = False
 
 
+def as_written(expr: sp.Expr) -> sp.Expr:
+    """The parser reads 0.044715 as the exact 8943/200000; a problem, or an answer's reading,
+    shows it as it was written. (Short ones, such as 1/2 for 0.5, read well either way and
+    stay exact.)"""
+    decimals = {
+        r: sp.Float(r, 15)
+        for r in expr.atoms(sp.Rational)
+        if r.q >= 100 and set(sp.factorint(r.q)) <= {2, 5}
+    }
+    with sp.evaluate(False):  # keep the shape the author typed
+        return expr.xreplace(decimals)
+
+
 @dataclass(frozen=True)
 class D:
     """d/dx [expr] (∂/∂x when other variables are held constant)."""

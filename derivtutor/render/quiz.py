@@ -16,23 +16,12 @@ from derivtutor.language.shapes import shape_text
 from derivtutor.practice import quiz as q
 from derivtutor.practice.problem import Problem
 from derivtutor.render import explain as ex
+from derivtutor.render.explain import as_written
 from derivtutor.render.formats.text import TextWriter
 from derivtutor.render.hints import derivative_hints, gradient_hints
 from derivtutor.render.say.verdict import message
 
 Lines = list[tuple[str, str]]
-
-
-def as_written(expr: sp.Expr) -> sp.Expr:
-    """The parser reads 0.044715 as the exact 8943/200000; a problem shows it as the author
-    wrote it. (Short ones, such as 1/2 for 0.5, read well either way and stay exact.)"""
-    decimals = {
-        r: sp.Float(r, 15)
-        for r in expr.atoms(sp.Rational)
-        if r.q >= 100 and set(sp.factorint(r.q)) <= {2, 5}
-    }
-    with sp.evaluate(False):  # keep the shape the author typed
-        return expr.xreplace(decimals)
 
 
 class QuizWriter:

@@ -26,7 +26,10 @@ def shown(setting: Setting) -> str:
 
 
 def config_blocks(settings: list[Setting], path: str, exists: bool) -> list[Block]:
-    rows: list[list[Cell]] = [[s.name, shown(s), s.source] for s in settings]
+    # The file by its name: its whole path is said once, below.
+    rows: list[list[Cell]] = [
+        [s.name, shown(s), "config.toml" if s.source == path else s.source] for s in settings
+    ]
     state = "" if exists else " (not there yet: every setting is at its default)"
     return [
         Table(["setting", "value", "from"], rows, title="Settings"),

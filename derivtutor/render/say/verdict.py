@@ -13,16 +13,21 @@ import sympy as sp
 from derivtutor.engine import steps as s
 from derivtutor.grading.mistakes import Diagnosis
 from derivtutor.grading.verdict import CORRECT, UNDECIDED, GradientVerdict, Verdict
+from derivtutor.language.latex import is_latex
 from derivtutor.render import explain as ex
 from derivtutor.render.blocks import Block, Cell, Derivation, Gap, Heading, Line, Table
 from derivtutor.render.summary import read_numbers
 
 
 def lines(verdict: Verdict) -> list[list[ex.Segment]]:
+    answer = ex.Math(ex.as_written(verdict.answer), typed=True)
     out: list[list[ex.Segment]] = [
-        ["Read as:  ", ex.Math(verdict.answer, typed=True), *read_numbers(verdict.answer_text)],
+        ["Read as:  ", answer, *read_numbers(verdict.answer_text)],
         ["Verdict:  ", verdict.verdict],
     ]
+    if is_latex(verdict.function_text):
+        # Pasted LaTeX is read by rules of its own (\ln x^2 is ln(x²)): say how it was.
+        out.insert(0, ["Function: ", ex.Math(ex.as_written(verdict.function), typed=True)])
     out.extend(message(verdict))
     return out
 
@@ -136,8 +141,8 @@ def role(verdict: str) -> str:
 
 def _lines(verdict: Verdict) -> list[Block]:
     return [
-        Line(line, role=role(verdict.verdict) if n == 1 else "")
-        for n, line in enumerate(lines(verdict))
+        Line(line, role=role(verdict.verdict) if line[0] == "Verdict:  " else "")
+        for line in lines(verdict)
     ]
 
 
