@@ -1048,6 +1048,35 @@ def progress_reset(
         )
 
 
+# --- help that fits the terminal -----------------------------------------------------------------
+
+
+def _reflowed(doc: str | None) -> str | None:
+    """A docstring as help: each paragraph one line, for Rich to fold at the terminal's width
+    (kept as written, the source's own line breaks would show, ragged)."""
+    if doc is None:
+        return None
+    import inspect
+
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _reflow(typer_app: typer.Typer) -> None:
+    for info in typer_app.registered_commands:
+        info.help = _reflowed(info.help or (info.callback.__doc__ if info.callback else None))
+    for group in typer_app.registered_groups:
+        group.help = _reflowed(group.help) if isinstance(group.help, str) else group.help
+        if group.typer_instance is not None:
+            _reflow(group.typer_instance)
+    callback = typer_app.registered_callback
+    if callback is not None and callback.callback is not None:
+        callback.help = _reflowed(callback.help or callback.callback.__doc__)
+
+
+_reflow(app)
+
+
 # --- the console script --------------------------------------------------------------------------
 
 

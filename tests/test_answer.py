@@ -91,3 +91,9 @@ def test_the_console_script_prints_the_answer_for_a_pipe() -> None:
         check=True,
     ).stdout
     assert _sympy(out).equals(1 - sp.tanh(x) ** 2)
+
+
+def test_with_at_the_answer_is_the_value_there() -> None:
+    assert ok(["diff", "x^3", "--at", "x=2", "--answer", "--format", "text"]) == "12.0\n"
+    data = json.loads(ok(["diff", "x^3", "--at", "x=2", "--answer", "--format", "json"]))
+    assert data == {"answer": "3*x**2", "latex": "3 x^{2}", "value": 12.0}

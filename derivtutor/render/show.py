@@ -112,8 +112,13 @@ def show_answer(result: Any, fmt: str) -> str:
     from derivtutor.render.json import dumps
 
     sympy_form, latex_form = forms(result)
+    point = getattr(result, "at", None)
+    value = getattr(point, "value", None)
     if fmt == "json":
-        return dumps({"answer": sympy_form, "latex": latex_form})
+        found = {"answer": sympy_form, "latex": latex_form}
+        return dumps(found if value is None else {**found, "value": float(value)})
+    if value is not None:  # diff --at: the result asked for is the value there
+        return f"{float(value)!r}\n"
     if fmt == "latex":
         return latex_form + "\n"
     if fmt == "markdown":
