@@ -46,6 +46,7 @@ from derivtutor.language.parse import parse, variables
 POINTS = 8  # agreeing points needed for "correct"
 FRESH = 4  # and more, from the system's randomness, for a "correct" to stand
 DRAWS = 400  # points tried before "undecided"
+FAR_DRAWS = 24  # past the domain, fewer: where the function is not defined (ln x, x < −2), give up
 WIDEN_EVERY = 100  # draws after which the sampling interval doubles
 DIGITS, RECHECK_DIGITS = 30, 90
 MAX_WORKING_DIGITS = 2000  # evalf's limit: e^(1000·2) has 869 digits before the point
@@ -285,8 +286,11 @@ def compare(
     """Compare two expressions at seeded random points where ``expected`` is real and finite,
     and where ``function`` (when given) is real and has no corner: ln(x)' = 1/x says nothing
     about x < 0, and |x|' = sign(x) has a value at 0 only by convention. ``exact=False``
-    leaves out the check that an answer within the tolerance is equal, not only close."""
-    key = _AnswerKey(expected, symbols, domain, seed=seed, function=function, widen=widen)
+    (a bank's own answers, validated for their value) leaves out the check that an answer
+    within the tolerance is equal, not only close, and the points past the domain."""
+    key = _AnswerKey(
+        expected, symbols, domain, seed=seed, function=function, widen=widen, far=exact
+    )
     return key.compare(given, exact=exact)
 
 
@@ -311,6 +315,7 @@ class _AnswerKey:
         seed: str,
         function: sp.Expr | None,
         widen: bool,
+        far: bool = True,
     ) -> None:
         self.expected, self.symbols = expected, symbols
         self._want = Compiled(expected, symbols, DIGITS)
@@ -318,9 +323,17 @@ class _AnswerKey:
             self._want, symbols, domain, function=function, widen=widen, expected=expected
         )
         low, high = domain
-        sides = [(low * FARTHER, low), (high, high * FARTHER)] if widen else []
+        sides = [(low * FARTHER, low), (high, high * FARTHER)] if widen and far else []
         self._far = [
-            _Sampler(self._want, symbols, side, function=function, widen=False, expected=expected)
+            _Sampler(
+                self._want,
+                symbols,
+                side,
+                function=function,
+                widen=False,
+                expected=expected,
+                draws=FAR_DRAWS,
+            )
             for side in sides
         ]
         beyond = random.Random(int(hashlib.sha256(f"{seed}|far".encode()).hexdigest()[:16], 16))
@@ -473,8 +486,10 @@ class _Sampler:
         function: sp.Expr | None,
         widen: bool,
         expected: sp.Expr | None = None,
+        draws: int = DRAWS,
     ) -> None:
         self._want = want
+        self._draws = draws
         self._symbols = symbols
         self._domain = domain
         self._widen = widen
@@ -510,7 +525,7 @@ class _Sampler:
         when widening is allowed."""
         low, high = self._domain
         seen: set[tuple[float, ...]] = set()
-        for draw in range(DRAWS):
+        for draw in range(self._draws):
             if self._widen and draw and draw % WIDEN_EVERY == 0:
                 centre, half = (low + high) / 2, (high - low)
                 low, high = centre - half, centre + half
