@@ -70,6 +70,22 @@ SAME_AS_PLAIN = [
     (r"\frac{-b}{2a}x", "(-b/(2a)) x"),
     (r"w_{1} x_{1} + w_{2} x_{2} + b", "w_1 x_1 + w_2 x_2 + b"),
     (r"\frac{1}{2}\left(y - \hat{y}\right)^2", None),  # \hat is refused: not a name here
+    # found by the red team: TeX's readings, not the first token's
+    (r"\sin 2\pi x", "sin(2 pi x)"),
+    (r"\cos \omega t", "cos(omega t)"),
+    (r"\sin 2 x", "sin(2x)"),
+    (r"\sqrt xy", "sqrt(x) y"),
+    (r"\frac{1}xy", "(1/x) y"),
+    (r"\ln \sin x", "ln(sin(x))"),
+    (r"\sin\frac{x}{2}", "sin(x/2)"),
+    (r"\sin -x", "sin(-x)"),
+    (r"\max\{0, x\}", "relu(x)"),
+    (r"\ln\left|x\right|", "ln(abs(x))"),
+    (r"\ln\left\lvert x + 1\right\rvert", "ln(abs(x + 1))"),
+    (r"2\pi\cos 2\pi x", "2 pi cos(2 pi x)"),
+    (r"2xe^{x^2}", "2x e^(x^2)"),
+    (r"{x^2 + x} 2^x", "(x^2 + x) 2^x"),
+    (r"\log_2\left(x\right)", "log(x, 2)"),
 ]
 
 
@@ -106,6 +122,11 @@ REFUSED = [
     (r"\operatorname{foo}(x)", 15, "unknown", None),
     (r"\mathrm{d}x", 1, "differential", None),
     ("\\", 1, "backslash", None),
+    (r"x^\top x", 3, "transpose", None),  # a transpose, never the power T
+    (r"x^{T} x", 3, "transpose", None),
+    (r"\frac{dy}{dx}", 1, "names a derivative", None),
+    (r"\frac{d}{dx}", 1, "needs a function after it", None),
+    (r"x + \frac{d}{dx} x", 5, "read only at the start", None),
     ("{" * 60 + "x" + "}" * 60, 41, "nested too deeply", None),
 ]
 
@@ -233,6 +254,16 @@ def test_a_latex_error_is_shown_at_its_column() -> None:
 def test_the_operator_alone_is_no_function() -> None:
     with pytest.raises(InputError):
         parse(r"\frac{d}{dx}")
+
+
+def test_a_greek_variable_in_the_operator() -> None:
+    out = ok(["diff", "--format", "text", r"\frac{d}{d\theta}\theta^3"])
+    assert out.startswith("d/dθ [θ³]")
+
+
+def test_check_reads_the_operator_and_says_how_it_read_the_function() -> None:
+    out = ok(["check", "--format", "text", r"\frac{d}{dx}\ln x^2", r"\frac{2}{x}"])
+    assert out.splitlines()[:3] == ["Function: ln(x²)", "Read as:  2/x", "Verdict:  correct"]
 
 
 def test_latex_of_the_output_reads_back() -> None:

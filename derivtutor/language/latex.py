@@ -544,26 +544,13 @@ class _Translation:
             return  # its argument is a group, read as one
         if nxt.kind == "cmd" and nxt.value in ("{", "lbrace", "lbrack"):
             return
-        if nxt.kind == "cmd" and nxt.value in _SIZED:
-            after = self._after_sizing()
-            if after is not None and not self._bar(after):
-                return  # \left( … \right): parentheses
-        end = self._bars_end()
+        end = self._bars_end()  # (\left and \bigl are blanks to peek: \left( is a "(")
         self.write("(", nxt.column)
         if end is not None:
             self.sequence(closing=None, until=end)  # \ln|x|, \ln\left|x\right|: the bars
         else:
             self.factor()
         self.write(")", nxt.column)
-
-    def _after_sizing(self) -> _Token | None:
-        """The delimiter after \\left, \\bigl and the like."""
-        k = self.at
-        while k < len(self.tokens) and (
-            self._blank(self.tokens[k]) and self.tokens[k].value not in _SIZED
-        ):
-            k += 1
-        return self.tokens[k + 1] if k + 1 < len(self.tokens) else None
 
     @staticmethod
     def _bar(tok: _Token) -> bool:
