@@ -333,11 +333,15 @@ class _AnswerKey:
                 widen=False,
                 expected=expected,
                 draws=FAR_DRAWS,
+                settled=True,
             )
             for side in sides
         ]
         beyond = random.Random(int(hashlib.sha256(f"{seed}|far".encode()).hexdigest()[:16], 16))
-        self.far = [point for side in self._far for point in side.draw(beyond, FAR)]
+        drawn = [side.draw(beyond, FAR) for side in self._far]
+        self.far = [point for points in drawn for point in points]
+        # A side where no point was found (ln x past −2) is not tried again for every answer.
+        self._far = [side for side, points in zip(self._far, drawn, strict=True) if points]
         self._far_floats = self._floats(expected, self.far)
         seeded = random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
         self.seeded = self._sampler.draw(seeded, POINTS)
@@ -493,9 +497,13 @@ class _Sampler:
         widen: bool,
         expected: sp.Expr | None = None,
         draws: int = DRAWS,
+        settled: bool = False,
     ) -> None:
         self._want = want
         self._draws = draws
+        # Points past the domain need only be where floats settle the derivative: a difference
+        # counts there only if they settle the answer too, so no point is worked out in mpmath.
+        self._settled = settled
         self._symbols = symbols
         self._domain = domain
         self._widen = widen
@@ -558,7 +566,7 @@ class _Sampler:
             None
             if not ok
             else value
-            if value is not None
+            if value is not None or self._settled
             else self._want(c, [mpmath.mpf(v) for v in c])
             for c, ok, value in zip(batch, defined, trusted, strict=True)
         ]
