@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 import sympy as sp
@@ -157,3 +158,25 @@ def test_check_renders_markdown_in_a_notebook() -> None:
     assert "$\\cos{\\left(x^{2} \\right)}$" in wrong
     right = derivtutor.check("sin(x^2)", "2x cos(x^2)")._repr_markdown_()
     assert "Verdict:  correct" in right
+
+
+@pytest.mark.parametrize(
+    ("made", "derivative"),
+    [
+        (lambda x: sp.Float(123456789.123) * x, sp.Rational(123456789123, 1000)),
+        (lambda x: x ** sp.Float(2.0000004), None),
+        (lambda x: sp.Float("1e400") * x, InputError),
+        (lambda x: sp.Float("1e-400") * x**2 + x, InputError),
+    ],
+)
+def test_a_float_is_read_with_every_digit_it_has_or_refused(made: Any, derivative: Any) -> None:
+    x = sp.Symbol("x")
+    if derivative is InputError:
+        with pytest.raises(InputError):
+            derivtutor.differentiate(made(x))
+        return
+    result = derivtutor.differentiate(made(x)).derivative
+    if derivative is not None:
+        assert result == derivative
+    else:
+        assert result != 2 * sp.Symbol("x", real=True)  # 2.0000004 is not 2

@@ -86,6 +86,13 @@ SAME_AS_PLAIN = [
     (r"2xe^{x^2}", "2x e^(x^2)"),
     (r"{x^2 + x} 2^x", "(x^2 + x) 2^x"),
     (r"\log_2\left(x\right)", "log(x, 2)"),
+    # the second pass: spaces between a function's factors, a power on bars
+    (r"\sin x y", "sin(x y)"),
+    (r"\cos w t", "cos(w t)"),
+    (r"\sin x\,y", "sin(x y)"),
+    (r"\ln |x|^2", "ln(abs(x)^2)"),
+    (r"\ln\left|x\right|^{2}", "ln(abs(x)^2)"),
+    (r"\sigma^2(x)", "sigmoid(x)^2"),
 ]
 
 
@@ -127,6 +134,9 @@ REFUSED = [
     (r"\frac{dy}{dx}", 1, "names a derivative", None),
     (r"\frac{d}{dx}", 1, "needs a function after it", None),
     (r"x + \frac{d}{dx} x", 5, "read only at the start", None),
+    (r"\frac{d^2}{dx^2} x^3", 1, "higher derivative", "--order 2"),
+    (r"\frac{d^2 y}{dx^2}", 1, "higher derivative", None),
+    (r"\frac{(x-\mu)^2}{2\sigma^2}", 19, "standard deviation", None),
     ("{" * 60 + "x" + "}" * 60, 41, "nested too deeply", None),
 ]
 
@@ -254,6 +264,10 @@ def test_a_latex_error_is_shown_at_its_column() -> None:
 def test_the_operator_alone_is_no_function() -> None:
     with pytest.raises(InputError):
         parse(r"\frac{d}{dx}")
+
+
+def test_the_operator_with_an_unbraced_d() -> None:
+    assert ok(["diff", "--format", "text", r"\frac d{dx} x^2"]).startswith("d/dx [x²]")
 
 
 def test_a_greek_variable_in_the_operator() -> None:

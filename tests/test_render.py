@@ -509,3 +509,13 @@ def test_a_rules_formula_in_latex_names_the_variable() -> None:
     tex = show(differentiate("t^2 sin(t)"), "latex")
     assert r"\frac{d}{dt}\left[f g\right] = f' g + f g'" in tex
     assert r"\tfrac{d}{dt} t^n = n t^{n-1}" in tex
+
+
+def test_a_power_of_ln_of_bars_is_bracketed() -> None:
+    """ln|x|² would read as ln(|x|²)."""
+    from derivtutor.language.notation import Notation
+    from derivtutor.language.parse import parse
+
+    written = Notation().show(parse("ln(abs(x))^2"))
+    assert written == "(ln|x|)²"
+    assert parse(written) == parse("ln(abs(x))^2")

@@ -58,7 +58,7 @@ def as_text(given: Any, parameter: str = "text") -> str:
             _one_name(node, names)
     # A float is written with every digit it has (the printer would round it to six), as the
     # exact decimal the parser reads it as.
-    floats = {f: sp.Rational(repr(float(f))) for f in given.atoms(sp.Float)}
+    floats = {f: _decimal(f) for f in given.atoms(sp.Float)}
     from derivtutor.language.notation import Notation
 
     try:
@@ -66,6 +66,14 @@ def as_text(given: Any, parameter: str = "text") -> str:
         return str(Notation(ascii=True).show(written))
     except RecursionError:
         raise _too_deep() from None
+
+
+def _decimal(number: sp.Float) -> sp.Rational:
+    """A float as the exact decimal its own digits say (1e-400 is not 0, nor 1e400 infinite;
+    a long one too long for the parser is refused there, never rounded here)."""
+    if not number.is_finite:
+        raise InputError(f"{number} is not a number to work with")
+    return sp.Rational(str(number))
 
 
 def _lambdas(given: sp.Basic) -> dict[sp.Symbol, sp.Symbol]:

@@ -365,7 +365,8 @@ _OPERATOR = re.compile(r"\s*[d∂]\s*/\s*[d∂]\s*([A-Za-zα-ωθ][A-Za-z0-9_]*)
 # \frac{d}{dx}, \dfrac{\mathrm{d}}{\mathrm{d}x}, \frac{\partial}{\partial x}: the same in LaTeX.
 _D = r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)"
 _LATEX_OPERATOR = re.compile(
-    rf"\s*\$?\s*\\[dt]?frac\s*\{{\s*{_D}\s*\}}\s*\{{\s*{_D}\s*(\\?[A-Za-z]+)\s*\}}\s*"
+    rf"\s*\$?\s*\\[dt]?frac\s*(?:\{{\s*{_D}\s*\}}|{_D})\s*"
+    rf"\{{\s*{_D}\s*(\\?[A-Za-z]+)\s*\}}\s*"
 )
 
 

@@ -455,7 +455,16 @@ class _Translation:
         under = self.peek()
         below = self.captured(lambda: self.argument(tok))
         top, bottom = ("".join(part[0]).replace(" ", "") for part in (above, below))
-        if re.fullmatch(r"\(d[A-Za-z]*\)", top) and re.fullmatch(r"\(d[A-Za-z]+\)", bottom):
+        power = r"(?:\^\(?[0-9]+\)?)?"
+        if re.fullmatch(rf"\(d{power}[A-Za-z]*\)", top) and re.fullmatch(
+            rf"\(d[A-Za-z]+{power}\)", bottom
+        ):
+            if "^" in top or "^" in bottom:  # d²/dx²: a second derivative's operator
+                raise self.error(
+                    "\\frac{d^2}{dx^2} is the operator of a higher derivative, not a fraction",
+                    tok.column,
+                    "give the function alone and the order: derivtutor diff \"x^3\" --order 2.",
+                )
             if top != "(d)":  # dy/dx: the name of a derivative
                 raise self.error(
                     f"{top[1:-1]}/{bottom[1:-1]} names a derivative; derivtutor needs the "
@@ -537,6 +546,14 @@ class _Translation:
                 self.subscript(nxt)
             else:
                 self.function_power(nxt)
+        if name == "σ" and not self._called():
+            raise self.error(
+                "\\sigma is read as the sigmoid σ(x), and a standard deviation σ is no "
+                "variable derivtutor reads",
+                tok.column,
+                "write \\sigma(x) for the sigmoid; for a standard deviation, another letter, "
+                "e.g. s.",
+            )
         nxt = self.peek()
         if nxt is None:
             return
@@ -548,6 +565,12 @@ class _Translation:
         self.write("(", nxt.column)
         if end is not None:
             self.sequence(closing=None, until=end)  # \ln|x|, \ln\left|x\right|: the bars
+            after = self.peek()
+            if after is not None and after.kind == "char" and after.value == "^":
+                caret = self.take()  # \ln|x|^2 is ln(|x|²), as TeX sets it
+                assert caret is not None
+                self.write("^", caret.column)
+                self.argument(caret)
         else:
             self.factor()
         self.write(")", nxt.column)
@@ -580,6 +603,13 @@ class _Translation:
                 return n + 1
         return None
 
+    def _called(self) -> bool:
+        """The next token opens a call's argument: ( or [ or {, \\left( included."""
+        nxt = self.peek()
+        return nxt is not None and (
+            nxt.kind == "{" or (nxt.kind == "char" and nxt.value in "([")
+        )
+
     def function_power(self, caret: _Token) -> None:
         """sin^2 and sin^{-1}: the plain syntax takes the whole number without parentheses."""
         tok = self.take()
@@ -608,6 +638,8 @@ class _Translation:
         (\\sin -x), and a function first takes the rest (\\ln \\sin x is ln(sin(x)))."""
         first = True
         while (tok := self.peek()) is not None:
+            if not first and self.tokens[self.at] is not tok:
+                self.write(" ", tok.column)  # \\sin x y: x and y two factors, not the name xy
             if first and tok.kind == "char" and tok.value in "+-":
                 self.write(tok.value, tok.column)
                 self.take()

@@ -297,7 +297,9 @@ class Notation:
             arg = self._print(base.args[0], typed)
             return f"{name}{self._superscript(exponent)}({arg})", _POW
         base_text, base_prec = self._prec(base, typed)
-        if base_prec <= _POW or base_text.startswith(self.minus):
+        # ln|x| to a power is (ln|x|)²: ln|x|² would read as ln(|x|²).
+        bars = isinstance(base, sp.log) and isinstance(base.args[0], sp.Abs)
+        if base_prec <= _POW or base_text.startswith(self.minus) or bars:
             base_text = f"({base_text})"
         if exponent.is_Integer and not self.ascii:
             return base_text + self._superscript(exponent), _POW

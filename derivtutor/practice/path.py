@@ -157,7 +157,14 @@ class LearningPath:
         standing = self.standings().get(topic)
         if standing is None or level not in standing.fluent:
             return None
-        return Climb(topic=problem.topic, level=problem.level, fluent_at=level, after=topic)
+        size = sum(place == (topic, level) for place in self._where.values())
+        return Climb(
+            topic=problem.topic,
+            level=problem.level,
+            fluent_at=level,
+            after=topic,
+            needed=min(FLUENT, size),
+        )
 
     def progress(self) -> list[tuple[str, int, int | None]]:
         """What this session changed: each topic whose level rose, as (topic, the level it

@@ -58,6 +58,7 @@ class Climb:
     level: int
     fluent_at: int
     after: str
+    needed: int = 3  # problems right in a row it took (fewer where the level has fewer)
 
 
 @dataclass(frozen=True)

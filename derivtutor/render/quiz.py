@@ -118,9 +118,10 @@ class QuizWriter:
         return out
 
     def climbed(self, climb: q.Climb) -> str:
-        from derivtutor.practice.path import FLUENT
-
-        because = f"{FLUENT} right in a row at the first try at level {climb.fluent_at}"
+        n = climb.needed
+        because = f"{n} right in a row at the first try at level {climb.fluent_at}"
+        if n == 1:
+            because = f"its one problem right at the first try at level {climb.fluent_at}"
         if climb.after != climb.topic:
             return (
                 f"Every level of {climb.after} is done ({because}): "

@@ -25,6 +25,8 @@ _LABEL = re.compile(
 )
 # A derivation's line: the operator applied, d/dx [f] (prose quotes a rule as d/dx f(u)).
 _DERIVATIVE = re.compile(r"[d∂]/[d∂]\S+ \[")
+# A line's text that ends in "= x", one term after an equals sign.
+_LONE_RESULT = re.compile(r"= [^ ]+$")
 MIN_TEXT = 24  # a continuation keeps at least this many columns for its text
 
 
@@ -38,19 +40,21 @@ def hanging(line: str, width: int) -> int:
 
 def cuts(line: str, width: int, hang: int | None = None) -> list[int]:
     """Where to cut ``line`` (at spaces, which are dropped) so that every piece fits ``width``
-    columns, continuations indented by ``hang``. Cuts are made between top-level parts (not
-    inside brackets or |bars|, not after an operator); where none fits, at any space; a word
-    longer than the line overflows on a line of its own rather than being split."""
+    columns, continuations indented by ``hang``. Each cut is at the best place that fits
+    (_places): between words or before an "=", else before a + or −, and inside brackets only
+    where nothing else fits; a word longer than the line overflows on a line of its own rather
+    than being split."""
     if hang is None:
         hang = hanging(line, width)
-    good, spaces = _places(line)
+    ranks = _places(line)
     out: list[int] = []
     start, room = 0, width
     while len(line) - start > room:
         limit = start + room
-        fitting = [i for i in good if start < i <= limit] or [
-            i for i in spaces if start < i <= limit
-        ]
+        fitting = [i for i in ranks if start < i <= limit]
+        if fitting:
+            best = min(ranks[i] for i in fitting)
+            fitting = [i for i in fitting if ranks[i] == best]
         # A derivative's chain of equations is cut before an "=", as a book sets it, where one
         # falls in the second half of the line (a sentence that quotes a formula is not one).
         chain = _DERIVATIVE.search(line) is not None
@@ -58,7 +62,7 @@ def cuts(line: str, width: int, hang: int | None = None) -> list[int]:
             i for i in fitting if chain and line[i + 1 : i + 3] == "= " and i > start + room // 2
         ]
         # A word longer than the room: it overflows alone, and the line goes on after it.
-        beyond = [i for i in spaces if i > limit][:1]
+        beyond = [i for i in ranks if i > limit][:1]
         if not (fitting or beyond):
             break
         cut = (equals or fitting or beyond)[-1]
@@ -70,12 +74,13 @@ def cuts(line: str, width: int, hang: int | None = None) -> list[int]:
     return out
 
 
-def _places(line: str) -> tuple[list[int], list[int]]:
-    """The spaces of ``line``: those between top-level parts, and all of them (past the
-    indent)."""
+def _places(line: str) -> dict[int, int]:
+    """Each space of ``line`` (past the indent) and how good a place to cut it is, best
+    first: 0 between words or before an "=", at the top level; 1 before a top-level + or −;
+    2 elsewhere at the top level; 3 and more inside brackets, deeper the worse. Never right
+    after an operator, nor between d/dx and its bracket, where another place fits."""
     depth, bars = 0, 0
-    good: list[int] = []
-    spaces: list[int] = []
+    ranks: dict[int, int] = {}
     indent = len(line) - len(line.lstrip(" "))
     for i, ch in enumerate(line):
         if ch in _OPENING:
@@ -87,13 +92,19 @@ def _places(line: str) -> tuple[list[int], list[int]]:
             opens = i + 1 < len(line) and line[i + 1] != " " and (i == 0 or line[i - 1] in " (")
             bars = bars + 1 if opens or bars == 0 else bars - 1
         elif ch == " " and i > indent and line[i - 1] != " ":
-            spaces.append(i)
             after_operator = line[i - 1] in _OPERATORS and (i < 2 or line[i - 2] == " ")
             operator_call = line[i + 1 : i + 2] == "["  # d/dx [f]: the operator and its bracket
-            binding = line[i + 1 : i + 2] in _BINDING
-            if depth == 0 and bars == 0 and not (after_operator or operator_call or binding):
-                good.append(i)
-    return good, spaces
+            following = line[i + 1 : i + 2]
+            nested = depth + bars
+            if following in _BINDING | set("+-−") and _LONE_RESULT.search(line, 0, i):
+                continue  # "= 1" then "− tanh²(x)": the line would end in a false result
+            if nested or after_operator or operator_call:
+                ranks[i] = 3 + nested + after_operator + operator_call
+            elif following == "=" or following not in (_BINDING | set("+-−")):
+                ranks[i] = 0
+            else:
+                ranks[i] = 1 if following in "+-−" else 2
+    return ranks
 
 
 def wrap(line: str, width: int) -> list[str]:
