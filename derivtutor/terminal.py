@@ -394,6 +394,7 @@ FLAGS = {
     "level": "--level",
     "count": "--count",
     "force": "--force",
+    "order": "--order",
 }
 
 

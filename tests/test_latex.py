@@ -134,7 +134,7 @@ REFUSED = [
     (r"\frac{dy}{dx}", 1, "names a derivative", None),
     (r"\frac{d}{dx}", 1, "needs a function after it", None),
     (r"x + \frac{d}{dx} x", 5, "read only at the start", None),
-    (r"\frac{d^2}{dx^2} x^3", 1, "higher derivative", "--order 2"),
+    (r"\frac{d^2}{dx^2} x^3", 1, "higher derivative", "order=2"),
     (r"\frac{d^2 y}{dx^2}", 1, "higher derivative", None),
     (r"\frac{(x-\mu)^2}{2\sigma^2}", 19, "standard deviation", None),
     ("{" * 60 + "x" + "}" * 60, 41, "nested too deeply", None),

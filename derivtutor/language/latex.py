@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from derivtutor.errors import InputError
+from derivtutor.errors import InputError, Message, Parameter, Words
 from derivtutor.language.vocabulary import classify
 
 # Deeper brace nesting than the grammar's own bound is refused before the translation recurses.
@@ -245,7 +245,7 @@ class _Translation:
         self.out.append(piece)
         self.columns.extend([column] * len(piece))
 
-    def error(self, message: str, column: int, suggestion: str | None = None) -> InputError:
+    def error(self, message: str, column: int, suggestion: Words | None = None) -> InputError:
         return InputError(message, text=self.text, column=column, suggestion=suggestion)
 
     # --- the grammar of what is read ------------------------------------------------------------
@@ -463,7 +463,10 @@ class _Translation:
                 raise self.error(
                     "\\frac{d^2}{dx^2} is the operator of a higher derivative, not a fraction",
                     tok.column,
-                    "give the function alone and the order: derivtutor diff \"x^3\" --order 2.",
+                    Message(
+                        "give the function alone, and the order: {order}.",
+                        order=Parameter("order", 2),
+                    ),
                 )
             if top != "(d)":  # dy/dx: the name of a derivative
                 raise self.error(
