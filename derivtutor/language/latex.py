@@ -609,9 +609,7 @@ class _Translation:
     def _called(self) -> bool:
         """The next token opens a call's argument: ( or [ or {, \\left( included."""
         nxt = self.peek()
-        return nxt is not None and (
-            nxt.kind == "{" or (nxt.kind == "char" and nxt.value in "([")
-        )
+        return nxt is not None and (nxt.kind == "{" or (nxt.kind == "char" and nxt.value in "(["))
 
     def function_power(self, caret: _Token) -> None:
         """sin^2 and sin^{-1}: the plain syntax takes the whole number without parentheses."""
