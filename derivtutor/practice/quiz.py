@@ -71,7 +71,7 @@ class Posed:
     climb: Climb | None = None  # on a learning path, how the learner got here
 
 
-class Path(Protocol):
+class Adaptive(Protocol):
     """Problems chosen as the learner goes (practice/path.py): told which problem is posed,
     and each rating."""
 
@@ -233,7 +233,7 @@ class Quiz:
     started: float
     # Problem -> the hints to give, in order, for a problem whose author wrote none.
     hint_texts: Callable[[Problem, tuple[Differentiation, ...]], Sequence[str]] | None = None
-    path: Path | None = None  # a learning path, told of each problem and rating
+    path: Adaptive | None = None  # a learning path, told of each problem and rating
     records: list[Record] = field(default_factory=list)
     finished: bool = False
     _current: _Current | None = None

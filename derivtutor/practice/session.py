@@ -18,7 +18,16 @@ from derivtutor.practice.bank import Bank
 from derivtutor.practice.path import LearningPath
 from derivtutor.practice.problem import Problem, verify_problem
 from derivtutor.practice.progress import Progress
-from derivtutor.practice.quiz import Attempt, Event, Finished, Path, Quiz, iso, known_topic, select
+from derivtutor.practice.quiz import (
+    Adaptive,
+    Attempt,
+    Event,
+    Finished,
+    Quiz,
+    iso,
+    known_topic,
+    select,
+)
 
 Show = Callable[[Quiz, list[Event]], None]
 
@@ -112,7 +121,7 @@ def practise(
     read: Callable[[], str],
     show: Show,
     hint_texts: Any,
-    path: Path | None = None,
+    path: Adaptive | None = None,
 ) -> None:
     """Pose ``problems`` until they run out or the learner stops, saving every record.
     ``path``: the learning path the problems come from, told of each rating."""
